@@ -1,0 +1,22 @@
+//! Schema of Fudao, one migration per change, applied in order on SQLite, PostgreSQL and MySQL.
+//!
+//! Only schema helpers that all three backends accept are used (`pk_auto`, `string_len`,
+//! `timestamp_with_time_zone`, ...): MySQL cannot index unbounded TEXT, so every indexed string
+//! column carries a length.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261129_000001_org_and_accounts;
+mod m20261129_000002_outbox_and_audit;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261129_000001_org_and_accounts::Migration),
+            Box::new(m20261129_000002_outbox_and_audit::Migration),
+        ]
+    }
+}

@@ -1,0 +1,289 @@
+//! Settings: the embedded `config/default.toml`, then an optional file (`--config` or
+//! `FUDAO_CONFIG`), then `FUDAO__SECTION__KEY` environment variables.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::Path;
+
+use figment::providers::{Env, Format, Toml};
+use figment::Figment;
+use serde::Deserialize;
+
+const DEFAULTS: &str = include_str!("../config/default.toml");
+
+/// A value that must never reach a log line or a debug dump.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Secret(String);
+
+// Environment values that look like numbers arrive as numbers; a secret is always text.
+impl<'de> Deserialize<'de> for Secret {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Secret;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Secret, E> {
+                Ok(Secret(v.to_string()))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Secret, E> {
+                Ok(Secret(v.to_string()))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Secret, E> {
+                Ok(Secret(v.to_string()))
+            }
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Secret, E> {
+                Ok(Secret(v.to_string()))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_empty() {
+            f.write_str("\"\"")
+        } else {
+            f.write_str("[redacted]")
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    pub server: ServerSettings,
+    pub database: DatabaseSettings,
+    pub auth: AuthSettings,
+    pub wechat: WechatSettings,
+    pub log: LogSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerSettings {
+    pub addr: SocketAddr,
+    pub body_limit_kib: u64,
+    pub request_timeout_secs: u64,
+    pub trust_forwarded_for: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseSettings {
+    pub url: Secret,
+    pub max_connections: u32,
+    pub auto_migrate: bool,
+}
+
+impl DatabaseSettings {
+    pub fn database_url(&self) -> &str {
+        self.url.expose()
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthSettings {
+    pub session_ttl_hours: u32,
+    pub max_failed_logins: u32,
+    pub lockout_minutes: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WechatSettings {
+    pub token: Secret,
+    pub encoding_aes_key: Secret,
+    pub app_id: String,
+    pub app_secret: Secret,
+    pub api_base: String,
+    pub callback_path: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogSettings {
+    pub filter: String,
+    pub format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// Why the settings could not be loaded; its `Display` is the one line an operator sees.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("invalid config: key `{key}`: {reason}")]
+    Invalid { key: String, reason: String },
+    #[error("invalid config: file {path}: not found")]
+    MissingFile { path: String },
+}
+
+impl Settings {
+    /// Load the layered settings. `file` is the `--config` argument; `FUDAO_CONFIG` is the fallback.
+    pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
+        let env_file = std::env::var("FUDAO_CONFIG").ok().filter(|v| !v.is_empty());
+        let file = file
+            .map(Path::to_path_buf)
+            .or_else(|| env_file.map(Into::into));
+        let mut figment = Figment::from(Toml::string(DEFAULTS));
+        if let Some(path) = file {
+            if !path.exists() {
+                return Err(ConfigError::MissingFile {
+                    path: path.display().to_string(),
+                });
+            }
+            figment = figment.merge(Toml::file(path));
+        }
+        figment = figment.merge(Env::prefixed("FUDAO__").split("__"));
+        Self::from_figment(figment)
+    }
+
+    fn from_figment(figment: Figment) -> Result<Self, ConfigError> {
+        let settings: Settings = figment.extract().map_err(|error| {
+            let mut key = error.path.join(".");
+            let field = match &error.kind {
+                figment::error::Kind::MissingField(field) => Some(field.to_string()),
+                figment::error::Kind::UnknownField(field, _) => Some(field.clone()),
+                _ => None,
+            };
+            if let Some(field) = field {
+                key = if key.is_empty() {
+                    field
+                } else {
+                    format!("{key}.{field}")
+                };
+            }
+            if key.is_empty() {
+                key = "(root)".to_string();
+            }
+            ConfigError::Invalid {
+                key,
+                reason: error.kind.to_string(),
+            }
+        })?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        let invalid = |key: &str, reason: &str| {
+            Err(ConfigError::Invalid {
+                key: key.to_string(),
+                reason: reason.to_string(),
+            })
+        };
+        let url = self.database.url.expose();
+        if ![
+            "sqlite:",
+            "postgres://",
+            "postgresql://",
+            "mysql://",
+            "mariadb://",
+        ]
+        .iter()
+        .any(|scheme| url.starts_with(scheme))
+        {
+            return invalid(
+                "database.url",
+                "must start with sqlite:, postgres:// or mysql://",
+            );
+        }
+        if self.database.max_connections == 0 {
+            return invalid("database.max_connections", "must be at least 1");
+        }
+        if self.server.body_limit_kib == 0 {
+            return invalid("server.body_limit_kib", "must be at least 1");
+        }
+        if self.server.request_timeout_secs == 0 {
+            return invalid("server.request_timeout_secs", "must be at least 1");
+        }
+        if self.auth.session_ttl_hours == 0 {
+            return invalid("auth.session_ttl_hours", "must be at least 1");
+        }
+        if self.auth.max_failed_logins == 0 {
+            return invalid("auth.max_failed_logins", "must be at least 1");
+        }
+        let aes = self.wechat.encoding_aes_key.expose();
+        if !aes.is_empty() && (aes.len() != 43 || !aes.chars().all(|c| c.is_ascii_alphanumeric())) {
+            return invalid(
+                "wechat.encoding_aes_key",
+                "must be the 43 letters and digits shown in the official account settings",
+            );
+        }
+        if !self.wechat.api_base.starts_with("http://")
+            && !self.wechat.api_base.starts_with("https://")
+        {
+            return invalid("wechat.api_base", "must be an http(s) URL");
+        }
+        if !self.wechat.callback_path.starts_with('/') {
+            return invalid("wechat.callback_path", "must start with /");
+        }
+        Ok(())
+    }
+
+    /// The embedded defaults alone, for tests and tools that build settings in code.
+    pub fn defaults() -> Result<Self, ConfigError> {
+        Self::from_figment(Figment::from(Toml::string(DEFAULTS)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(extra: &str) -> Result<Settings, ConfigError> {
+        Settings::from_figment(Figment::from(Toml::string(DEFAULTS)).merge(Toml::string(extra)))
+    }
+
+    #[test]
+    fn defaults_load_as_they_are() {
+        let settings = Settings::defaults().expect("defaults load");
+        assert!(settings.database.url.expose().starts_with("sqlite:"));
+        assert_eq!(settings.auth.max_failed_logins, 5);
+    }
+
+    #[test]
+    fn invalid_value_names_the_key() {
+        let error = with("[server]\naddr = \"not an address\"").unwrap_err();
+        assert!(error.to_string().contains("`server.addr`"), "{error}");
+        let error = with("[wechat]\nencoding_aes_key = \"short\"").unwrap_err();
+        assert!(
+            error.to_string().contains("`wechat.encoding_aes_key`"),
+            "{error}"
+        );
+        let error = with("[database]\nurl = \"oracle://x\"").unwrap_err();
+        assert!(error.to_string().contains("`database.url`"), "{error}");
+    }
+
+    #[test]
+    fn unknown_key_is_refused() {
+        let error = with("[server]\nadress = \"0.0.0.0:1\"").unwrap_err();
+        assert!(error.to_string().contains("`server.adress`"), "{error}");
+    }
+
+    #[test]
+    fn secrets_do_not_show_in_debug_output() {
+        let settings = with("[wechat]\napp_secret = \"very-secret-value\"").expect("loads");
+        assert!(!format!("{settings:?}").contains("very-secret-value"));
+    }
+}

@@ -1,0 +1,10 @@
+//! sea-orm entities, one per table; no behaviour here.
+
+pub mod account_levels;
+pub mod account_majors;
+pub mod accounts;
+pub mod audit_log;
+pub mod majors;
+pub mod org_units;
+pub mod sessions;
+pub mod sms_outbox;

@@ -1,0 +1,74 @@
+//! The errors of every use case. Each has a stable `code()` for programs and a Chinese
+//! `Display` for people; `http::error` is the one place that turns them into HTTP.
+
+use chrono::{DateTime, TimeDelta, Utc};
+
+use crate::domain::Invalid;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("请先登录")]
+    Unauthenticated,
+    #[error("用户名或密码错误")]
+    InvalidCredentials,
+    #[error("密码错误次数过多，账号已锁定，请于 {} 后再试", beijing(.until))]
+    AccountLocked { until: DateTime<Utc> },
+    #[error("账号已停用，请联系管理员")]
+    AccountDisabled,
+    #[error("首次登录请先修改初始密码")]
+    PasswordChangeRequired,
+    #[error("原密码错误")]
+    WrongOldPassword,
+    #[error("无权进行此操作")]
+    Forbidden,
+    #[error("{what}不存在或无权查看")]
+    NotFound { what: &'static str },
+    #[error(transparent)]
+    Invalid(#[from] Invalid),
+    #[error("{message}")]
+    Conflict { code: &'static str, message: String },
+    #[error("服务暂时不可用，请稍后再试")]
+    Database(#[from] sea_orm::DbErr),
+    #[error("服务内部错误，请稍后再试")]
+    Internal(String),
+}
+
+impl AppError {
+    pub fn not_found(what: &'static str) -> Self {
+        Self::NotFound { what }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Unauthenticated => "unauthenticated",
+            Self::InvalidCredentials => "invalid_credentials",
+            Self::AccountLocked { .. } => "account_locked",
+            Self::AccountDisabled => "account_disabled",
+            Self::PasswordChangeRequired => "password_change_required",
+            Self::WrongOldPassword => "wrong_old_password",
+            Self::Forbidden => "forbidden",
+            Self::NotFound { .. } => "not_found",
+            Self::Invalid(_) => "invalid_input",
+            Self::Conflict { code, .. } => code,
+            Self::Database(_) => "database_unavailable",
+            Self::Internal(_) => "internal",
+        }
+    }
+
+    /// The input field at fault, for forms to highlight.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            Self::Invalid(invalid) => Some(invalid.field),
+            _ => None,
+        }
+    }
+}
+
+/// Users are in China: times in messages are Beijing time (UTC+8, no daylight saving).
+fn beijing(at: &DateTime<Utc>) -> String {
+    (at.naive_utc() + TimeDelta::hours(8))
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+pub type AppResult<T> = Result<T, AppError>;

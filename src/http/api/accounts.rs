@@ -1,0 +1,190 @@
+//! Account management by admins.
+
+use salvo::oapi::extract::{JsonBody, PathParam};
+use salvo::oapi::{ToParameters, ToSchema};
+use salvo::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::views::{AccountPage, AccountView};
+use crate::domain::education::EducationLevel;
+use crate::domain::page::PageRequest;
+use crate::domain::phone::MobilePhone;
+use crate::domain::role::Role;
+use crate::http::auth::{actor, meta};
+use crate::http::error::ApiResult;
+use crate::http::state::AppState;
+use crate::service::accounts::{self, AccountFilter, AccountPatch, NewAccount};
+
+#[derive(Debug, Deserialize, ToParameters)]
+#[salvo(parameters(default_parameter_in = Query))]
+pub struct AccountQuery {
+    /// Accounts of this college only.
+    pub college_id: Option<i32>,
+    /// Accounts anywhere below this unit (a university, a province...).
+    pub org_unit_id: Option<i32>,
+    pub role: Option<String>,
+    pub education_level: Option<String>,
+    pub disabled: Option<bool>,
+    /// Part of the name, username or phone.
+    pub q: Option<String>,
+    pub page: Option<u64>,
+    pub per_page: Option<u64>,
+}
+
+/// Accounts inside the caller's scope; phones masked.
+#[endpoint(tags("accounts"))]
+pub async fn list(query: AccountQuery, depot: &mut Depot) -> ApiResult<Json<AccountPage>> {
+    let state = AppState::from_depot(depot)?;
+    let filter = AccountFilter {
+        org_unit_id: query.college_id.or(query.org_unit_id),
+        role: query.role.as_deref().map(Role::parse).transpose()?,
+        education_level: query
+            .education_level
+            .as_deref()
+            .map(EducationLevel::parse)
+            .transpose()?,
+        disabled: query.disabled,
+        q: query.q.clone(),
+    };
+    let page = accounts::list(
+        &state.services,
+        actor(depot)?,
+        filter,
+        PageRequest::new(query.page, query.per_page),
+    )
+    .await?;
+    Ok(Json(AccountPage::new(page, |d| {
+        AccountView::new(&d, false)
+    })))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CreateAccountRequest {
+    /// province_admin | school_admin | college_admin | counselor — as the caller's role allows.
+    pub role: String,
+    /// The province, university or college the account belongs to.
+    pub org_unit_id: i32,
+    pub name: String,
+    /// Mainland mobile number; the credentials go there by SMS.
+    pub phone: String,
+    /// Defaults to the phone number.
+    pub username: Option<String>,
+    /// Counselors: one or more of associate, bachelor, master, doctor.
+    #[serde(default)]
+    pub education_levels: Vec<String>,
+    /// Counselors: majors from the college's catalog, at the chosen levels.
+    #[serde(default)]
+    pub major_ids: Vec<i32>,
+}
+
+/// Create an account; the initial password is sent by SMS.
+#[endpoint(tags("accounts"), status_codes(201))]
+pub async fn create(
+    body: JsonBody<CreateAccountRequest>,
+    depot: &mut Depot,
+    res: &mut Response,
+) -> ApiResult<Json<AccountView>> {
+    let state = AppState::from_depot(depot)?;
+    let body = body.into_inner();
+    let new = NewAccount::parse(
+        &body.role,
+        body.org_unit_id,
+        &body.name,
+        &body.phone,
+        body.username.as_deref(),
+        &body.education_levels,
+        &body.major_ids,
+    )?;
+    let detail = accounts::create(&state.services, actor(depot)?, new, &meta(depot)).await?;
+    res.status_code(StatusCode::CREATED);
+    Ok(Json(AccountView::new(&detail, true)))
+}
+
+/// One account inside the caller's scope.
+#[endpoint(tags("accounts"))]
+pub async fn get(id: PathParam<i32>, depot: &mut Depot) -> ApiResult<Json<AccountView>> {
+    let state = AppState::from_depot(depot)?;
+    let detail = accounts::get(&state.services, actor(depot)?, id.into_inner()).await?;
+    Ok(Json(AccountView::new(&detail, true)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct UpdateAccountRequest {
+    pub name: Option<String>,
+    pub phone: Option<String>,
+    /// Move to another unit in scope; a counselor moved to another college needs `major_ids` too.
+    pub org_unit_id: Option<i32>,
+    pub education_levels: Option<Vec<String>>,
+    pub major_ids: Option<Vec<i32>>,
+}
+
+/// Edit an account the caller manages.
+#[endpoint(tags("accounts"))]
+pub async fn update(
+    id: PathParam<i32>,
+    body: JsonBody<UpdateAccountRequest>,
+    depot: &mut Depot,
+) -> ApiResult<Json<AccountView>> {
+    let state = AppState::from_depot(depot)?;
+    let body = body.into_inner();
+    let patch = AccountPatch {
+        name: body.name,
+        phone: body.phone.as_deref().map(MobilePhone::parse).transpose()?,
+        org_unit_id: body.org_unit_id,
+        education_levels: body.education_levels,
+        major_ids: body.major_ids,
+    };
+    let detail = accounts::update(
+        &state.services,
+        actor(depot)?,
+        id.into_inner(),
+        patch,
+        &meta(depot),
+    )
+    .await?;
+    Ok(Json(AccountView::new(&detail, true)))
+}
+
+/// Disable an account: its sessions end at once and it cannot log in.
+#[endpoint(tags("accounts"))]
+pub async fn disable(id: PathParam<i32>, depot: &mut Depot) -> ApiResult<Json<AccountView>> {
+    set_disabled(id.into_inner(), true, depot).await
+}
+
+/// Enable a disabled account.
+#[endpoint(tags("accounts"))]
+pub async fn enable(id: PathParam<i32>, depot: &mut Depot) -> ApiResult<Json<AccountView>> {
+    set_disabled(id.into_inner(), false, depot).await
+}
+
+async fn set_disabled(id: i32, disabled: bool, depot: &mut Depot) -> ApiResult<Json<AccountView>> {
+    let state = AppState::from_depot(depot)?;
+    let detail =
+        accounts::set_disabled(&state.services, actor(depot)?, id, disabled, &meta(depot)).await?;
+    Ok(Json(AccountView::new(&detail, true)))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ResetPasswordResponse {
+    /// The masked phone the new password was sent to.
+    pub sent_to: String,
+}
+
+/// Reset the password: a new one goes out by SMS and must be changed at next login.
+#[endpoint(tags("accounts"))]
+pub async fn reset_password(
+    id: PathParam<i32>,
+    depot: &mut Depot,
+) -> ApiResult<Json<ResetPasswordResponse>> {
+    let state = AppState::from_depot(depot)?;
+    let phone = accounts::reset_password(
+        &state.services,
+        actor(depot)?,
+        id.into_inner(),
+        &meta(depot),
+    )
+    .await?;
+    Ok(Json(ResetPasswordResponse {
+        sent_to: phone.masked(),
+    }))
+}

@@ -1,0 +1,91 @@
+//! Login, logout, the caller's own profile and password change.
+
+use chrono::{DateTime, Utc};
+use salvo::oapi::extract::JsonBody;
+use salvo::oapi::ToSchema;
+use salvo::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::views::AccountView;
+use crate::http::auth::{actor, BearerToken};
+use crate::http::error::ApiResult;
+use crate::http::state::AppState;
+use crate::service::{accounts, auth};
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenResponse {
+    /// Send as `Authorization: Bearer <token>`.
+    pub token: String,
+    pub expires_at: DateTime<Utc>,
+    /// When true, every endpoint but /me, /me/password and logout answers `password_change_required`.
+    pub must_change_password: bool,
+}
+
+/// Log in with username and password.
+#[endpoint(tags("auth"))]
+pub async fn login(
+    body: JsonBody<LoginRequest>,
+    depot: &mut Depot,
+) -> ApiResult<Json<TokenResponse>> {
+    let state = AppState::from_depot(depot)?;
+    let outcome = auth::login(&state.services, &body.username, &body.password).await?;
+    Ok(Json(TokenResponse {
+        token: outcome.token.token,
+        expires_at: outcome.token.expires_at,
+        must_change_password: outcome.account.must_change_password,
+    }))
+}
+
+/// End the current session.
+#[endpoint(tags("auth"), status_codes(204))]
+pub async fn logout(depot: &mut Depot, res: &mut Response) -> ApiResult<()> {
+    let state = AppState::from_depot(depot)?;
+    if let Ok(BearerToken(token)) = depot.get_typed::<BearerToken>() {
+        auth::logout(&state.services, token).await?;
+    }
+    res.status_code(StatusCode::NO_CONTENT);
+    Ok(())
+}
+
+/// The caller's own profile.
+#[endpoint(tags("me"))]
+pub async fn me(depot: &mut Depot) -> ApiResult<Json<AccountView>> {
+    let state = AppState::from_depot(depot)?;
+    let detail = accounts::me(&state.services, actor(depot)?).await?;
+    Ok(Json(AccountView::new(&detail, true)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ChangePasswordRequest {
+    pub old_password: String,
+    /// 8–64 characters with letters and digits.
+    pub new_password: String,
+}
+
+/// Change one's own password. Ends every session and returns a new token for this device.
+#[endpoint(tags("me"))]
+pub async fn change_password(
+    body: JsonBody<ChangePasswordRequest>,
+    depot: &mut Depot,
+) -> ApiResult<Json<TokenResponse>> {
+    let state = AppState::from_depot(depot)?;
+    let body = body.into_inner();
+    let token = auth::change_password(
+        &state.services,
+        actor(depot)?,
+        &body.old_password,
+        &body.new_password,
+    )
+    .await?;
+    Ok(Json(TokenResponse {
+        token: token.token,
+        expires_at: token.expires_at,
+        must_change_password: false,
+    }))
+}

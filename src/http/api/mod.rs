@@ -1,0 +1,8 @@
+//! JSON API endpoints under /api/v1, with their request and response types.
+
+pub mod accounts;
+pub mod audit;
+pub mod auth;
+pub mod health;
+pub mod org;
+pub mod views;

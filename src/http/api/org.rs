@@ -1,0 +1,143 @@
+//! Org units and the majors catalog.
+
+use salvo::oapi::extract::{JsonBody, PathParam};
+use salvo::oapi::{ToParameters, ToSchema};
+use salvo::prelude::*;
+use serde::Deserialize;
+
+use super::views::{MajorView, UnitPage, UnitView};
+use crate::domain::education::EducationLevel;
+use crate::domain::org::OrgKind;
+use crate::domain::page::PageRequest;
+use crate::domain::Invalid;
+use crate::http::auth::{actor, meta};
+use crate::http::error::ApiResult;
+use crate::http::state::AppState;
+use crate::service::org::{self, NewUnit, UnitFilter};
+
+#[derive(Debug, Deserialize, ToParameters)]
+#[salvo(parameters(default_parameter_in = Query))]
+pub struct UnitQuery {
+    /// Only the direct children of this unit.
+    pub parent_id: Option<i32>,
+    /// province | university | college
+    pub kind: Option<String>,
+    /// Part of the name, or the exact code.
+    pub q: Option<String>,
+    pub page: Option<u64>,
+    pub per_page: Option<u64>,
+}
+
+/// Units inside the caller's scope.
+#[endpoint(tags("org"))]
+pub async fn list_units(query: UnitQuery, depot: &mut Depot) -> ApiResult<Json<UnitPage>> {
+    let state = AppState::from_depot(depot)?;
+    let kind = query
+        .kind
+        .as_deref()
+        .map(|k| {
+            OrgKind::from_db(k)
+                .ok_or_else(|| Invalid::new("kind", "类型应为 province、university 或 college"))
+        })
+        .transpose()?;
+    let page = org::list_units(
+        &state.services,
+        actor(depot)?,
+        UnitFilter {
+            parent_id: query.parent_id,
+            kind,
+            q: query.q.clone(),
+        },
+        PageRequest::new(query.page, query.per_page),
+    )
+    .await?;
+    Ok(Json(UnitPage::new(page, |u| UnitView::new(&u))))
+}
+
+/// One unit inside the caller's scope.
+#[endpoint(tags("org"))]
+pub async fn get_unit(id: PathParam<i32>, depot: &mut Depot) -> ApiResult<Json<UnitView>> {
+    let state = AppState::from_depot(depot)?;
+    let unit = org::get_unit(&state.services, actor(depot)?, id.into_inner()).await?;
+    Ok(Json(UnitView::new(&unit)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CreateUnitRequest {
+    /// province (under the ministry), university (under a province), college (under a university)
+    pub kind: String,
+    pub name: String,
+    /// Province: 2 digits; university: the national 5-digit school code; college: 1–32 letters/digits.
+    pub code: String,
+    pub parent_id: i32,
+}
+
+/// Create a unit below one inside the caller's scope.
+#[endpoint(tags("org"), status_codes(201))]
+pub async fn create_unit(
+    body: JsonBody<CreateUnitRequest>,
+    depot: &mut Depot,
+    res: &mut Response,
+) -> ApiResult<Json<UnitView>> {
+    let state = AppState::from_depot(depot)?;
+    let new = NewUnit::parse(&body.kind, &body.name, &body.code, body.parent_id)?;
+    let unit = org::create_unit(&state.services, actor(depot)?, new, &meta(depot)).await?;
+    res.status_code(StatusCode::CREATED);
+    Ok(Json(UnitView::new(&unit)))
+}
+
+#[derive(Debug, Deserialize, ToParameters)]
+#[salvo(parameters(default_parameter_in = Query))]
+pub struct MajorQuery {
+    /// associate | bachelor | master | doctor
+    pub education_level: Option<String>,
+}
+
+/// The majors catalog of a college.
+#[endpoint(tags("org"))]
+pub async fn list_majors(
+    id: PathParam<i32>,
+    query: MajorQuery,
+    depot: &mut Depot,
+) -> ApiResult<Json<Vec<MajorView>>> {
+    let state = AppState::from_depot(depot)?;
+    let level = query
+        .education_level
+        .as_deref()
+        .map(EducationLevel::parse)
+        .transpose()?;
+    let majors = org::list_majors(&state.services, actor(depot)?, id.into_inner(), level).await?;
+    Ok(Json(majors.iter().map(MajorView::new).collect()))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CreateMajorRequest {
+    /// associate | bachelor | master | doctor (or 专科/本科/硕士研究生/博士研究生)
+    pub education_level: String,
+    /// As written in the employment data report.
+    pub name: String,
+}
+
+/// Add a major to a college's catalog.
+#[endpoint(tags("org"), status_codes(201))]
+pub async fn add_major(
+    id: PathParam<i32>,
+    body: JsonBody<CreateMajorRequest>,
+    depot: &mut Depot,
+    res: &mut Response,
+) -> ApiResult<Json<MajorView>> {
+    let state = AppState::from_depot(depot)?;
+    let level = EducationLevel::parse(&body.education_level)?;
+    let name = org::parse_major_name(&body.name)?;
+    let major = org::add_major(
+        &state.services,
+        actor(depot)?,
+        id.into_inner(),
+        level,
+        name,
+        &meta(depot),
+    )
+    .await?;
+    res.status_code(StatusCode::CREATED);
+    Ok(Json(MajorView::new(&major)))
+}

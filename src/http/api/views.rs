@@ -1,0 +1,174 @@
+//! Response shapes, built from service results; entities never leave the server as they are.
+
+use chrono::{DateTime, Utc};
+use salvo::oapi::ToSchema;
+use serde::Serialize;
+
+use crate::db::entities::{audit_log, majors, org_units};
+use crate::domain::page::Page;
+use crate::domain::phone::mask;
+use crate::service::accounts::AccountDetail;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UnitView {
+    pub id: i32,
+    /// ministry | province | university | college
+    pub kind: String,
+    pub name: String,
+    pub code: String,
+    pub parent_id: Option<i32>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl UnitView {
+    pub fn new(unit: &org_units::Model) -> Self {
+        Self {
+            id: unit.id,
+            kind: unit.kind.clone(),
+            name: unit.name.clone(),
+            code: unit.code.clone(),
+            parent_id: unit.parent_id,
+            created_at: unit.created_at,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MajorView {
+    pub id: i32,
+    pub college_id: i32,
+    /// associate | bachelor | master | doctor
+    pub education_level: String,
+    pub name: String,
+}
+
+impl MajorView {
+    pub fn new(major: &majors::Model) -> Self {
+        Self {
+            id: major.id,
+            college_id: major.college_id,
+            education_level: major.education_level.clone(),
+            name: major.name.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UnitRef {
+    pub id: i32,
+    pub kind: String,
+    pub name: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AccountView {
+    pub id: i32,
+    pub username: String,
+    pub name: String,
+    /// Masked in lists (138****1234); in full in the detail view.
+    pub phone: Option<String>,
+    pub role: String,
+    pub role_label: String,
+    pub org_unit: UnitRef,
+    pub education_levels: Vec<String>,
+    pub majors: Vec<MajorView>,
+    pub disabled: bool,
+    pub must_change_password: bool,
+    pub locked_until: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl AccountView {
+    /// `full_phone` is for the detail view of an account the caller may see.
+    pub fn new(detail: &AccountDetail, full_phone: bool) -> Self {
+        let account = &detail.account;
+        let now = Utc::now();
+        Self {
+            id: account.id,
+            username: account.username.clone(),
+            name: account.name.clone(),
+            phone: account
+                .phone
+                .as_deref()
+                .map(|p| if full_phone { p.to_string() } else { mask(p) }),
+            role: detail.role.as_str().to_string(),
+            role_label: detail.role.label().to_string(),
+            org_unit: UnitRef {
+                id: detail.unit.id,
+                kind: detail.unit.kind.clone(),
+                name: detail.unit.name.clone(),
+            },
+            education_levels: detail
+                .levels
+                .iter()
+                .map(|l| l.as_str().to_string())
+                .collect(),
+            majors: detail.majors.iter().map(MajorView::new).collect(),
+            disabled: account.disabled,
+            must_change_password: account.must_change_password,
+            locked_until: account.locked_until.filter(|until| *until > now),
+            created_at: account.created_at,
+            updated_at: account.updated_at,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditEntryView {
+    pub id: i32,
+    pub actor_id: Option<i32>,
+    pub actor_name: String,
+    pub action: String,
+    pub target_type: String,
+    pub target_id: Option<String>,
+    pub detail: serde_json::Value,
+    pub ip: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl AuditEntryView {
+    pub fn new(entry: &audit_log::Model) -> Self {
+        Self {
+            id: entry.id,
+            actor_id: entry.actor_id,
+            actor_name: entry.actor_name.clone(),
+            action: entry.action.clone(),
+            target_type: entry.target_type.clone(),
+            target_id: entry.target_id.clone(),
+            detail: serde_json::from_str(&entry.detail).unwrap_or(serde_json::Value::Null),
+            ip: entry.ip.clone(),
+            created_at: entry.created_at,
+        }
+    }
+}
+
+macro_rules! page_view {
+    ($name:ident, $item:ty) => {
+        #[derive(Debug, Serialize, ToSchema)]
+        pub struct $name {
+            pub items: Vec<$item>,
+            /// Page number, from 1.
+            pub page: u64,
+            pub per_page: u64,
+            /// Items across all pages.
+            pub total: u64,
+        }
+
+        impl $name {
+            pub fn new<T>(page: Page<T>, f: impl FnMut(T) -> $item) -> Self {
+                let page = page.map(f);
+                Self {
+                    items: page.items,
+                    page: page.page,
+                    per_page: page.per_page,
+                    total: page.total,
+                }
+            }
+        }
+    };
+}
+
+page_view!(AccountPage, AccountView);
+page_view!(UnitPage, UnitView);
+page_view!(AuditPage, AuditEntryView);

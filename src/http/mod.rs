@@ -1,0 +1,101 @@
+//! salvo wiring: routes, hoops, OpenAPI. Nothing else in the crate imports `http`.
+
+pub mod api;
+pub mod auth;
+pub mod error;
+pub mod request_meta;
+pub mod state;
+
+use std::time::Duration;
+
+use salvo::affix_state;
+use salvo::catch_panic::CatchPanic;
+use salvo::catcher::Catcher;
+use salvo::logging::Logger;
+use salvo::oapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use salvo::oapi::{OpenApi, SecurityRequirement};
+use salvo::prelude::*;
+use salvo::request_id::RequestId;
+use salvo::timeout::Timeout;
+use salvo_oapi::scalar::Scalar;
+
+use api::{accounts, audit, health, org};
+use state::AppState;
+
+/// The whole HTTP service: routes, shared state and the JSON error catcher.
+pub fn service(state: AppState) -> Service {
+    let timeout = Duration::from_secs(state.settings.server.request_timeout_secs);
+
+    let me = Router::with_path("me")
+        .get(api::auth::me)
+        .push(Router::with_path("password").post(api::auth::change_password));
+
+    let admin = Router::new()
+        .hoop(auth::require_password_changed)
+        .push(
+            Router::with_path("org/units")
+                .get(org::list_units)
+                .post(org::create_unit)
+                .push(
+                    Router::with_path("{id}").get(org::get_unit).push(
+                        Router::with_path("majors")
+                            .get(org::list_majors)
+                            .post(org::add_major),
+                    ),
+                ),
+        )
+        .push(
+            Router::with_path("accounts")
+                .get(accounts::list)
+                .post(accounts::create)
+                .push(
+                    Router::with_path("{id}")
+                        .get(accounts::get)
+                        .patch(accounts::update)
+                        .push(Router::with_path("disable").post(accounts::disable))
+                        .push(Router::with_path("enable").post(accounts::enable))
+                        .push(Router::with_path("reset-password").post(accounts::reset_password)),
+                ),
+        )
+        .push(Router::with_path("audit").get(audit::list));
+
+    let protected = Router::new()
+        .hoop(auth::require_session)
+        .push(Router::with_path("auth/logout").post(api::auth::logout))
+        .push(me)
+        .push(admin);
+
+    let api_v1 = Router::with_path("api/v1")
+        .hoop(auth::limit_body)
+        .push(Router::with_path("auth/login").post(api::auth::login))
+        .push(protected);
+
+    let routes = Router::new()
+        .push(Router::with_path("healthz").get(health::healthz))
+        .push(Router::with_path("readyz").get(health::readyz))
+        .push(api_v1);
+
+    let doc = OpenApi::new("Fudao API", env!("CARGO_PKG_VERSION"))
+        .add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        )
+        .security([SecurityRequirement::new("bearer", Vec::<String>::new())])
+        .merge_router(&routes);
+
+    let router = Router::new()
+        .hoop(CatchPanic::new())
+        .hoop(RequestId::new())
+        .hoop(Logger::new())
+        .hoop(Timeout::new(timeout))
+        .hoop(affix_state::inject(state))
+        .push(routes)
+        .push(doc.into_router("/api/openapi.json"))
+        .push(
+            Scalar::new("/api/openapi.json")
+                .title("Fudao API")
+                .into_router("/api/docs"),
+        );
+
+    Service::new(router).catcher(Catcher::new(error::JsonErrors))
+}

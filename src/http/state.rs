@@ -1,0 +1,23 @@
+//! Shared state handed to every handler through the depot.
+
+use std::sync::Arc;
+
+use salvo::Depot;
+
+use crate::config::Settings;
+use crate::error::AppError;
+use crate::service::Services;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub services: Services,
+    pub settings: Arc<Settings>,
+}
+
+impl AppState {
+    pub fn from_depot(depot: &Depot) -> Result<&AppState, AppError> {
+        depot
+            .get_typed::<AppState>()
+            .map_err(|_| AppError::Internal("application state missing from depot".into()))
+    }
+}

@@ -1,0 +1,13 @@
+//! Fudao: the backend of the graduating-class counselor employment-work platform.
+//!
+//! Dependencies point one way: `domain` ← `service` ← `http`; `app` wires them together.
+
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod http;
+pub mod service;
+pub mod telemetry;

@@ -1,0 +1,274 @@
+//! A realistic demo data set: one province, two universities with colleges and majors,
+//! admins at every level and about fifty counselors.
+
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait};
+
+use super::org::{self, NewUnit};
+use super::{accounts, Services};
+use crate::db::entities::{majors, org_units};
+use crate::domain::education::{EducationLevel, EducationLevels};
+use crate::domain::org::OrgKind;
+use crate::domain::phone::MobilePhone;
+use crate::domain::role::Role;
+use crate::domain::username::Username;
+use crate::error::{AppError, AppResult};
+
+/// One login the demo created, printed for the operator.
+#[derive(Debug, Clone)]
+pub struct DemoLogin {
+    pub role: Role,
+    pub unit: String,
+    pub name: String,
+    pub username: String,
+    pub password: String,
+}
+
+struct College {
+    code: &'static str,
+    name: &'static str,
+    majors: &'static [(EducationLevel, &'static [&'static str])],
+}
+
+struct University {
+    code: &'static str,
+    name: &'static str,
+    admin: &'static str,
+    colleges: &'static [College],
+}
+
+use EducationLevel::{Associate, Bachelor, Doctor, Master};
+
+const PROVINCE: (&str, &str) = ("32", "江苏省");
+
+const UNIVERSITIES: &[University] = &[
+    University {
+        code: "19901",
+        name: "江南示范大学",
+        admin: "jnsf",
+        colleges: &[
+            College {
+                code: "cs",
+                name: "计算机科学与技术学院",
+                majors: &[
+                    (
+                        Bachelor,
+                        &["计算机科学与技术", "软件工程", "数据科学与大数据技术"],
+                    ),
+                    (Master, &["计算机科学与技术", "软件工程"]),
+                    (Doctor, &["计算机科学与技术"]),
+                ],
+            },
+            College {
+                code: "em",
+                name: "经济管理学院",
+                majors: &[
+                    (Bachelor, &["会计学", "国际经济与贸易", "工商管理"]),
+                    (Master, &["会计", "工商管理"]),
+                ],
+            },
+            College {
+                code: "fl",
+                name: "外国语学院",
+                majors: &[
+                    (Bachelor, &["英语", "日语", "翻译"]),
+                    (Master, &["英语笔译"]),
+                ],
+            },
+        ],
+    },
+    University {
+        code: "19902",
+        name: "金陵示范职业技术学院",
+        admin: "jlzy",
+        colleges: &[
+            College {
+                code: "me",
+                name: "智能制造学院",
+                majors: &[(Associate, &["机电一体化技术", "工业机器人技术", "数控技术"])],
+            },
+            College {
+                code: "ee",
+                name: "电子信息学院",
+                majors: &[(
+                    Associate,
+                    &["电子信息工程技术", "物联网应用技术", "计算机网络技术"],
+                )],
+            },
+            College {
+                code: "tr",
+                name: "现代服务学院",
+                majors: &[(Associate, &["旅游管理", "酒店管理与数字化运营", "电子商务"])],
+            },
+        ],
+    },
+];
+
+const SURNAMES: &[&str] = &[
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭",
+    "何", "林",
+];
+const GIVEN: &[&str] = &[
+    "晓明", "思雨", "建国", "雅婷", "志强", "欣怡", "海洋", "佳琪", "文博", "静", "磊", "婷婷",
+    "子涵", "浩然", "梦瑶", "宇航",
+];
+const COUNSELORS_PER_COLLEGE: usize = 8;
+
+/// Load the demo set. Refuses when the demo province already exists.
+pub async fn load(services: &Services) -> AppResult<Vec<DemoLogin>> {
+    let db: &DatabaseConnection = &services.db;
+    let exists = org_units::Entity::find()
+        .filter(org_units::Column::Kind.eq(OrgKind::Province.as_str()))
+        .filter(org_units::Column::Code.eq(PROVINCE.0))
+        .one(db)
+        .await?;
+    if exists.is_some() {
+        return Err(AppError::Conflict {
+            code: "demo_loaded",
+            message: "演示数据已加载（江苏省已存在）".into(),
+        });
+    }
+    let txn = db.begin().await?;
+    let ministry = org::ensure_ministry(&txn).await?;
+    let mut logins = Vec::new();
+    let province = insert_unit(&txn, &ministry, OrgKind::Province, PROVINCE.1, PROVINCE.0).await?;
+    logins.push(
+        admin(
+            &txn,
+            Role::ProvinceAdmin,
+            &province,
+            "js_admin",
+            "江苏省就业指导中心",
+        )
+        .await?,
+    );
+    let mut phone_seq = 0u32;
+    for university in UNIVERSITIES {
+        let school = insert_unit(
+            &txn,
+            &province,
+            OrgKind::University,
+            university.name,
+            university.code,
+        )
+        .await?;
+        logins.push(
+            admin(
+                &txn,
+                Role::SchoolAdmin,
+                &school,
+                &format!("{}_admin", university.admin),
+                &format!("{}就业处", university.name),
+            )
+            .await?,
+        );
+        for college in university.colleges {
+            let unit =
+                insert_unit(&txn, &school, OrgKind::College, college.name, college.code).await?;
+            logins.push(
+                admin(
+                    &txn,
+                    Role::CollegeAdmin,
+                    &unit,
+                    &format!("{}_{}", university.admin, college.code),
+                    &format!("{}学工办", college.name),
+                )
+                .await?,
+            );
+            let mut catalog: Vec<majors::Model> = Vec::new();
+            for (level, names) in college.majors {
+                for name in *names {
+                    catalog.push(insert_major(&txn, &unit, *level, name).await?);
+                }
+            }
+            for i in 0..COUNSELORS_PER_COLLEGE {
+                phone_seq += 1;
+                let name = format!(
+                    "{}{}",
+                    SURNAMES[(phone_seq as usize * 7) % SURNAMES.len()],
+                    GIVEN[(phone_seq as usize * 5 + i) % GIVEN.len()]
+                );
+                let phone = MobilePhone::parse(&format!("139{:08}", 10_000 + phone_seq))?;
+                let username = Username::parse(phone.as_str())?;
+                let (account, password) = accounts::create_unchecked(
+                    &txn,
+                    Role::Counselor,
+                    &unit,
+                    &username,
+                    &name,
+                    Some(&phone),
+                    None,
+                )
+                .await?;
+                // Each counselor covers one level of the college and two or three of its majors.
+                let (level, _) = college.majors[i % college.majors.len()];
+                let mine: Vec<i32> = catalog
+                    .iter()
+                    .filter(|m| m.education_level == level.as_str())
+                    .enumerate()
+                    .filter(|(n, _)| (n + i) % 3 != 0 || college.majors.len() == 1 && *n == 0)
+                    .map(|(_, m)| m.id)
+                    .collect();
+                let mine = if mine.is_empty() {
+                    catalog
+                        .iter()
+                        .filter(|m| m.education_level == level.as_str())
+                        .map(|m| m.id)
+                        .take(1)
+                        .collect()
+                } else {
+                    mine
+                };
+                let levels = EducationLevels::parse(&[level.as_str()])?;
+                accounts::set_duties_unchecked(&txn, account.id, &levels, &mine).await?;
+                logins.push(DemoLogin {
+                    role: Role::Counselor,
+                    unit: format!("{} {}", university.name, college.name),
+                    name,
+                    username: account.username,
+                    password,
+                });
+            }
+        }
+    }
+    txn.commit().await?;
+    Ok(logins)
+}
+
+async fn insert_unit(
+    txn: &sea_orm::DatabaseTransaction,
+    parent: &org_units::Model,
+    kind: OrgKind,
+    name: &str,
+    code: &str,
+) -> AppResult<org_units::Model> {
+    let new = NewUnit::parse(kind.as_str(), name, code, parent.id)?;
+    org::insert_unit_unchecked(txn, parent, &new).await
+}
+
+async fn insert_major(
+    txn: &sea_orm::DatabaseTransaction,
+    college: &org_units::Model,
+    level: EducationLevel,
+    name: &str,
+) -> AppResult<majors::Model> {
+    org::insert_major_unchecked(txn, college.id, level, name.to_string()).await
+}
+
+async fn admin(
+    txn: &sea_orm::DatabaseTransaction,
+    role: Role,
+    unit: &org_units::Model,
+    username: &str,
+    name: &str,
+) -> AppResult<DemoLogin> {
+    let username = Username::parse(username)?;
+    let (account, password) =
+        accounts::create_unchecked(txn, role, unit, &username, name, None, None).await?;
+    Ok(DemoLogin {
+        role,
+        unit: unit.name.clone(),
+        name: account.name,
+        username: account.username,
+        password,
+    })
+}

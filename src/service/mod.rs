@@ -1,0 +1,41 @@
+//! Use cases: an `Actor` and parsed domain values in, domain values out. No HTTP here.
+
+pub mod accounts;
+pub mod audit;
+pub mod auth;
+pub mod bootstrap;
+pub mod demo;
+pub mod notifier;
+pub mod org;
+pub mod password_hash;
+
+use std::sync::Arc;
+
+use sea_orm::DatabaseConnection;
+
+use crate::config::AuthSettings;
+use notifier::Notifier;
+
+/// What every use case needs: the database, the notifier and the session store.
+#[derive(Clone)]
+pub struct Services {
+    pub db: DatabaseConnection,
+    pub notifier: Arc<dyn Notifier>,
+    pub sessions: auth::SessionStore,
+}
+
+impl Services {
+    pub fn new(db: DatabaseConnection, notifier: Arc<dyn Notifier>, auth: AuthSettings) -> Self {
+        Self {
+            db,
+            notifier,
+            sessions: auth::SessionStore::new(auth),
+        }
+    }
+}
+
+/// Where a request came from, for the audit log.
+#[derive(Debug, Clone, Default)]
+pub struct RequestMeta {
+    pub ip: Option<String>,
+}
