@@ -102,6 +102,7 @@ pub struct AuthSettings {
     pub session_ttl_hours: u32,
     pub max_failed_logins: u32,
     pub lockout_minutes: u32,
+    pub session_cache_secs: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -166,7 +167,7 @@ impl Settings {
                 figment::error::Kind::UnknownField(field, _) => Some(field.clone()),
                 _ => None,
             };
-            if let Some(field) = field {
+            if let Some(field) = field.filter(|f| error.path.last() != Some(f)) {
                 key = if key.is_empty() {
                     field
                 } else {

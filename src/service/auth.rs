@@ -23,10 +23,6 @@ use crate::domain::scope::Actor;
 use crate::domain::username::Username;
 use crate::error::{AppError, AppResult};
 
-/// How long an authenticated token is trusted without asking the database. Revocation on this
-/// instance is immediate (the cache entry is dropped); other instances notice within this time.
-const CACHE_TTL: Duration = Duration::from_secs(5);
-
 /// A validated session: who is calling, and whether they must change their password first.
 #[derive(Debug, Clone)]
 pub struct Session {
@@ -37,27 +33,30 @@ pub struct Session {
 #[derive(Clone)]
 pub struct SessionStore {
     settings: AuthSettings,
-    cache: Cache<String, Session>,
+    /// Token hash → session, trusted for `auth.session_cache_secs` without asking the database.
+    /// Revocation on this instance drops entries at once; other instances notice within that time.
+    cache: Option<Cache<String, Session>>,
 }
 
 impl SessionStore {
     pub fn new(settings: AuthSettings) -> Self {
-        Self {
-            settings,
-            cache: Cache::builder()
-                .time_to_live(CACHE_TTL)
+        let cache = (settings.session_cache_secs > 0).then(|| {
+            Cache::builder()
+                .time_to_live(Duration::from_secs(settings.session_cache_secs))
                 .max_capacity(100_000)
                 .support_invalidation_closures()
-                .build(),
-        }
+                .build()
+        });
+        Self { settings, cache }
     }
 
     /// Drop cached sessions of an account; call after the revoking transaction commits.
     pub fn forget_account(&self, account_id: i32) {
-        // Only fails when closures are unsupported, which `new` rules out.
-        let _ = self
-            .cache
-            .invalidate_entries_if(move |_, session| session.actor.account_id == account_id);
+        if let Some(cache) = &self.cache {
+            // Only fails when closures are unsupported, which `new` rules out.
+            let _ = cache
+                .invalidate_entries_if(move |_, session| session.actor.account_id == account_id);
+        }
     }
 }
 
@@ -202,8 +201,10 @@ async fn record_failure(
 /// Resolve a bearer token to its session, or `Unauthenticated`.
 pub async fn authenticate(services: &Services, token: &str) -> AppResult<Session> {
     let hash = token_hash(token);
-    if let Some(session) = services.sessions.cache.get(&hash).await {
-        return Ok(session);
+    if let Some(cache) = &services.sessions.cache {
+        if let Some(session) = cache.get(&hash).await {
+            return Ok(session);
+        }
     }
     let now = Utc::now();
     let Some(row) = sessions::Entity::find()
@@ -228,7 +229,9 @@ pub async fn authenticate(services: &Services, token: &str) -> AppResult<Session
         actor: actor_of(&account)?,
         must_change_password: account.must_change_password,
     };
-    services.sessions.cache.insert(hash, session.clone()).await;
+    if let Some(cache) = &services.sessions.cache {
+        cache.insert(hash, session.clone()).await;
+    }
     Ok(session)
 }
 
@@ -239,7 +242,9 @@ pub async fn logout(services: &Services, token: &str) -> AppResult<()> {
         .filter(sessions::Column::TokenHash.eq(hash.as_str()))
         .exec(&services.db)
         .await?;
-    services.sessions.cache.invalidate(&hash).await;
+    if let Some(cache) = &services.sessions.cache {
+        cache.invalidate(&hash).await;
+    }
     Ok(())
 }
 

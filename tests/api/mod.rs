@@ -1,0 +1,6 @@
+mod accounts;
+mod audit;
+mod auth;
+mod org;
+mod platform;
+mod scope;

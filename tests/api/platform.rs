@@ -1,0 +1,107 @@
+//! Health, OpenAPI, request ids and the error format of framework-level failures.
+
+use reqwest::Method;
+
+use crate::helpers::{each_backend, TestApp};
+
+#[tokio::test]
+async fn health_readiness_and_docs() {
+    each_backend(|app: TestApp| async move {
+        let health = app
+            .request(Method::GET, "/healthz", None, None)
+            .await
+            .expect(200);
+        assert_eq!(health["status"], "ok");
+        let ready = app
+            .request(Method::GET, "/readyz", None, None)
+            .await
+            .expect(200);
+        assert_eq!(ready["status"], "ready");
+        let spec = app
+            .request(Method::GET, "/api/openapi.json", None, None)
+            .await
+            .expect(200);
+        let paths = spec["paths"].as_object().expect("paths");
+        for path in [
+            "/api/v1/auth/login",
+            "/api/v1/accounts",
+            "/api/v1/accounts/{id}",
+            "/api/v1/org/units",
+            "/api/v1/audit",
+            "/api/v1/me/password",
+        ] {
+            assert!(paths.contains_key(path), "{path} documented");
+        }
+        assert!(
+            spec["components"]["schemas"]
+                .get("fudao.http.error.ErrorBody")
+                .is_some()
+                || spec.to_string().contains("ErrorBody")
+        );
+        let docs = app
+            .client
+            .get(format!("{}/api/docs", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(docs.status().as_u16(), 200);
+        assert!(docs.text().await.unwrap().contains("/api/openapi.json"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn readiness_fails_when_the_database_is_gone() {
+    // Only PostgreSQL lets a test pull the database from under a running app.
+    for backend in crate::helpers::backends() {
+        let crate::helpers::Backend::Postgres(admin_url) = &backend else {
+            continue;
+        };
+        let app = TestApp::spawn(&backend, |_| {}).await;
+        app.request(Method::GET, "/readyz", None, None)
+            .await
+            .expect(200);
+        let name = app.database_name();
+        let admin = sea_orm::Database::connect(admin_url.as_str())
+            .await
+            .unwrap();
+        use sea_orm::ConnectionTrait;
+        admin
+            .execute_unprepared(&format!("DROP DATABASE \"{name}\" WITH (FORCE)"))
+            .await
+            .unwrap();
+        let reply = app.request(Method::GET, "/readyz", None, None).await;
+        reply.expect_error(503, "database_unavailable");
+        // Liveness does not depend on the database.
+        app.request(Method::GET, "/healthz", None, None)
+            .await
+            .expect(200);
+    }
+}
+
+#[tokio::test]
+async fn unknown_routes_and_bad_json_answer_in_the_json_error_format() {
+    each_backend(|app: TestApp| async move {
+        let missing = app
+            .request(Method::GET, "/api/v1/nothing-here", None, None)
+            .await;
+        missing.expect_error(404, "not_found");
+        let response = app
+            .client
+            .post(format!("{}/api/v1/auth/login", app.base))
+            .header("content-type", "application/json")
+            .body("{not json")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 400);
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(body["code"], "bad_request");
+        let reply = app.request(Method::GET, "/healthz", None, None).await;
+        assert!(
+            reply.headers.contains_key("x-request-id"),
+            "request id header"
+        );
+    })
+    .await;
+}

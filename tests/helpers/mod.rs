@@ -1,0 +1,352 @@
+//! Spawning the app per test on each configured database, and a client that speaks its API.
+
+pub mod world;
+
+use std::future::Future;
+
+use fudao::app::Application;
+use fudao::config::{Secret, Settings};
+use rand::Rng;
+use reqwest::{Method, StatusCode};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, Database, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder,
+};
+use serde_json::Value;
+
+/// A database the suite runs against.
+#[derive(Debug, Clone)]
+pub enum Backend {
+    Sqlite,
+    Postgres(String),
+    Mysql(String),
+}
+
+impl Backend {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres(_) => "postgres",
+            Backend::Mysql(_) => "mysql",
+        }
+    }
+}
+
+pub fn backends() -> Vec<Backend> {
+    let mut list = vec![Backend::Sqlite];
+    if let Ok(url) = std::env::var("FUDAO_TEST_POSTGRES_URL") {
+        if !url.is_empty() {
+            list.push(Backend::Postgres(url));
+        }
+    }
+    if let Ok(url) = std::env::var("FUDAO_TEST_MYSQL_URL") {
+        if !url.is_empty() {
+            list.push(Backend::Mysql(url));
+        }
+    }
+    list
+}
+
+/// Run the test body once per configured backend, each time against a fresh app and database.
+pub async fn each_backend<F, Fut>(body: F)
+where
+    F: Fn(TestApp) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    for backend in backends() {
+        let app = TestApp::spawn(&backend, |_| {}).await;
+        let cleanup = app.cleanup.clone();
+        body(app).await;
+        if let Some(cleanup) = cleanup {
+            cleanup.run().await;
+        }
+    }
+}
+
+/// Like `each_backend`, with a hook to change settings before the app starts.
+pub async fn each_backend_with<S, F, Fut>(tweak: S, body: F)
+where
+    S: Fn(&mut Settings),
+    F: Fn(TestApp) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    for backend in backends() {
+        let app = TestApp::spawn(&backend, &tweak).await;
+        let cleanup = app.cleanup.clone();
+        body(app).await;
+        if let Some(cleanup) = cleanup {
+            cleanup.run().await;
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct Cleanup {
+    admin_url: String,
+    statement: String,
+}
+
+impl Cleanup {
+    async fn run(&self) {
+        if let Ok(conn) = Database::connect(&self.admin_url).await {
+            let _ = conn.execute_unprepared(&self.statement).await;
+            let _ = conn.close().await;
+        }
+    }
+}
+
+fn with_database(url: &str, database: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((base, query)) => (base, Some(query)),
+        None => (url, None),
+    };
+    let scheme_end = base.find("://").map(|i| i + 3).unwrap_or(0);
+    let base = match base[scheme_end..].find('/') {
+        Some(slash) => &base[..scheme_end + slash],
+        None => base,
+    };
+    match query {
+        Some(query) => format!("{base}/{database}?{query}"),
+        None => format!("{base}/{database}"),
+    }
+}
+
+pub struct TestApp {
+    pub backend: &'static str,
+    pub base: String,
+    pub client: reqwest::Client,
+    pub db: DatabaseConnection,
+    pub initial_admin: Option<(String, String)>,
+    pub url: String,
+    cleanup: Option<Cleanup>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+/// A response: status and JSON body (Null when the body is empty or not JSON).
+#[derive(Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub body: Value,
+    pub headers: reqwest::header::HeaderMap,
+}
+
+impl Reply {
+    pub fn code(&self) -> &str {
+        self.body["code"].as_str().unwrap_or("")
+    }
+
+    #[track_caller]
+    pub fn expect(self, status: u16) -> Value {
+        assert_eq!(
+            self.status.as_u16(),
+            status,
+            "unexpected reply: {:?}",
+            self.body
+        );
+        self.body
+    }
+
+    #[track_caller]
+    pub fn expect_error(&self, status: u16, code: &str) {
+        assert_eq!(
+            self.status.as_u16(),
+            status,
+            "unexpected reply: {:?}",
+            self.body
+        );
+        assert_eq!(self.code(), code, "unexpected reply: {:?}", self.body);
+        let message = self.body["message"].as_str().unwrap_or("");
+        assert!(
+            message
+                .chars()
+                .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+            "error message should be Chinese: {message:?}"
+        );
+    }
+}
+
+impl TestApp {
+    pub async fn spawn(backend: &Backend, tweak: impl Fn(&mut Settings)) -> TestApp {
+        let suffix: u64 = rand::thread_rng().gen();
+        let name = format!("fudao_t_{suffix:016x}");
+        let (url, cleanup, dir) = match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let url = format!(
+                    "sqlite://{}?mode=rwc",
+                    dir.path().join("fudao.db").display()
+                );
+                (url, None, Some(dir))
+            }
+            Backend::Postgres(admin_url) => {
+                let conn = Database::connect(admin_url)
+                    .await
+                    .expect("connect to PostgreSQL");
+                conn.execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                    .await
+                    .expect("create test database");
+                let _ = conn.close().await;
+                let cleanup = Cleanup {
+                    admin_url: admin_url.clone(),
+                    statement: format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"),
+                };
+                (with_database(admin_url, &name), Some(cleanup), None)
+            }
+            Backend::Mysql(admin_url) => {
+                let conn = Database::connect(admin_url)
+                    .await
+                    .expect("connect to MySQL");
+                conn.execute_unprepared(&format!(
+                    "CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+                ))
+                .await
+                .expect("create test database");
+                let _ = conn.close().await;
+                let cleanup = Cleanup {
+                    admin_url: admin_url.clone(),
+                    statement: format!("DROP DATABASE IF EXISTS `{name}`"),
+                };
+                (with_database(admin_url, &name), Some(cleanup), None)
+            }
+        };
+        let mut settings = Settings::defaults().expect("default settings");
+        settings.server.addr = "127.0.0.1:0".parse().expect("addr");
+        settings.database.url = Secret::new(url.clone());
+        settings.database.max_connections = 5;
+        tweak(&mut settings);
+        let application = Application::build(settings).await.expect("app builds");
+        let base = format!("http://127.0.0.1:{}", application.port());
+        let initial_admin = application
+            .initial_admin()
+            .map(|admin| (admin.username.clone(), admin.password.clone()));
+        tokio::spawn(application.run_until_stopped());
+        let db = Database::connect(&url).await.expect("test connection");
+        TestApp {
+            backend: backend.name(),
+            base,
+            client: reqwest::Client::new(),
+            db,
+            initial_admin,
+            url,
+            cleanup,
+            _dir: dir,
+        }
+    }
+
+    pub async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Reply {
+        let mut request = self
+            .client
+            .request(method, format!("{}{}", self.base, path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.expect("request sent");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let text = response.text().await.unwrap_or_default();
+        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Reply {
+            status,
+            body,
+            headers,
+        }
+    }
+
+    /// Name of this app's database (the last path segment of its URL).
+    pub fn database_name(&self) -> String {
+        self.url
+            .split('?')
+            .next()
+            .and_then(|base| base.rsplit('/').next())
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Reply {
+        self.request(Method::GET, path, Some(token), None).await
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: Value) -> Reply {
+        self.request(Method::POST, path, Some(token), Some(body))
+            .await
+    }
+
+    pub async fn patch(&self, path: &str, token: &str, body: Value) -> Reply {
+        self.request(Method::PATCH, path, Some(token), Some(body))
+            .await
+    }
+
+    pub async fn login(&self, username: &str, password: &str) -> Reply {
+        self.request(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(serde_json::json!({ "username": username, "password": password })),
+        )
+        .await
+    }
+
+    /// Log in with an initial password, change it to `new_password`, return the new token.
+    pub async fn activate(&self, username: &str, initial: &str, new_password: &str) -> String {
+        let login = self.login(username, initial).await.expect(200);
+        assert_eq!(login["must_change_password"], true);
+        let token = login["token"].as_str().expect("token").to_string();
+        let changed = self
+            .post(
+                "/api/v1/me/password",
+                &token,
+                serde_json::json!({ "old_password": initial, "new_password": new_password }),
+            )
+            .await
+            .expect(200);
+        changed["token"].as_str().expect("new token").to_string()
+    }
+
+    /// The first ministry admin, logged in with a changed password.
+    pub async fn ministry_token(&self) -> String {
+        let (username, password) = self
+            .initial_admin
+            .clone()
+            .expect("fresh database creates the first admin");
+        self.activate(&username, &password, "Ministry2026").await
+    }
+
+    /// The newest SMS queued for a phone: (template, username, password).
+    pub async fn last_sms(&self, phone: &str) -> (String, String, String) {
+        let row = fudao::db::entities::sms_outbox::Entity::find()
+            .filter(fudao::db::entities::sms_outbox::Column::Phone.eq(phone))
+            .order_by_desc(fudao::db::entities::sms_outbox::Column::Id)
+            .one(&self.db)
+            .await
+            .expect("query outbox")
+            .expect("an SMS was queued");
+        let params: Value = serde_json::from_str(&row.params).expect("params are JSON");
+        (
+            row.template,
+            params["username"].as_str().unwrap_or_default().to_string(),
+            params["password"].as_str().unwrap_or_default().to_string(),
+        )
+    }
+
+    pub async fn count(&self, table: &str) -> i64 {
+        let row = self
+            .db
+            .query_one(sea_orm::Statement::from_string(
+                self.db.get_database_backend(),
+                format!("SELECT COUNT(*) AS n FROM {table}"),
+            ))
+            .await
+            .expect("count query")
+            .expect("count row");
+        row.try_get::<i64>("", "n").expect("count value")
+    }
+}
