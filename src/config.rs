@@ -103,6 +103,7 @@ pub struct AuthSettings {
     pub max_failed_logins: u32,
     pub lockout_minutes: u32,
     pub session_cache_secs: u64,
+    pub login_attempts_per_minute: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -17,6 +17,8 @@ pub enum AppError {
     AccountDisabled,
     #[error("首次登录请先修改初始密码")]
     PasswordChangeRequired,
+    #[error("尝试过于频繁，请稍后再试")]
+    TooManyRequests,
     #[error("原密码错误")]
     WrongOldPassword,
     #[error("无权进行此操作")]
@@ -45,6 +47,7 @@ impl AppError {
             Self::AccountLocked { .. } => "account_locked",
             Self::AccountDisabled => "account_disabled",
             Self::PasswordChangeRequired => "password_change_required",
+            Self::TooManyRequests => "too_many_requests",
             Self::WrongOldPassword => "wrong_old_password",
             Self::Forbidden => "forbidden",
             Self::NotFound { .. } => "not_found",

@@ -40,6 +40,7 @@ fn status_of(error: &AppError) -> StatusCode {
         }
         AppError::WrongOldPassword | AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
         AppError::NotFound { .. } => StatusCode::NOT_FOUND,
+        AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
         AppError::Conflict { .. } => StatusCode::CONFLICT,
         AppError::Database(_) => StatusCode::SERVICE_UNAVAILABLE,
         AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -81,6 +82,7 @@ impl EndpointOutRegister for ApiError {
             ("413", "请求体过大 (payload_too_large)"),
             ("422", "输入不合法 (invalid_input, wrong_old_password)"),
             ("423", "账号已锁定 (account_locked)"),
+            ("429", "尝试过于频繁 (too_many_requests)"),
             ("503", "数据库不可用 (database_unavailable)"),
         ] {
             operation.responses.insert(

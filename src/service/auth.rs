@@ -1,5 +1,7 @@
 //! Login, lockout, sessions (opaque tokens stored hashed), logout and password change.
 
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -30,12 +32,45 @@ pub struct Session {
     pub must_change_password: bool,
 }
 
+/// Login attempts per client address in a one-minute window, per instance: a brake on password
+/// guessing across many usernames, which the per-account lockout does not catch.
+#[derive(Clone)]
+struct LoginThrottle {
+    limit: u32,
+    window: Cache<String, Arc<AtomicU32>>,
+}
+
+impl LoginThrottle {
+    fn new(limit: u32) -> Self {
+        Self {
+            limit,
+            window: Cache::builder()
+                .time_to_live(Duration::from_secs(60))
+                .max_capacity(100_000)
+                .build(),
+        }
+    }
+
+    /// Count one attempt; false when the address is over its limit (0 = no limit).
+    async fn allow(&self, ip: &str) -> bool {
+        if self.limit == 0 {
+            return true;
+        }
+        let counter = self
+            .window
+            .get_with(ip.to_string(), async { Arc::new(AtomicU32::new(0)) })
+            .await;
+        counter.fetch_add(1, Ordering::Relaxed) < self.limit
+    }
+}
+
 #[derive(Clone)]
 pub struct SessionStore {
     settings: AuthSettings,
     /// Token hash → session, trusted for `auth.session_cache_secs` without asking the database.
     /// Revocation on this instance drops entries at once; other instances notice within that time.
     cache: Option<Cache<String, Session>>,
+    throttle: LoginThrottle,
 }
 
 impl SessionStore {
@@ -47,7 +82,12 @@ impl SessionStore {
                 .support_invalidation_closures()
                 .build()
         });
-        Self { settings, cache }
+        let throttle = LoginThrottle::new(settings.login_attempts_per_minute);
+        Self {
+            settings,
+            cache,
+            throttle,
+        }
     }
 
     /// Drop cached sessions of an account; call after the revoking transaction commits.
@@ -126,8 +166,18 @@ pub async fn revoke_all<C: ConnectionTrait>(conn: &C, account_id: i32) -> AppRes
     Ok(())
 }
 
-pub async fn login(services: &Services, username: &str, password: &str) -> AppResult<LoginOutcome> {
+pub async fn login(
+    services: &Services,
+    username: &str,
+    password: &str,
+    client_ip: Option<&str>,
+) -> AppResult<LoginOutcome> {
     let settings = &services.sessions.settings;
+    if let Some(ip) = client_ip {
+        if !services.sessions.throttle.allow(ip).await {
+            return Err(AppError::TooManyRequests);
+        }
+    }
     let Ok(username) = Username::parse(username) else {
         password_hash::waste_equal_time().await;
         return Err(AppError::InvalidCredentials);

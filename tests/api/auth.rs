@@ -194,3 +194,25 @@ async fn sessions_expire() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn one_address_gets_a_limited_number_of_login_attempts_per_minute() {
+    each_backend_with(
+        |settings| settings.auth.login_attempts_per_minute = 3,
+        |app: TestApp| async move {
+            let (username, password) = app.initial_admin.clone().unwrap();
+            app.login("someone", "guess-1")
+                .await
+                .expect_error(401, "invalid_credentials");
+            app.login("another", "guess-2")
+                .await
+                .expect_error(401, "invalid_credentials");
+            app.login(&username, &password).await.expect(200);
+            // The fourth attempt in the minute is refused, even with the right password.
+            app.login(&username, &password)
+                .await
+                .expect_error(429, "too_many_requests");
+        },
+    )
+    .await;
+}

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::views::AccountView;
 use crate::http::auth::{actor, BearerToken};
 use crate::http::error::ApiResult;
+use crate::http::request_meta::request_meta;
 use crate::http::state::AppState;
 use crate::service::{accounts, auth};
 
@@ -31,10 +32,18 @@ pub struct TokenResponse {
 #[endpoint(tags("auth"))]
 pub async fn login(
     body: JsonBody<LoginRequest>,
+    req: &mut Request,
     depot: &mut Depot,
 ) -> ApiResult<Json<TokenResponse>> {
     let state = AppState::from_depot(depot)?;
-    let outcome = auth::login(&state.services, &body.username, &body.password).await?;
+    let meta = request_meta(req, state.settings.server.trust_forwarded_for);
+    let outcome = auth::login(
+        &state.services,
+        &body.username,
+        &body.password,
+        meta.ip.as_deref(),
+    )
+    .await?;
     Ok(Json(TokenResponse {
         token: outcome.token.token,
         expires_at: outcome.token.expires_at,
