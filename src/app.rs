@@ -2,10 +2,13 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use salvo::conn::{Acceptor, Listener, TcpListener};
 use salvo::Server;
 
+use crate::bot::context::Links;
+use crate::bot::Bot;
 use crate::config::Settings;
 use crate::db;
 use crate::error::{AppError, AppResult};
@@ -13,13 +16,51 @@ use crate::http;
 use crate::service::bootstrap::{self, InitialAdmin};
 use crate::service::notifier::SmsOutboxNotifier;
 use crate::service::Services;
+use crate::wechat::client::{Credentials, Transport, WechatClient};
+use crate::wechat::crypto::Crypto;
+use http::wechat_callback::Gateway;
 
 pub struct Application {
     local_addr: SocketAddr,
     acceptor: salvo::conn::tcp::TcpAcceptor,
     services: Services,
     settings: Arc<Settings>,
+    wechat: WechatClient,
+    gateway: Arc<Gateway>,
     initial_admin: Option<InitialAdmin>,
+}
+
+/// The WeChat API client for the configured official account and mini program.
+pub fn wechat_client(settings: &Settings) -> AppResult<WechatClient> {
+    let transport = Transport::new(
+        &settings.wechat.api_base,
+        Duration::from_millis(settings.wechat.api_timeout_ms),
+    )
+    .map_err(|e| AppError::Internal(format!("wechat http client: {e}")))?;
+    Ok(WechatClient::new(
+        transport,
+        Credentials {
+            app_id: settings.wechat.app_id.clone(),
+            app_secret: settings.wechat.app_secret.clone(),
+        },
+        Credentials {
+            app_id: settings.miniprogram.app_id.clone(),
+            app_secret: settings.miniprogram.app_secret.clone(),
+        },
+    ))
+}
+
+/// Signature and encryption keys for the callback; `None` when no token is configured.
+pub fn callback_crypto(settings: &Settings) -> AppResult<Option<Crypto>> {
+    let wechat = &settings.wechat;
+    if wechat.token.is_empty() {
+        tracing::warn!("wechat.token is not set: the callback refuses every request");
+        return Ok(None);
+    }
+    let key = Some(wechat.encoding_aes_key.expose()).filter(|k| !k.is_empty());
+    Crypto::new(wechat.token.expose(), key, &wechat.app_id)
+        .map(Some)
+        .map_err(|e| AppError::Internal(format!("wechat.encoding_aes_key: {e}")))
 }
 
 /// Connect, migrate (when configured) and wire the services.
@@ -40,6 +81,27 @@ impl Application {
     pub async fn build(settings: Settings) -> AppResult<Self> {
         let services = services(&settings).await?;
         let initial_admin = bootstrap::ensure_first_admin(&services.db).await?;
+        let wechat = wechat_client(&settings)?;
+        let official_configured =
+            !settings.wechat.app_id.is_empty() && !settings.wechat.app_secret.is_empty();
+        if !official_configured {
+            tracing::warn!("wechat.app_id / wechat.app_secret not set: no WeChat API calls (user info, pushes)");
+        }
+        let bot = Bot::new(
+            services.clone(),
+            official_configured.then(|| wechat.clone()),
+            Links {
+                mini_app_id: settings.miniprogram.app_id.clone(),
+                tasks_path: settings.miniprogram.tasks_path.clone(),
+                bind_path: settings.miniprogram.bind_path.clone(),
+            },
+            Duration::from_millis(settings.wechat.reply_deadline_ms),
+        );
+        let gateway = Arc::new(Gateway {
+            crypto: callback_crypto(&settings)?,
+            bot,
+            timestamp_window_secs: settings.wechat.timestamp_window_secs,
+        });
         let acceptor = TcpListener::new(settings.server.addr)
             .try_bind()
             .await
@@ -59,6 +121,8 @@ impl Application {
             acceptor,
             services,
             settings: Arc::new(settings),
+            wechat,
+            gateway,
             initial_admin,
         })
     }
@@ -85,6 +149,7 @@ impl Application {
         let state = http::state::AppState {
             services: self.services,
             settings: self.settings,
+            wechat: self.wechat,
         };
         let server = Server::new(self.acceptor);
         let handle = server.handle();
@@ -93,7 +158,7 @@ impl Application {
             tracing::info!("shutting down");
             handle.stop_graceful(None);
         });
-        server.serve(http::service(state)).await;
+        server.serve(http::service(state, self.gateway)).await;
     }
 }
 

@@ -70,7 +70,20 @@ pub struct Settings {
     pub database: DatabaseSettings,
     pub auth: AuthSettings,
     pub wechat: WechatSettings,
+    pub miniprogram: MiniprogramSettings,
     pub log: LogSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MiniprogramSettings {
+    /// AppID of the mini program bound to the official account (links, template messages, login).
+    pub app_id: String,
+    pub app_secret: Secret,
+    /// Page the chat bot links to for the task list.
+    pub tasks_path: String,
+    /// Page that shows the bind code.
+    pub bind_path: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -115,6 +128,12 @@ pub struct WechatSettings {
     pub app_secret: Secret,
     pub api_base: String,
     pub callback_path: String,
+    /// Callbacks whose timestamp is further than this from now are refused (0 = no check).
+    pub timestamp_window_secs: u64,
+    /// The bot's reply must be ready within this; otherwise the callback answers `success`.
+    pub reply_deadline_ms: u64,
+    /// Timeout of one call to the WeChat API.
+    pub api_timeout_ms: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -236,6 +255,15 @@ impl Settings {
             && !self.wechat.api_base.starts_with("https://")
         {
             return invalid("wechat.api_base", "must be an http(s) URL");
+        }
+        if self.wechat.reply_deadline_ms == 0 || self.wechat.reply_deadline_ms > 4_800 {
+            return invalid(
+                "wechat.reply_deadline_ms",
+                "must be between 1 and 4800: WeChat gives up after 5 seconds",
+            );
+        }
+        if self.wechat.api_timeout_ms == 0 {
+            return invalid("wechat.api_timeout_ms", "must be at least 1");
         }
         if !self.wechat.callback_path.starts_with('/') {
             return invalid("wechat.callback_path", "must start with /");

@@ -29,6 +29,10 @@ pub enum AppError {
     Invalid(#[from] Invalid),
     #[error("{message}")]
     Conflict { code: &'static str, message: String },
+    #[error("微信服务暂时不可用，请稍后再试")]
+    WechatUnavailable,
+    #[error("该微信尚未关联账号，请先用账号密码登录")]
+    WechatNotLinked,
     #[error("服务暂时不可用，请稍后再试")]
     Database(#[from] sea_orm::DbErr),
     #[error("服务内部错误，请稍后再试")]
@@ -53,6 +57,8 @@ impl AppError {
             Self::NotFound { .. } => "not_found",
             Self::Invalid(_) => "invalid_input",
             Self::Conflict { code, .. } => code,
+            Self::WechatUnavailable => "wechat_unavailable",
+            Self::WechatNotLinked => "wechat_not_linked",
             Self::Database(_) => "database_unavailable",
             Self::Internal(_) => "internal",
         }

@@ -3,6 +3,7 @@
 //! Dependencies point one way: `domain` ← `service` ← `http`; `app` wires them together.
 
 pub mod app;
+pub mod bot;
 pub mod cli;
 pub mod config;
 pub mod db;
@@ -11,3 +12,4 @@ pub mod error;
 pub mod http;
 pub mod service;
 pub mod telemetry;
+pub mod wechat;

@@ -7,3 +7,4 @@ mod helpers;
 mod api;
 mod architecture;
 mod binary;
+mod wechat;

@@ -8,6 +8,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261129_000001_org_and_accounts;
 mod m20261129_000002_outbox_and_audit;
+mod m20261129_000003_wechat_identities;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261129_000001_org_and_accounts::Migration),
             Box::new(m20261129_000002_outbox_and_audit::Migration),
+            Box::new(m20261129_000003_wechat_identities::Migration),
         ]
     }
 }

@@ -42,7 +42,8 @@ fn status_of(error: &AppError) -> StatusCode {
         AppError::NotFound { .. } => StatusCode::NOT_FOUND,
         AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
         AppError::Conflict { .. } => StatusCode::CONFLICT,
-        AppError::Database(_) => StatusCode::SERVICE_UNAVAILABLE,
+        AppError::Database(_) | AppError::WechatUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+        AppError::WechatNotLinked => StatusCode::NOT_FOUND,
         AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -77,13 +78,13 @@ impl EndpointOutRegister for ApiError {
         for (status, description) in [
             ("401", "未登录或会话已失效 (unauthenticated, invalid_credentials)"),
             ("403", "无权操作、账号停用或须先改密码 (forbidden, account_disabled, password_change_required)"),
-            ("404", "不存在或不在管理范围内 (not_found)"),
+            ("404", "不存在或不在管理范围内 (not_found, wechat_not_linked)"),
             ("409", "与已有数据冲突 (username_taken, org_unit_exists, major_exists)"),
             ("413", "请求体过大 (payload_too_large)"),
             ("422", "输入不合法 (invalid_input, wrong_old_password)"),
             ("423", "账号已锁定 (account_locked)"),
             ("429", "尝试过于频繁 (too_many_requests)"),
-            ("503", "数据库不可用 (database_unavailable)"),
+            ("503", "数据库或微信服务不可用 (database_unavailable, wechat_unavailable)"),
         ] {
             operation.responses.insert(
                 status,

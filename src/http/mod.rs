@@ -5,6 +5,7 @@ pub mod auth;
 pub mod error;
 pub mod request_meta;
 pub mod state;
+pub mod wechat_callback;
 
 use std::time::Duration;
 
@@ -23,12 +24,15 @@ use api::{accounts, audit, health, org};
 use state::AppState;
 
 /// The whole HTTP service: routes, shared state and the JSON error catcher.
-pub fn service(state: AppState) -> Service {
+pub fn service(state: AppState, gateway: std::sync::Arc<wechat_callback::Gateway>) -> Service {
     let timeout = Duration::from_secs(state.settings.server.request_timeout_secs);
 
     let me = Router::with_path("me")
         .get(api::auth::me)
         .push(Router::with_path("password").post(api::auth::change_password));
+    let bind_code = Router::with_path("me/bind-code")
+        .hoop(auth::require_password_changed)
+        .post(api::wechat::bind_code);
 
     let admin = Router::new()
         .hoop(auth::require_password_changed)
@@ -57,23 +61,36 @@ pub fn service(state: AppState) -> Service {
                         .push(Router::with_path("reset-password").post(accounts::reset_password)),
                 ),
         )
-        .push(Router::with_path("audit").get(audit::list));
+        .push(Router::with_path("audit").get(audit::list))
+        .push(
+            Router::with_path("wechat/follow-status")
+                .get(api::wechat::follow_status)
+                .push(Router::with_path("counselors").get(api::wechat::follow_status_list)),
+        );
 
     let protected = Router::new()
         .hoop(auth::require_session)
         .push(Router::with_path("auth/logout").post(api::auth::logout))
         .push(me)
+        .push(bind_code)
         .push(admin);
 
     let api_v1 = Router::with_path("api/v1")
         .hoop(auth::limit_body)
         .push(Router::with_path("auth/login").post(api::auth::login))
+        .push(Router::with_path("auth/wx-login").post(api::wechat::wx_login))
         .push(protected);
 
+    let callback_path = state.settings.wechat.callback_path.trim_start_matches('/').to_string();
     let routes = Router::new()
         .push(Router::with_path("healthz").get(health::healthz))
         .push(Router::with_path("readyz").get(health::readyz))
         .push(api_v1);
+    // The callback is WeChat's, not part of the documented JSON API.
+    let callback = Router::with_path(callback_path)
+        .hoop(affix_state::inject(gateway))
+        .get(wechat_callback::verify_url)
+        .post(wechat_callback::receive);
 
     let doc = OpenApi::new("Fudao API", env!("CARGO_PKG_VERSION"))
         .add_security_scheme(
@@ -90,6 +107,7 @@ pub fn service(state: AppState) -> Service {
         .hoop(Timeout::new(timeout))
         .hoop(affix_state::inject(state))
         .push(routes)
+        .push(callback)
         .push(doc.into_router("/api/openapi.json"))
         .push(
             Scalar::new("/api/openapi.json")

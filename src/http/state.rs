@@ -7,11 +7,13 @@ use salvo::Depot;
 use crate::config::Settings;
 use crate::error::AppError;
 use crate::service::Services;
+use crate::wechat::client::WechatClient;
 
 #[derive(Clone)]
 pub struct AppState {
     pub services: Services,
     pub settings: Arc<Settings>,
+    pub wechat: WechatClient,
 }
 
 impl AppState {

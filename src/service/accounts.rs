@@ -13,7 +13,9 @@ use serde_json::json;
 
 use super::notifier::{CredentialNotice, CredentialReason};
 use super::{audit, auth, org, password_hash, RequestMeta, Services};
-use crate::db::entities::{account_levels, account_majors, accounts, majors, org_units};
+use crate::db::entities::{
+    account_levels, account_majors, account_wechat, accounts, followers, majors, org_units,
+};
 use crate::domain::education::{EducationLevel, EducationLevels};
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::password::generate_initial;
@@ -118,6 +120,18 @@ pub struct AccountDetail {
     pub unit: org_units::Model,
     pub levels: Vec<EducationLevel>,
     pub majors: Vec<majors::Model>,
+    pub wechat: WechatLink,
+}
+
+/// How the account is tied to WeChat.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WechatLink {
+    /// The official-account WeChat is bound: template messages can reach the account.
+    pub bound: bool,
+    /// Whether the bound WeChat follows the official account (unknown when not bound).
+    pub following: Option<bool>,
+    /// The mini program knows this account: silent login works.
+    pub mini_linked: bool,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -349,19 +363,37 @@ async fn load_details<C: ConnectionTrait>(
             levels.entry(row.account_id).or_default().push(level);
         }
     }
-    let links = account_majors::Entity::find()
+    let major_links = account_majors::Entity::find()
         .filter(account_majors::Column::AccountId.is_in(ids))
         .all(conn)
         .await?;
     let major_rows: HashMap<i32, majors::Model> = majors::Entity::find()
-        .filter(majors::Column::Id.is_in(links.iter().map(|l| l.major_id).collect::<Vec<_>>()))
+        .filter(majors::Column::Id.is_in(major_links.iter().map(|l| l.major_id).collect::<Vec<_>>()))
         .all(conn)
         .await?
         .into_iter()
         .map(|m| (m.id, m))
         .collect();
+    let links: HashMap<i32, account_wechat::Model> = account_wechat::Entity::find()
+        .filter(account_wechat::Column::AccountId.is_in(accounts.iter().map(|a| a.id).collect::<Vec<_>>()))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|row| (row.account_id, row))
+        .collect();
+    let following: HashMap<String, bool> = followers::Entity::find()
+        .filter(
+            followers::Column::Openid.is_in(
+                links.values().filter_map(|l| l.oa_openid.clone()).collect::<Vec<_>>(),
+            ),
+        )
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|f| (f.openid, f.following))
+        .collect();
     let mut majors_of: HashMap<i32, Vec<majors::Model>> = HashMap::new();
-    for link in links {
+    for link in major_links {
         if let Some(major) = major_rows.get(&link.major_id) {
             majors_of
                 .entry(link.account_id)
@@ -382,12 +414,20 @@ async fn load_details<C: ConnectionTrait>(
             let mut account_majors = majors_of.remove(&account.id).unwrap_or_default();
             account_majors
                 .sort_by(|a, b| (&a.education_level, &a.name).cmp(&(&b.education_level, &b.name)));
+            let link = links.get(&account.id);
+            let oa_openid = link.and_then(|l| l.oa_openid.as_ref());
+            let wechat = WechatLink {
+                bound: oa_openid.is_some(),
+                following: oa_openid.map(|openid| following.get(openid).copied().unwrap_or(false)),
+                mini_linked: link.is_some_and(|l| l.mp_openid.is_some()),
+            };
             Ok(AccountDetail {
                 account,
                 role,
                 unit,
                 levels: account_levels,
                 majors: account_majors,
+                wechat,
             })
         })
         .collect()

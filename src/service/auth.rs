@@ -210,6 +210,30 @@ pub async fn login(
     Ok(LoginOutcome { token, account })
 }
 
+/// Silent login: the account that last logged in with a password from this mini-program OpenID.
+pub async fn login_by_mini_openid(
+    services: &Services,
+    mp_openid: &str,
+    client_ip: Option<&str>,
+) -> AppResult<LoginOutcome> {
+    if let Some(ip) = client_ip {
+        if !services.sessions.throttle.allow(ip).await {
+            return Err(AppError::TooManyRequests);
+        }
+    }
+    let account = super::binding::account_for_mini_openid(services, mp_openid)
+        .await?
+        .ok_or(AppError::WechatNotLinked)?;
+    if account.disabled {
+        return Err(AppError::AccountDisabled);
+    }
+    if let Some(until) = account.locked_until.filter(|until| *until > Utc::now()) {
+        return Err(AppError::AccountLocked { until });
+    }
+    let token = issue_token(&services.db, &services.sessions.settings, account.id).await?;
+    Ok(LoginOutcome { token, account })
+}
+
 /// Count a wrong password atomically (two instances may see wrong passwords at once) and lock
 /// the account when the count reaches the limit.
 async fn record_failure(

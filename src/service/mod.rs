@@ -3,8 +3,10 @@
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod binding;
 pub mod bootstrap;
 pub mod demo;
+pub mod followers;
 pub mod notifier;
 pub mod org;
 pub mod password_hash;
@@ -22,6 +24,7 @@ pub struct Services {
     pub db: DatabaseConnection,
     pub notifier: Arc<dyn Notifier>,
     pub sessions: auth::SessionStore,
+    pub bind_guard: binding::BindGuard,
 }
 
 impl Services {
@@ -30,6 +33,7 @@ impl Services {
             db,
             notifier,
             sessions: auth::SessionStore::new(auth),
+            bind_guard: binding::BindGuard::default(),
         }
     }
 }

@@ -60,8 +60,20 @@ fn the_domain_depends_on_nothing_of_the_app() {
 }
 
 #[test]
+fn the_wechat_layer_knows_nothing_of_the_product() {
+    let found = violations("wechat", &["service", "bot", "http", "db", "domain", "app", "cli"]);
+    assert!(found.is_empty(), "wechat imports: {found:#?}");
+}
+
+#[test]
+fn the_bot_does_not_reach_into_http() {
+    let found = violations("bot", &["http", "app", "cli"]);
+    assert!(found.is_empty(), "bot imports: {found:#?}");
+}
+
+#[test]
 fn services_know_nothing_of_http() {
-    let found = violations("service", &["http", "app", "cli"]);
+    let found = violations("service", &["http", "app", "cli", "wechat", "bot"]);
     assert!(found.is_empty(), "service imports: {found:#?}");
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/service");
     let mut files = Vec::new();

@@ -1,11 +1,14 @@
 //! Spawning the app per test on each configured database, and a client that speaks its API.
 
+pub mod wechat;
 pub mod world;
 
 use std::future::Future;
 
 use fudao::app::Application;
 use fudao::config::{Secret, Settings};
+use fudao::wechat::crypto::Crypto;
+use fudao::wechat::mock::{MockConfig, MockWechat};
 use rand::Rng;
 use reqwest::{Method, StatusCode};
 use sea_orm::{
@@ -13,6 +16,15 @@ use sea_orm::{
     QueryOrder,
 };
 use serde_json::Value;
+
+/// The callback token every test app is configured with.
+pub const TOKEN: &str = "fudao-test-token";
+
+fn random_aes_key() -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let mut rng = rand::thread_rng();
+    (0..43).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char).collect()
+}
 
 /// A database the suite runs against.
 #[derive(Debug, Clone)]
@@ -113,6 +125,12 @@ fn with_database(url: &str, database: &str) -> String {
 
 pub struct TestApp {
     pub backend: &'static str,
+    /// The WeChat API mock this app talks to.
+    pub mock: MockWechat,
+    /// The callback's keys, to sign and encrypt requests as WeChat does.
+    pub crypto: Crypto,
+    /// The app's EncodingAESKey.
+    pub aes_key: String,
     pub base: String,
     pub client: reqwest::Client,
     pub db: DatabaseConnection,
@@ -209,11 +227,25 @@ impl TestApp {
                 (with_database(admin_url, &name), Some(cleanup), None)
             }
         };
+        let mock = MockWechat::start("127.0.0.1:0".parse().expect("addr"), MockConfig::default())
+            .await
+            .expect("mock starts");
+        let mock_config = MockConfig::default();
         let mut settings = Settings::defaults().expect("default settings");
         settings.server.addr = "127.0.0.1:0".parse().expect("addr");
+        settings.wechat.token = Secret::new(TOKEN);
+        settings.wechat.encoding_aes_key = Secret::new(random_aes_key());
+        settings.wechat.app_id = mock_config.app_id.clone();
+        settings.wechat.app_secret = Secret::new(mock_config.app_secret.clone());
+        settings.wechat.api_base = mock.base_url();
+        settings.miniprogram.app_id = mock_config.mini_app_id.clone();
+        settings.miniprogram.app_secret = Secret::new(mock_config.mini_app_secret.clone());
         settings.database.url = Secret::new(url.clone());
         settings.database.max_connections = 5;
         tweak(&mut settings);
+        let aes_key = settings.wechat.encoding_aes_key.expose().to_string();
+        let key = Some(aes_key.as_str()).filter(|k| !k.is_empty());
+        let crypto = Crypto::new(settings.wechat.token.expose(), key, &settings.wechat.app_id).expect("crypto");
         let application = Application::build(settings).await.expect("app builds");
         let base = format!("http://127.0.0.1:{}", application.port());
         let initial_admin = application
@@ -223,6 +255,9 @@ impl TestApp {
         let db = Database::connect(&url).await.expect("test connection");
         TestApp {
             backend: backend.name(),
+            mock,
+            crypto,
+            aes_key,
             base,
             client: reqwest::Client::new(),
             db,

@@ -2,8 +2,11 @@
 
 pub mod account_levels;
 pub mod account_majors;
+pub mod account_wechat;
 pub mod accounts;
 pub mod audit_log;
+pub mod bind_codes;
+pub mod followers;
 pub mod majors;
 pub mod org_units;
 pub mod sessions;

@@ -11,12 +11,14 @@ use crate::http::auth::{actor, BearerToken};
 use crate::http::error::ApiResult;
 use crate::http::request_meta::request_meta;
 use crate::http::state::AppState;
-use crate::service::{accounts, auth};
+use crate::service::{accounts, auth, binding};
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct LoginRequest {
     pub username: String,
     pub password: String,
+    /// Optional `wx.login` code from the mini program: remembered so later logins are silent.
+    pub code: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -44,6 +46,21 @@ pub async fn login(
         meta.ip.as_deref(),
     )
     .await?;
+    if let Some(code) = body.code.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+        // Silent login is a convenience: a failed exchange must not fail the password login.
+        match state.wechat.code_to_session(code).await {
+            Ok(session) => {
+                binding::remember_mini_identity(
+                    &state.services,
+                    outcome.account.id,
+                    &session.openid,
+                    session.unionid.as_deref(),
+                )
+                .await?;
+            }
+            Err(error) => tracing::warn!(%error, "wx.login code not exchanged at password login"),
+        }
+    }
     Ok(Json(TokenResponse {
         token: outcome.token.token,
         expires_at: outcome.token.expires_at,

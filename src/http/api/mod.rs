@@ -6,3 +6,4 @@ pub mod auth;
 pub mod health;
 pub mod org;
 pub mod views;
+pub mod wechat;

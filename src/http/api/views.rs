@@ -61,6 +61,16 @@ pub struct UnitRef {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+pub struct WechatLinkView {
+    /// The official-account WeChat is bound (template messages can reach the account).
+    pub bound: bool,
+    /// Whether the bound WeChat follows the official account; null when not bound.
+    pub following: Option<bool>,
+    /// The mini program can log this account in silently.
+    pub mini_linked: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
 pub struct AccountView {
     pub id: i32,
     pub username: String,
@@ -72,6 +82,7 @@ pub struct AccountView {
     pub org_unit: UnitRef,
     pub education_levels: Vec<String>,
     pub majors: Vec<MajorView>,
+    pub wechat: WechatLinkView,
     pub disabled: bool,
     pub must_change_password: bool,
     pub locked_until: Option<DateTime<Utc>>,
@@ -105,6 +116,11 @@ impl AccountView {
                 .map(|l| l.as_str().to_string())
                 .collect(),
             majors: detail.majors.iter().map(MajorView::new).collect(),
+            wechat: WechatLinkView {
+                bound: detail.wechat.bound,
+                following: detail.wechat.following,
+                mini_linked: detail.wechat.mini_linked,
+            },
             disabled: account.disabled,
             must_change_password: account.must_change_password,
             locked_until: account.locked_until.filter(|until| *until > now),

@@ -15,6 +15,8 @@ use crate::domain::username::Username;
 use crate::error::AppResult;
 use crate::service::{accounts, demo, org};
 
+mod wechat_tools;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "fudao",
@@ -45,6 +47,62 @@ pub enum Command {
     },
     /// Load a demo data set (a province, two universities, admins, ~50 counselors).
     Demo,
+    /// WeChat tools: menu sync, callback simulation, the API mock.
+    Wechat {
+        #[command(subcommand)]
+        action: WechatAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WechatAction {
+    /// The official account's custom menu.
+    Menu {
+        #[command(subcommand)]
+        action: MenuAction,
+    },
+    /// Send a correctly signed (and in safe mode encrypted) message to a callback URL as a
+    /// given OpenID and print the decrypted reply.
+    Simulate {
+        /// Callback URL, e.g. http://127.0.0.1:8080/wechat/callback
+        #[arg(long)]
+        url: String,
+        /// Sender OpenID.
+        #[arg(long)]
+        openid: String,
+        /// Send this text message.
+        #[arg(long, conflicts_with = "event")]
+        text: Option<String>,
+        /// Send this event instead (subscribe, unsubscribe, CLICK, ...).
+        #[arg(long)]
+        event: Option<String>,
+        /// EventKey of the event (menu key for CLICK).
+        #[arg(long)]
+        event_key: Option<String>,
+        /// plain | compatible | safe
+        #[arg(long, default_value = "safe")]
+        mode: String,
+        /// Original id of the official account (ToUserName).
+        #[arg(long, default_value = "gh_fudao")]
+        to: String,
+    },
+    /// Serve the WeChat API mock (for benchmarks and the mini-program tests).
+    Mock {
+        #[arg(long, default_value = "127.0.0.1:9900")]
+        addr: std::net::SocketAddr,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MenuAction {
+    /// Push config/menu.json (placeholders filled from settings) through menu/create.
+    Sync {
+        #[arg(long, default_value = "config/menu.json")]
+        file: PathBuf,
+        /// Print the menu that would be sent, and send nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -95,6 +153,7 @@ pub async fn run(cli: Cli, settings: Settings) -> AppResult<()> {
                 },
         } => create_admin(settings, &role, unit, &username, &name, phone.as_deref()).await,
         Command::Demo => load_demo(settings).await,
+        Command::Wechat { action } => wechat_tools::run(settings, action).await,
     }
 }
 

@@ -1,0 +1,113 @@
+//! The chat bot of the official account: typed messages in, passive replies out. Every message
+//! goes through dedup, interceptors and the first matching rule, under a hard deadline.
+
+pub mod context;
+pub mod dedup;
+pub mod handlers;
+pub mod router;
+pub mod rules;
+pub mod texts;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::Utc;
+
+use crate::service::Services;
+use crate::wechat::client::WechatClient;
+use crate::wechat::message::Incoming;
+use crate::wechat::reply::Reply;
+use context::{BotCtx, Links};
+use dedup::Dedup;
+use router::Router;
+
+/// What the callback answers: a reply document, or `success` (no reply).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answer {
+    Reply(String),
+    Success,
+}
+
+#[derive(Clone)]
+pub struct Bot {
+    router: Arc<Router>,
+    dedup: Dedup,
+    services: Services,
+    wechat: Option<WechatClient>,
+    links: Links,
+    deadline: Duration,
+}
+
+impl Bot {
+    pub fn new(services: Services, wechat: Option<WechatClient>, links: Links, deadline: Duration) -> Self {
+        Self {
+            router: Arc::new(rules::router()),
+            dedup: Dedup::new(),
+            services,
+            wechat,
+            links,
+            deadline,
+        }
+    }
+
+    /// Answer one message. A retry of a message already answered gets the same answer without
+    /// running any handler. A handler that misses the deadline keeps running to completion (its
+    /// side effects are idempotent and must not be cut in half); the callback answers `success`.
+    pub async fn answer(&self, incoming: Incoming) -> Answer {
+        let key = incoming.dedup_key();
+        if let Some(answer) = self.dedup.get(&key).await {
+            return answer;
+        }
+        let bot = self.clone();
+        let work = tokio::spawn(async move {
+            let answer = bot.run(incoming).await;
+            bot.dedup.put(key, answer.clone()).await;
+            answer
+        });
+        match tokio::time::timeout(self.deadline, work).await {
+            Ok(Ok(answer)) => answer,
+            Ok(Err(join_error)) => {
+                tracing::error!(error = %join_error, "bot handler crashed");
+                Answer::Success
+            }
+            Err(_) => {
+                tracing::warn!(deadline_ms = self.deadline.as_millis() as u64, "bot reply missed the deadline; answered success");
+                Answer::Success
+            }
+        }
+    }
+
+    async fn run(&self, incoming: Incoming) -> Answer {
+        let Some(rule) = self.router.route(&incoming) else {
+            return Answer::Success;
+        };
+        let mut ctx = BotCtx {
+            incoming,
+            account: None,
+            services: self.services.clone(),
+            wechat: self.wechat.clone(),
+            links: self.links.clone(),
+            commands: self.router.help_lines(),
+        };
+        let result = match self.router.intercept(&mut ctx).await {
+            Ok(()) => (rule.handler)(Arc::new(ctx.clone())).await,
+            Err(error) => Err(error),
+        };
+        let reply = match result {
+            Ok(reply) => reply,
+            Err(error) => {
+                tracing::error!(rule = rule.name, code = error.code(), cause = ?error, "bot handler failed");
+                Some(Reply::Text(texts::BUSY.to_string()))
+            }
+        };
+        match reply {
+            Some(reply) => Answer::Reply(reply.to_xml(&ctx.incoming, Utc::now().timestamp().max(0) as u64)),
+            None => Answer::Success,
+        }
+    }
+
+    /// Which rule a message goes to (for tests and diagnostics).
+    pub fn rule_for(&self, incoming: &Incoming) -> Option<&'static str> {
+        self.router.route(incoming).map(|rule| rule.name)
+    }
+}

@@ -1,0 +1,158 @@
+//! The whole rule table on one screen. Adding a command is one rule plus its handler.
+
+use async_trait::async_trait;
+
+use super::context::BotCtx;
+use super::handlers::{binding, follow, help, silent};
+use super::router::{Interceptor, Matcher, Router, Rule};
+use crate::error::AppResult;
+use crate::service::binding as binding_service;
+
+/// Menu keys (config/menu.json) that map to the same handlers as typed commands.
+pub const MENU_HELP: &str = "FUDAO_HELP";
+pub const MENU_BIND: &str = "FUDAO_BIND";
+
+/// Loads the enabled account bound to the sender, once, for every handler.
+pub struct LoadBoundAccount;
+
+#[async_trait]
+impl Interceptor for LoadBoundAccount {
+    async fn before(&self, ctx: &mut BotCtx) -> AppResult<()> {
+        ctx.account = binding_service::account_for_openid(&ctx.services, ctx.openid()).await?;
+        Ok(())
+    }
+}
+
+pub fn router() -> Router {
+    Router::default()
+        .intercept_with(LoadBoundAccount)
+        .rule(Rule {
+            name: "subscribe",
+            matcher: Matcher::Event("subscribe"),
+            handler: |ctx| Box::pin(follow::subscribe(ctx)),
+            help: None,
+        })
+        .rule(Rule {
+            name: "unsubscribe",
+            matcher: Matcher::Event("unsubscribe"),
+            handler: |ctx| Box::pin(follow::unsubscribe(ctx)),
+            help: None,
+        })
+        .rule(Rule {
+            name: "menu_help",
+            matcher: Matcher::Click(MENU_HELP),
+            handler: |ctx| Box::pin(help::help(ctx)),
+            help: None,
+        })
+        .rule(Rule {
+            name: "menu_bind",
+            matcher: Matcher::Click(MENU_BIND),
+            handler: |ctx| Box::pin(help::bind_instructions(ctx)),
+            help: None,
+        })
+        .rule(Rule {
+            name: "help",
+            matcher: Matcher::keyword(r"帮助|help|\?|？"),
+            handler: |ctx| Box::pin(help::help(ctx)),
+            help: Some("帮助 — 查看可用指令"),
+        })
+        .rule(Rule {
+            name: "bind",
+            matcher: Matcher::keyword(r"绑定.*"),
+            handler: |ctx| Box::pin(binding::bind(ctx)),
+            help: Some("绑定 123456 — 用小程序中的绑定码绑定账号"),
+        })
+        .rule(Rule {
+            name: "unbind",
+            matcher: Matcher::keyword(r"解绑|解除绑定"),
+            handler: |ctx| Box::pin(binding::unbind(ctx)),
+            help: Some("解绑 — 解除此微信与账号的绑定"),
+        })
+        .rule(Rule {
+            name: "fallback",
+            matcher: Matcher::UserMessage,
+            handler: |ctx| Box::pin(help::help(ctx)),
+            help: None,
+        })
+        .rule(Rule {
+            name: "acknowledge",
+            matcher: Matcher::Any,
+            handler: |ctx| Box::pin(silent::acknowledge(ctx)),
+            help: None,
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wechat::message::Incoming;
+
+    fn message(kind: &str) -> Incoming {
+        let body = match kind {
+            "text" => "<MsgType>text</MsgType><Content><![CDATA[%]]></Content><MsgId>1</MsgId>",
+            "image" => "<MsgType>image</MsgType><PicUrl>p</PicUrl><MediaId>m</MediaId><MsgId>1</MsgId>",
+            other => other,
+        };
+        let xml = format!("<xml><ToUserName>gh</ToUserName><FromUserName>o</FromUserName><CreateTime>1</CreateTime>{body}</xml>");
+        Incoming::parse(xml.as_bytes()).expect("test message parses")
+    }
+
+    fn text(content: &str) -> Incoming {
+        let xml = format!(
+            "<xml><ToUserName>gh</ToUserName><FromUserName>o</FromUserName><CreateTime>1</CreateTime><MsgType>text</MsgType><Content><![CDATA[{content}]]></Content><MsgId>1</MsgId></xml>"
+        );
+        Incoming::parse(xml.as_bytes()).expect("test message parses")
+    }
+
+    fn event(name: &str, key: Option<&str>) -> Incoming {
+        let key = key.map(|k| format!("<EventKey><![CDATA[{k}]]></EventKey>")).unwrap_or_default();
+        message(&format!("<MsgType>event</MsgType><Event>{name}</Event>{key}"))
+    }
+
+    #[test]
+    fn messages_go_to_the_expected_rule() {
+        let router = router();
+        let table: Vec<(Incoming, &str)> = vec![
+            (text("帮助"), "help"),
+            (text("help"), "help"),
+            (text("HELP"), "help"),
+            (text("?"), "help"),
+            (text("？"), "help"),
+            (text(" 帮助 "), "help"),
+            (text("绑定 123456"), "bind"),
+            (text("绑定123456"), "bind"),
+            (text("绑定"), "bind"),
+            (text("解绑"), "unbind"),
+            (text("解除绑定"), "unbind"),
+            (text("帮助我"), "fallback"),
+            (text("你好"), "fallback"),
+            (message("image"), "fallback"),
+            (event("subscribe", None), "subscribe"),
+            (event("subscribe", Some("qrscene_42")), "subscribe"),
+            (event("unsubscribe", None), "unsubscribe"),
+            (event("CLICK", Some(MENU_HELP)), "menu_help"),
+            (event("CLICK", Some(MENU_BIND)), "menu_bind"),
+            (event("CLICK", Some("OTHER")), "acknowledge"),
+            (event("VIEW", Some("https://x")), "acknowledge"),
+            (event("SCAN", Some("1")), "acknowledge"),
+        ];
+        for (incoming, expected) in table {
+            let got = router.route(&incoming).map(|rule| rule.name);
+            assert_eq!(got, Some(expected), "{:?}", incoming.kind);
+        }
+    }
+
+    #[test]
+    fn help_lists_every_typed_command() {
+        let lines = router().help_lines();
+        assert_eq!(lines.len(), 3);
+        assert!(lines.iter().any(|l| l.starts_with("绑定")));
+    }
+
+    #[test]
+    fn the_shipped_menu_uses_the_keys_the_bot_routes() {
+        let menu = include_str!("../../config/menu.json");
+        assert!(menu.contains(MENU_BIND));
+        assert!(menu.contains(MENU_HELP));
+    }
+}

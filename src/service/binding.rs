@@ -1,0 +1,359 @@
+//! Linking WeChat identities to accounts: bind codes, bind/unbind in chat, the mini-program
+//! OpenID for silent login, and automatic binding by UnionID. Every operation is idempotent:
+//! binding the same pair twice changes nothing.
+
+use std::time::Duration;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use moka::future::Cache;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set,
+    SqlErr, TransactionTrait,
+};
+use serde_json::json;
+
+use super::{audit, RequestMeta, Services};
+use crate::db::entities::{account_wechat, accounts, bind_codes, followers};
+use crate::domain::bind_code::{BindCode, VALID_MINUTES};
+use crate::domain::scope::Actor;
+use crate::error::{AppError, AppResult};
+
+/// Wrong codes one OpenID may send per hour before `绑定` stops answering for it.
+const MAX_FAILED_CODES_PER_HOUR: u32 = 5;
+
+/// Per-instance brake on guessing bind codes.
+#[derive(Clone)]
+pub struct BindGuard {
+    failures: Cache<String, u32>,
+}
+
+impl Default for BindGuard {
+    fn default() -> Self {
+        Self {
+            failures: Cache::builder()
+                .time_to_live(Duration::from_secs(3600))
+                .max_capacity(100_000)
+                .build(),
+        }
+    }
+}
+
+impl BindGuard {
+    async fn blocked(&self, openid: &str) -> bool {
+        self.failures.get(openid).await.unwrap_or(0) >= MAX_FAILED_CODES_PER_HOUR
+    }
+
+    async fn failed(&self, openid: &str) {
+        let count = self.failures.get(openid).await.unwrap_or(0);
+        self.failures.insert(openid.to_string(), count + 1).await;
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct IssuedCode {
+    pub code: BindCode,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// A fresh code for the caller; earlier codes of the caller stop working.
+pub async fn issue_code(services: &Services, actor: &Actor) -> AppResult<IssuedCode> {
+    let now = Utc::now();
+    let expires_at = now + TimeDelta::minutes(VALID_MINUTES);
+    for _ in 0..8 {
+        let code = BindCode::generate();
+        let txn = services.db.begin().await?;
+        bind_codes::Entity::delete_many()
+            .filter(
+                sea_orm::Condition::any()
+                    .add(bind_codes::Column::AccountId.eq(actor.account_id))
+                    .add(bind_codes::Column::ExpiresAt.lte(now)),
+            )
+            .exec(&txn)
+            .await?;
+        let inserted = bind_codes::ActiveModel {
+            code: Set(code.as_str().to_string()),
+            account_id: Set(actor.account_id),
+            expires_at: Set(expires_at),
+            created_at: Set(now),
+        }
+        .insert(&txn)
+        .await;
+        match inserted {
+            Ok(_) => {
+                txn.commit().await?;
+                return Ok(IssuedCode { code, expires_at });
+            }
+            // Another account holds this code right now: draw again.
+            Err(error) if is_unique_violation(&error) => continue,
+            Err(error) => return Err(error.into()),
+        }
+    }
+    Err(AppError::Internal("no free bind code after 8 draws".into()))
+}
+
+fn is_unique_violation(error: &DbErr) -> bool {
+    matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
+}
+
+/// What a `绑定 <码>` message did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BindOutcome {
+    Bound { name: String },
+    AlreadyBound { name: String },
+    /// This WeChat is bound to another account; it must send 解绑 first.
+    OpenIdTaken { name: String },
+    UnknownCode,
+    TooManyAttempts,
+}
+
+/// Bind the official-account OpenID that sent a valid code to the code's account.
+pub async fn bind_with_code(services: &Services, openid: &str, code: &BindCode) -> AppResult<BindOutcome> {
+    if services.bind_guard.blocked(openid).await {
+        return Ok(BindOutcome::TooManyAttempts);
+    }
+    let now = Utc::now();
+    let txn = services.db.begin().await?;
+    let Some(row) = bind_codes::Entity::find_by_id(code.as_str().to_string())
+        .one(&txn)
+        .await?
+        .filter(|row| row.expires_at > now)
+    else {
+        drop(txn);
+        services.bind_guard.failed(openid).await;
+        return Ok(BindOutcome::UnknownCode);
+    };
+    let account = accounts::Entity::find_by_id(row.account_id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::not_found("账号"))?;
+    if let Some(holder) = account_wechat::Entity::find()
+        .filter(account_wechat::Column::OaOpenid.eq(openid))
+        .one(&txn)
+        .await?
+    {
+        if holder.account_id == account.id {
+            bind_codes::Entity::delete_by_id(row.code).exec(&txn).await?;
+            txn.commit().await?;
+            return Ok(BindOutcome::AlreadyBound { name: account.name });
+        }
+        let other = accounts::Entity::find_by_id(holder.account_id).one(&txn).await?;
+        return Ok(BindOutcome::OpenIdTaken {
+            name: other.map(|a| mask_name(&a.name)).unwrap_or_default(),
+        });
+    }
+    let previous = set_oa_openid(&txn, account.id, Some(openid), now).await?;
+    bind_codes::Entity::delete_by_id(row.code).exec(&txn).await?;
+    audit::record(
+        &txn,
+        None,
+        &RequestMeta::default(),
+        audit::Entry {
+            action: if previous.is_some() { "wechat.rebind" } else { "wechat.bind" },
+            target_type: "account",
+            target_id: Some(account.id.to_string()),
+            org_path: &account.org_path,
+            detail: json!({ "openid": openid, "previous_openid": previous, "via": "bind_code" }),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(BindOutcome::Bound { name: account.name })
+}
+
+/// 张** — enough for the owner to recognise, not enough to learn a stranger's name.
+fn mask_name(name: &str) -> String {
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(first) => format!("{first}{}", "*".repeat(chars.count().max(1))),
+        None => String::new(),
+    }
+}
+
+/// Set (or clear) the account's official-account OpenID; returns the one it replaced.
+async fn set_oa_openid<C: ConnectionTrait>(
+    conn: &C,
+    account_id: i32,
+    openid: Option<&str>,
+    now: DateTime<Utc>,
+) -> AppResult<Option<String>> {
+    let existing = account_wechat::Entity::find_by_id(account_id).one(conn).await?;
+    let previous = existing.as_ref().and_then(|row| row.oa_openid.clone());
+    match existing {
+        Some(row) => {
+            let mut active: account_wechat::ActiveModel = row.into();
+            active.oa_openid = Set(openid.map(str::to_string));
+            active.bound_at = Set(openid.map(|_| now));
+            active.updated_at = Set(now);
+            active.update(conn).await?;
+        }
+        None => {
+            account_wechat::ActiveModel {
+                account_id: Set(account_id),
+                oa_openid: Set(openid.map(str::to_string)),
+                mp_openid: Set(None),
+                unionid: Set(None),
+                bound_at: Set(openid.map(|_| now)),
+                updated_at: Set(now),
+            }
+            .insert(conn)
+            .await?;
+        }
+    }
+    Ok(previous)
+}
+
+/// Unbind whatever account this OpenID is bound to; `None` when it was not bound.
+pub async fn unbind(services: &Services, openid: &str) -> AppResult<Option<String>> {
+    let txn = services.db.begin().await?;
+    let Some(holder) = account_wechat::Entity::find()
+        .filter(account_wechat::Column::OaOpenid.eq(openid))
+        .one(&txn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let account = accounts::Entity::find_by_id(holder.account_id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::not_found("账号"))?;
+    set_oa_openid(&txn, account.id, None, Utc::now()).await?;
+    audit::record(
+        &txn,
+        None,
+        &RequestMeta::default(),
+        audit::Entry {
+            action: "wechat.unbind",
+            target_type: "account",
+            target_id: Some(account.id.to_string()),
+            org_path: &account.org_path,
+            detail: json!({ "openid": openid }),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Some(account.name))
+}
+
+/// The enabled account an official-account OpenID is bound to.
+pub async fn account_for_openid(services: &Services, openid: &str) -> AppResult<Option<accounts::Model>> {
+    let Some(holder) = account_wechat::Entity::find()
+        .filter(account_wechat::Column::OaOpenid.eq(openid))
+        .one(&services.db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    Ok(accounts::Entity::find_by_id(holder.account_id)
+        .one(&services.db)
+        .await?
+        .filter(|account| !account.disabled))
+}
+
+/// The account that last logged in from this mini-program OpenID.
+pub async fn account_for_mini_openid(services: &Services, mp_openid: &str) -> AppResult<Option<accounts::Model>> {
+    let Some(row) = account_wechat::Entity::find()
+        .filter(account_wechat::Column::MpOpenid.eq(mp_openid))
+        .one(&services.db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    Ok(accounts::Entity::find_by_id(row.account_id).one(&services.db).await?)
+}
+
+/// Remember the mini-program identity of an account after a password login with a `wx.login`
+/// code. One WeChat user logs into one account at a time: the OpenID moves to the latest.
+pub async fn remember_mini_identity(
+    services: &Services,
+    account_id: i32,
+    mp_openid: &str,
+    unionid: Option<&str>,
+) -> AppResult<()> {
+    let now = Utc::now();
+    let txn = services.db.begin().await?;
+    account_wechat::Entity::update_many()
+        .col_expr(account_wechat::Column::MpOpenid, sea_orm::sea_query::Expr::value(Option::<String>::None))
+        .filter(account_wechat::Column::MpOpenid.eq(mp_openid))
+        .filter(account_wechat::Column::AccountId.ne(account_id))
+        .exec(&txn)
+        .await?;
+    match account_wechat::Entity::find_by_id(account_id).one(&txn).await? {
+        Some(row) => {
+            let mut active: account_wechat::ActiveModel = row.into();
+            active.mp_openid = Set(Some(mp_openid.to_string()));
+            if let Some(unionid) = unionid {
+                active.unionid = Set(Some(unionid.to_string()));
+            }
+            active.updated_at = Set(now);
+            active.update(&txn).await?;
+        }
+        None => {
+            account_wechat::ActiveModel {
+                account_id: Set(account_id),
+                oa_openid: Set(None),
+                mp_openid: Set(Some(mp_openid.to_string())),
+                unionid: Set(unionid.map(str::to_string)),
+                bound_at: Set(None),
+                updated_at: Set(now),
+            }
+            .insert(&txn)
+            .await?;
+        }
+    }
+    txn.commit().await?;
+    if let Some(unionid) = unionid {
+        bind_by_unionid(services, unionid).await?;
+    }
+    Ok(())
+}
+
+/// When both the mini program and `user/info` gave the same UnionID, bind the follower's
+/// OpenID to the account without a code. Returns the account id bound now, if any.
+pub async fn bind_by_unionid(services: &Services, unionid: &str) -> AppResult<Option<i32>> {
+    let txn = services.db.begin().await?;
+    let Some(follower) = followers::Entity::find()
+        .filter(followers::Column::Unionid.eq(unionid))
+        .one(&txn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let Some(row) = account_wechat::Entity::find()
+        .filter(account_wechat::Column::Unionid.eq(unionid))
+        .one(&txn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    if row.oa_openid.as_deref() == Some(follower.openid.as_str()) {
+        return Ok(None);
+    }
+    let taken = account_wechat::Entity::find()
+        .filter(account_wechat::Column::OaOpenid.eq(follower.openid.as_str()))
+        .one(&txn)
+        .await?;
+    if taken.is_some() {
+        // The OpenID already serves another account; a human must unbind it first.
+        return Ok(None);
+    }
+    let account = accounts::Entity::find_by_id(row.account_id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::not_found("账号"))?;
+    let previous = set_oa_openid(&txn, account.id, Some(&follower.openid), Utc::now()).await?;
+    audit::record(
+        &txn,
+        None,
+        &RequestMeta::default(),
+        audit::Entry {
+            action: if previous.is_some() { "wechat.rebind" } else { "wechat.bind" },
+            target_type: "account",
+            target_id: Some(account.id.to_string()),
+            org_path: &account.org_path,
+            detail: json!({ "openid": follower.openid, "previous_openid": previous, "via": "unionid" }),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Some(account.id))
+}

@@ -1,0 +1,83 @@
+//! Chat commands, menu clicks, retries and the reply deadline.
+
+use chrono::Utc;
+use fudao::wechat::simulate::Mode;
+
+use crate::helpers::wechat::{event, text};
+use crate::helpers::{Backend, TestApp};
+
+#[tokio::test]
+async fn help_commands_and_menu_clicks() {
+    let app = TestApp::spawn(&Backend::Sqlite, |_| {}).await;
+    let w = app.world().await;
+    app.bind(&w.counselor_a1, "o_cmd").await;
+    for input in ["帮助", "help", "HELP", "?", "？", " 帮助 "] {
+        let reply = app.send("o_cmd", &text(input)).await;
+        assert!(reply.content().contains("王晓明老师您好"), "{input}: {}", reply.content());
+        assert!(reply.content().contains("data-miniprogram-appid=\"wx_mock_mini\""), "mini-program link");
+        assert!(reply.content().contains("data-miniprogram-path=\"pages/tasks/index\""));
+    }
+    let click = app.send("o_cmd", &event("CLICK", Some("FUDAO_HELP"))).await;
+    assert!(click.content().contains("王晓明老师您好"));
+    let bind_click = app.send("o_cmd", &event("CLICK", Some("FUDAO_BIND"))).await;
+    assert!(bind_click.content().contains("绑定 123456"));
+    // Unknown input from an unbound user: binding instructions.
+    let stranger = app.send("o_stranger", &text("今天有什么任务")).await;
+    assert!(stranger.content().contains("还没有绑定"), "{}", stranger.content());
+    // Events that need no answer get `success`.
+    for (name, key) in [("VIEW", Some("https://example.com")), ("LOCATION", None), ("view_miniprogram", Some("pages/index/index")), ("SCAN", Some("1")), ("CLICK", Some("UNKNOWN_KEY"))] {
+        let reply = app.send("o_cmd", &event(name, key)).await;
+        assert!(reply.is_success(), "{name}: {}", reply.body);
+    }
+    // A message type the bot does not know is acknowledged.
+    let unknown = "<xml><ToUserName><![CDATA[gh]]></ToUserName><FromUserName><![CDATA[o_cmd]]></FromUserName><CreateTime>1</CreateTime><MsgType><![CDATA[miniprogrampage]]></MsgType></xml>";
+    let reply = app.send_xml(Mode::Plain, "o_cmd", unknown).await;
+    assert!(reply.is_success(), "{}", reply.body);
+    // Images and voice from a bound user get the help.
+    let image = "<xml><ToUserName><![CDATA[gh]]></ToUserName><FromUserName><![CDATA[o_cmd]]></FromUserName><CreateTime>1</CreateTime><MsgType><![CDATA[image]]></MsgType><PicUrl><![CDATA[http://x]]></PicUrl><MediaId><![CDATA[m]]></MediaId><MsgId>42</MsgId></xml>";
+    let reply = app.send_xml(Mode::Safe, "o_cmd", image).await;
+    assert!(reply.content().contains("王晓明老师您好"), "{}", reply.body);
+}
+
+#[tokio::test]
+async fn a_retried_message_gets_the_same_reply_and_does_its_work_once() {
+    let app = TestApp::spawn(&Backend::Sqlite, |_| {}).await;
+    let w = app.world().await;
+    let code = app.post("/api/v1/me/bind-code", &w.counselor_a1, serde_json::json!({})).await.expect(200);
+    let message = text(code["message"].as_str().unwrap());
+    let at = Utc::now().timestamp() as u64;
+    let first = app.send_at(Mode::Safe, "o_retry", &message, at).await;
+    assert!(first.content().contains("绑定成功"));
+    // WeChat retries with the same MsgId: the same answer, not "already bound".
+    let retry = app.send_at(Mode::Safe, "o_retry", &message, at).await;
+    assert_eq!(retry.content(), first.content());
+    let audit = app.get("/api/v1/audit?action=wechat.bind", &w.school_a).await.expect(200);
+    assert_eq!(audit["total"], 1);
+    // Events dedup by sender + CreateTime + event.
+    let sub = event("subscribe", None);
+    let a = app.send_at(Mode::Safe, "o_evt", &sub, at).await;
+    let b = app.send_at(Mode::Safe, "o_evt", &sub, at).await;
+    assert_eq!(a.content(), b.content());
+}
+
+#[tokio::test]
+async fn a_reply_that_misses_the_deadline_is_answered_success_and_the_work_still_finishes() {
+    let app = TestApp::spawn(&Backend::Sqlite, |s| s.wechat.reply_deadline_ms = 1).await;
+    let w = app.world().await;
+    let code = app.post("/api/v1/me/bind-code", &w.counselor_a1, serde_json::json!({})).await.expect(200);
+    let message = text(code["message"].as_str().unwrap());
+    let at = Utc::now().timestamp() as u64;
+    let reply = app.send_at(Mode::Safe, "o_slow", &message, at).await;
+    assert!(reply.is_success(), "{}", reply.body);
+    // The binding completes in the background.
+    let mut bound = false;
+    for _ in 0..50 {
+        let me = app.get("/api/v1/me", &w.counselor_a1).await.expect(200);
+        if me["wechat"]["bound"] == true {
+            bound = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(bound, "the handler ran to completion");
+}

@@ -1,0 +1,7 @@
+mod binding;
+mod callback;
+mod client;
+mod commands;
+mod follow;
+mod login;
+mod tools;
