@@ -1,0 +1,5 @@
+//! WeChat wire formats: signatures and AES envelopes, bounded XML reading, typed inbound
+//! messages and passive replies. Pure functions only — no I/O — so the callback handler,
+//! the bot and the tests share one definition of the protocol (`shared/wechat-protocol.md`).
+
+pub mod xml;
