@@ -2,4 +2,5 @@
 //! messages and passive replies. Pure functions only — no I/O — so the callback handler,
 //! the bot and the tests share one definition of the protocol (`shared/wechat-protocol.md`).
 
+pub mod crypto;
 pub mod xml;
