@@ -3,4 +3,5 @@
 //! the bot and the tests share one definition of the protocol (`shared/wechat-protocol.md`).
 
 pub mod crypto;
+pub mod message;
 pub mod xml;
