@@ -4,4 +4,5 @@
 
 pub mod crypto;
 pub mod message;
+pub mod reply;
 pub mod xml;
