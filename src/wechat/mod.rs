@@ -1,7 +1,13 @@
-//! WeChat wire formats and API client. Knows nothing of tasks or accounts.
+//! Everything WeChat, knowing nothing of tasks or accounts: the wire formats (signatures and
+//! AES envelopes, bounded XML reading, typed inbound messages, passive replies), the API client
+//! and its error classes, the menu, request simulation, and the API mock.
 
 pub mod client;
+pub mod crypto;
 pub mod error;
 pub mod menu;
+pub mod message;
 pub mod mock;
+pub mod reply;
 pub mod simulate;
+pub mod xml;
