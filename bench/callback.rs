@@ -82,7 +82,9 @@ async fn run(
                     client.post(&url).body(body).send().await
                 };
                 let ok = match response {
-                    Ok(r) if r.status().is_success() => r.text().await.map(|t| check(&t)).unwrap_or(false),
+                    Ok(r) if r.status().is_success() => {
+                        r.text().await.map(|t| check(&t)).unwrap_or(false)
+                    }
                     _ => false,
                 };
                 local.push(sent.elapsed());
@@ -110,7 +112,10 @@ async fn run(
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let seconds: u64 = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(10);
+    let seconds: u64 = std::env::args()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(10);
     let duration = Duration::from_secs(seconds);
     let dir = tempfile::tempdir()?;
     let mock = MockWechat::start("127.0.0.1:0".parse()?, MockConfig::default()).await?;
@@ -118,7 +123,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let mut settings = Settings::defaults()?;
     settings.server.addr = "127.0.0.1:0".parse()?;
-    settings.database.url = Secret::new(format!("sqlite://{}?mode=rwc", dir.path().join("bench.db").display()));
+    settings.database.url = Secret::new(format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("bench.db").display()
+    ));
     settings.wechat.token = Secret::new(TOKEN);
     settings.wechat.encoding_aes_key = Secret::new(AES_KEY);
     settings.wechat.app_id = mock_config.app_id.clone();
@@ -133,28 +141,77 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let services = app.services().clone();
     let txn = services.db.begin().await?;
     let ministry = org::ensure_ministry(&txn).await?;
-    let province = org::insert_unit_unchecked(&txn, &ministry, &org::NewUnit::parse(OrgKind::Province.as_str(), "江苏省", "32", ministry.id)?).await?;
-    let school = org::insert_unit_unchecked(&txn, &province, &org::NewUnit::parse(OrgKind::University.as_str(), "基准大学", "19999", province.id)?).await?;
-    let college = org::insert_unit_unchecked(&txn, &school, &org::NewUnit::parse(OrgKind::College.as_str(), "基准学院", "b1", school.id)?).await?;
-    let (account, _) = accounts::create_unchecked(&txn, Role::Counselor, &college, &Username::parse("bench_counselor")?, "基准老师", None, None).await?;
+    let province = org::insert_unit_unchecked(
+        &txn,
+        &ministry,
+        &org::NewUnit::parse(OrgKind::Province.as_str(), "江苏省", "32", ministry.id)?,
+    )
+    .await?;
+    let school = org::insert_unit_unchecked(
+        &txn,
+        &province,
+        &org::NewUnit::parse(
+            OrgKind::University.as_str(),
+            "基准大学",
+            "19999",
+            province.id,
+        )?,
+    )
+    .await?;
+    let college = org::insert_unit_unchecked(
+        &txn,
+        &school,
+        &org::NewUnit::parse(OrgKind::College.as_str(), "基准学院", "b1", school.id)?,
+    )
+    .await?;
+    let (account, _) = accounts::create_unchecked(
+        &txn,
+        Role::Counselor,
+        &college,
+        &Username::parse("bench_counselor")?,
+        "基准老师",
+        None,
+        None,
+    )
+    .await?;
     txn.commit().await?;
     let actor = fudao::service::auth::actor_of(&account)?;
     let code = binding::issue_code(&services, &actor).await?;
-    let outcome = binding::bind_with_code(&services, OPENID, &BindCode::parse(code.code.as_str())?).await?;
+    let outcome =
+        binding::bind_with_code(&services, OPENID, &BindCode::parse(code.code.as_str())?).await?;
     println!("setup: {outcome:?}");
     tokio::spawn(app.run_until_stopped());
 
     let crypto = Arc::new(Crypto::new(TOKEN, Some(AES_KEY), &mock_config.app_id)?);
     let callback = format!("{base}/wechat/callback");
-    let client = reqwest::Client::builder().pool_max_idle_per_host(CONNECTIONS).build()?;
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(CONNECTIONS)
+        .build()?;
 
     let text_request: Arc<dyn Fn(u64) -> (String, String) + Send + Sync> = {
         let crypto = crypto.clone();
         let callback = callback.clone();
         Arc::new(move |seq| {
             let now = Utc::now().timestamp() as u64;
-            let message = simulate::message_xml("gh_bench", OPENID, now, &Outgoing::Text { content: "帮助".into(), msg_id: seq + 1 });
-            let signed = simulate::sign(&crypto, Mode::Safe, "gh_bench", OPENID, &message, now, &seq.to_string()).unwrap_or_else(|_| unreachable!());
+            let message = simulate::message_xml(
+                "gh_bench",
+                OPENID,
+                now,
+                &Outgoing::Text {
+                    content: "帮助".into(),
+                    msg_id: seq + 1,
+                },
+            );
+            let signed = simulate::sign(
+                &crypto,
+                Mode::Safe,
+                "gh_bench",
+                OPENID,
+                &message,
+                now,
+                &seq.to_string(),
+            )
+            .unwrap_or_else(|_| unreachable!());
             (format!("{callback}?{}", signed.query), signed.body)
         })
     };
@@ -165,8 +222,25 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             let now = Utc::now().timestamp() as u64;
             // Events dedup by sender + CreateTime: give every request its own CreateTime.
             let create_time = 1_000_000_000 + seq;
-            let message = simulate::message_xml("gh_bench", OPENID, create_time, &Outgoing::Event { event: "CLICK".into(), key: Some("FUDAO_HELP".into()) });
-            let signed = simulate::sign(&crypto, Mode::Safe, "gh_bench", OPENID, &message, now, &seq.to_string()).unwrap_or_else(|_| unreachable!());
+            let message = simulate::message_xml(
+                "gh_bench",
+                OPENID,
+                create_time,
+                &Outgoing::Event {
+                    event: "CLICK".into(),
+                    key: Some("FUDAO_HELP".into()),
+                },
+            );
+            let signed = simulate::sign(
+                &crypto,
+                Mode::Safe,
+                "gh_bench",
+                OPENID,
+                &message,
+                now,
+                &seq.to_string(),
+            )
+            .unwrap_or_else(|_| unreachable!());
             (format!("{callback}?{}", signed.query), signed.body)
         })
     };
@@ -178,14 +252,40 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let any: fn(&str) -> bool = |_| true;
 
     // Warm up connections and caches.
-    let _ = run("warmup", Duration::from_secs(1), client.clone(), text_request.clone(), encrypted_reply).await;
+    let _ = run(
+        "warmup",
+        Duration::from_secs(1),
+        client.clone(),
+        text_request.clone(),
+        encrypted_reply,
+    )
+    .await;
     let results = vec![
         run("hello (GET /healthz)", duration, client.clone(), hello, any).await,
-        run("encrypted 帮助, bound counselor", duration, client.clone(), text_request, encrypted_reply).await,
-        run("encrypted CLICK FUDAO_HELP", duration, client.clone(), click_request, encrypted_reply).await,
+        run(
+            "encrypted 帮助, bound counselor",
+            duration,
+            client.clone(),
+            text_request,
+            encrypted_reply,
+        )
+        .await,
+        run(
+            "encrypted CLICK FUDAO_HELP",
+            duration,
+            client.clone(),
+            click_request,
+            encrypted_reply,
+        )
+        .await,
     ];
     let baseline = results[0].rps();
-    println!("\n{CONNECTIONS} connections, {seconds} s per scenario, {} cores", std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0));
+    println!(
+        "\n{CONNECTIONS} connections, {seconds} s per scenario, {} cores",
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(0)
+    );
     println!("| scenario | requests | errors | req/s | vs hello | p50 | p99 |");
     println!("|---|---:|---:|---:|---:|---:|---:|");
     for r in &results {

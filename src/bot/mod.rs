@@ -39,7 +39,12 @@ pub struct Bot {
 }
 
 impl Bot {
-    pub fn new(services: Services, wechat: Option<WechatClient>, links: Links, deadline: Duration) -> Self {
+    pub fn new(
+        services: Services,
+        wechat: Option<WechatClient>,
+        links: Links,
+        deadline: Duration,
+    ) -> Self {
         Self {
             router: Arc::new(rules::router()),
             dedup: Dedup::new(),
@@ -71,7 +76,10 @@ impl Bot {
                 Answer::Success
             }
             Err(_) => {
-                tracing::warn!(deadline_ms = self.deadline.as_millis() as u64, "bot reply missed the deadline; answered success");
+                tracing::warn!(
+                    deadline_ms = self.deadline.as_millis() as u64,
+                    "bot reply missed the deadline; answered success"
+                );
                 Answer::Success
             }
         }
@@ -101,7 +109,9 @@ impl Bot {
             }
         };
         match reply {
-            Some(reply) => Answer::Reply(reply.to_xml(&ctx.incoming, Utc::now().timestamp().max(0) as u64)),
+            Some(reply) => {
+                Answer::Reply(reply.to_xml(&ctx.incoming, Utc::now().timestamp().max(0) as u64))
+            }
             None => Answer::Success,
         }
     }

@@ -46,7 +46,9 @@ impl Matcher {
     pub fn matches(&self, incoming: &Incoming) -> bool {
         match self {
             Matcher::Event(name) => incoming.event_name() == Some(*name),
-            Matcher::Click(key) => matches!(&incoming.kind, Kind::Event(Event::Click { key: k }) if k == key),
+            Matcher::Click(key) => {
+                matches!(&incoming.kind, Kind::Event(Event::Click { key: k }) if k == key)
+            }
             Matcher::Keyword(regex) => match &incoming.kind {
                 Kind::Text { content, .. } => regex.is_match(content.trim()),
                 _ => false,
@@ -98,7 +100,9 @@ impl Router {
     }
 
     pub fn route(&self, incoming: &Incoming) -> Option<&Rule> {
-        self.rules.iter().find(|rule| rule.matcher.matches(incoming))
+        self.rules
+            .iter()
+            .find(|rule| rule.matcher.matches(incoming))
     }
 
     pub async fn intercept(&self, ctx: &mut BotCtx) -> AppResult<()> {

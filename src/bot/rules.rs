@@ -90,7 +90,9 @@ mod tests {
     fn message(kind: &str) -> Incoming {
         let body = match kind {
             "text" => "<MsgType>text</MsgType><Content><![CDATA[%]]></Content><MsgId>1</MsgId>",
-            "image" => "<MsgType>image</MsgType><PicUrl>p</PicUrl><MediaId>m</MediaId><MsgId>1</MsgId>",
+            "image" => {
+                "<MsgType>image</MsgType><PicUrl>p</PicUrl><MediaId>m</MediaId><MsgId>1</MsgId>"
+            }
             other => other,
         };
         let xml = format!("<xml><ToUserName>gh</ToUserName><FromUserName>o</FromUserName><CreateTime>1</CreateTime>{body}</xml>");
@@ -105,8 +107,12 @@ mod tests {
     }
 
     fn event(name: &str, key: Option<&str>) -> Incoming {
-        let key = key.map(|k| format!("<EventKey><![CDATA[{k}]]></EventKey>")).unwrap_or_default();
-        message(&format!("<MsgType>event</MsgType><Event>{name}</Event>{key}"))
+        let key = key
+            .map(|k| format!("<EventKey><![CDATA[{k}]]></EventKey>"))
+            .unwrap_or_default();
+        message(&format!(
+            "<MsgType>event</MsgType><Event>{name}</Event>{key}"
+        ))
     }
 
     #[test]

@@ -59,12 +59,15 @@ pub fn openid_taken(masked_name: &str) -> String {
     format!("此微信已绑定其他账号（{masked_name}）。如需改绑，请先发送“解绑”，再发送新的绑定码。")
 }
 
-pub const UNKNOWN_CODE: &str = "绑定码无效或已过期（有效期 10 分钟）。请在小程序「我的」页面重新获取。";
+pub const UNKNOWN_CODE: &str =
+    "绑定码无效或已过期（有效期 10 分钟）。请在小程序「我的」页面重新获取。";
 pub const TOO_MANY_ATTEMPTS: &str = "绑定码错误次数过多，请 1 小时后再试。";
 pub const BIND_FORMAT: &str = "请发送“绑定”加 6 位绑定码，例如：绑定 123456";
 
 pub fn unbound(name: &str) -> String {
-    format!("已解除与{name}老师账号的绑定，将不再收到任务通知。如需重新绑定，请在小程序获取绑定码。")
+    format!(
+        "已解除与{name}老师账号的绑定，将不再收到任务通知。如需重新绑定，请在小程序获取绑定码。"
+    )
 }
 
 pub const NOT_BOUND: &str = "此微信尚未绑定辅导员账号，无需解绑。";

@@ -29,16 +29,28 @@ pub async fn run(settings: Settings, action: WechatAction) -> AppResult<()> {
             let outgoing = match (text, event) {
                 (Some(content), None) => Outgoing::Text {
                     content,
-                    msg_id: rand::thread_rng().gen_range(1_000_000_000_000_000u64..9_000_000_000_000_000),
+                    msg_id: rand::thread_rng()
+                        .gen_range(1_000_000_000_000_000u64..9_000_000_000_000_000),
                 },
-                (None, Some(event)) => Outgoing::Event { event, key: event_key },
-                _ => return Err(Invalid::new("text", "请用 --text 或 --event 指定要发送的内容").into()),
+                (None, Some(event)) => Outgoing::Event {
+                    event,
+                    key: event_key,
+                },
+                _ => {
+                    return Err(
+                        Invalid::new("text", "请用 --text 或 --event 指定要发送的内容").into(),
+                    )
+                }
             };
             let mode = match mode.as_str() {
                 "plain" => Mode::Plain,
                 "compatible" => Mode::Compatible,
                 "safe" => Mode::Safe,
-                _ => return Err(Invalid::new("mode", "--mode 应为 plain、compatible 或 safe").into()),
+                _ => {
+                    return Err(
+                        Invalid::new("mode", "--mode 应为 plain、compatible 或 safe").into(),
+                    )
+                }
             };
             simulate_callback(&settings, &url, &openid, &to, outgoing, mode).await
         }
@@ -48,8 +60,14 @@ pub async fn run(settings: Settings, action: WechatAction) -> AppResult<()> {
                 .map_err(|e| AppError::Internal(format!("mock cannot listen on {addr}: {e}")))?;
             let config = MockConfig::default();
             println!("WeChat API mock on {}", mock.base_url());
-            println!("  official account: app_id={} app_secret={}", config.app_id, config.app_secret);
-            println!("  mini program:     app_id={} app_secret={}", config.mini_app_id, config.mini_app_secret);
+            println!(
+                "  official account: app_id={} app_secret={}",
+                config.app_id, config.app_secret
+            );
+            println!(
+                "  mini program:     app_id={} app_secret={}",
+                config.mini_app_id, config.mini_app_secret
+            );
             println!("  control: POST /mock/users, /mock/codes, /mock/inject, /mock/expire-token, /mock/reset; GET /mock/calls");
             let _ = tokio::signal::ctrl_c().await;
             Ok(())
@@ -64,12 +82,18 @@ async fn sync_menu(settings: &Settings, file: &std::path::Path, dry_run: bool) -
         &template,
         &[
             ("MINIPROGRAM_APP_ID", settings.miniprogram.app_id.as_str()),
-            ("MINIPROGRAM_TASKS_PATH", settings.miniprogram.tasks_path.as_str()),
+            (
+                "MINIPROGRAM_TASKS_PATH",
+                settings.miniprogram.tasks_path.as_str(),
+            ),
         ],
     )
     .map_err(|e| Invalid::new("file", e.to_string()))?;
     if dry_run {
-        println!("{}", serde_json::to_string_pretty(&menu).unwrap_or_default());
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&menu).unwrap_or_default()
+        );
         return Ok(());
     }
     let client = app::wechat_client(settings)?;
@@ -77,7 +101,10 @@ async fn sync_menu(settings: &Settings, file: &std::path::Path, dry_run: bool) -
         tracing::error!(%e, "menu/create failed");
         AppError::WechatUnavailable
     })?;
-    println!("menu synced ({} top-level buttons)", menu["button"].as_array().map(Vec::len).unwrap_or(0));
+    println!(
+        "menu synced ({} top-level buttons)",
+        menu["button"].as_array().map(Vec::len).unwrap_or(0)
+    );
     Ok(())
 }
 
@@ -89,10 +116,16 @@ async fn simulate_callback(
     outgoing: Outgoing,
     mode: Mode,
 ) -> AppResult<()> {
-    let crypto = app::callback_crypto(settings)?
-        .ok_or_else(|| Invalid::new("wechat.token", "请先配置 wechat.token（以及安全模式所需的 encoding_aes_key、app_id）"))?;
+    let crypto = app::callback_crypto(settings)?.ok_or_else(|| {
+        Invalid::new(
+            "wechat.token",
+            "请先配置 wechat.token（以及安全模式所需的 encoding_aes_key、app_id）",
+        )
+    })?;
     let now = Utc::now().timestamp().max(0) as u64;
-    let nonce = rand::thread_rng().gen_range(100_000_000u32..999_999_999).to_string();
+    let nonce = rand::thread_rng()
+        .gen_range(100_000_000u32..999_999_999)
+        .to_string();
     let message = simulate::message_xml(to, openid, now, &outgoing);
     let request = simulate::sign(&crypto, mode, to, openid, &message, now, &nonce)
         .map_err(|e| Invalid::new("mode", format!("无法加密：{e}")))?;

@@ -81,7 +81,12 @@ pub fn service(state: AppState, gateway: std::sync::Arc<wechat_callback::Gateway
         .push(Router::with_path("auth/wx-login").post(api::wechat::wx_login))
         .push(protected);
 
-    let callback_path = state.settings.wechat.callback_path.trim_start_matches('/').to_string();
+    let callback_path = state
+        .settings
+        .wechat
+        .callback_path
+        .trim_start_matches('/')
+        .to_string();
     let routes = Router::new()
         .push(Router::with_path("healthz").get(health::healthz))
         .push(Router::with_path("readyz").get(health::readyz))

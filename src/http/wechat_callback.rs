@@ -56,7 +56,9 @@ impl Rejection {
 fn reject(res: &mut Response, rejection: Rejection) {
     tracing::warn!(reason = %rejection, "wechat callback rejected");
     res.status_code(rejection.status());
-    res.render(Text::Plain(rejection.status().canonical_reason().unwrap_or("rejected")));
+    res.render(Text::Plain(
+        rejection.status().canonical_reason().unwrap_or("rejected"),
+    ));
 }
 
 fn gateway(depot: &Depot) -> Option<Arc<Gateway>> {
@@ -139,13 +141,17 @@ async fn accept(req: &mut Request, gateway: &Gateway) -> Result<Accepted, Reject
             return Err(Rejection::NoAesKey);
         }
         let fields = xml::parse_fields(&body).map_err(|e| Rejection::Xml(e.to_string()))?;
-        let encrypt = fields.require("Encrypt").map_err(|e| Rejection::Xml(e.to_string()))?;
+        let encrypt = fields
+            .require("Encrypt")
+            .map_err(|e| Rejection::Xml(e.to_string()))?;
         if !crypto.verify_msg_signature(&msg_signature, &timestamp, &nonce, encrypt) {
             return Err(Rejection::BadSignature);
         }
         // In compatible mode the plaintext copy beside <Encrypt> is not covered by the
         // signature: only the decrypted copy is used.
-        let plain = crypto.decrypt(encrypt).map_err(|e| Rejection::Decrypt(e.to_string()))?;
+        let plain = crypto
+            .decrypt(encrypt)
+            .map_err(|e| Rejection::Decrypt(e.to_string()))?;
         Incoming::parse(plain.as_bytes()).map_err(|e| Rejection::Xml(e.to_string()))?
     } else {
         Incoming::parse(&body).map_err(|e| Rejection::Xml(e.to_string()))?
@@ -171,7 +177,8 @@ pub async fn receive(req: &mut Request, depot: &mut Depot, res: &mut Response) {
         Answer::Success => res.render(Text::Plain("success")),
         Answer::Reply(xml) if accepted.encrypted => {
             let crypto = gateway.crypto.as_ref();
-            let sealed = crypto.map(|c| c.seal(&xml, Utc::now().timestamp().max(0) as u64, &accepted.nonce));
+            let sealed =
+                crypto.map(|c| c.seal(&xml, Utc::now().timestamp().max(0) as u64, &accepted.nonce));
             match sealed {
                 Some(Ok(envelope)) => {
                     let _ = res.add_header(CONTENT_TYPE, "application/xml; charset=utf-8", true);

@@ -368,14 +368,19 @@ async fn load_details<C: ConnectionTrait>(
         .all(conn)
         .await?;
     let major_rows: HashMap<i32, majors::Model> = majors::Entity::find()
-        .filter(majors::Column::Id.is_in(major_links.iter().map(|l| l.major_id).collect::<Vec<_>>()))
+        .filter(
+            majors::Column::Id.is_in(major_links.iter().map(|l| l.major_id).collect::<Vec<_>>()),
+        )
         .all(conn)
         .await?
         .into_iter()
         .map(|m| (m.id, m))
         .collect();
     let links: HashMap<i32, account_wechat::Model> = account_wechat::Entity::find()
-        .filter(account_wechat::Column::AccountId.is_in(accounts.iter().map(|a| a.id).collect::<Vec<_>>()))
+        .filter(
+            account_wechat::Column::AccountId
+                .is_in(accounts.iter().map(|a| a.id).collect::<Vec<_>>()),
+        )
         .all(conn)
         .await?
         .into_iter()
@@ -384,7 +389,10 @@ async fn load_details<C: ConnectionTrait>(
     let following: HashMap<String, bool> = followers::Entity::find()
         .filter(
             followers::Column::Openid.is_in(
-                links.values().filter_map(|l| l.oa_openid.clone()).collect::<Vec<_>>(),
+                links
+                    .values()
+                    .filter_map(|l| l.oa_openid.clone())
+                    .collect::<Vec<_>>(),
             ),
         )
         .all(conn)

@@ -7,8 +7,8 @@ use std::time::Duration;
 use chrono::{DateTime, TimeDelta, Utc};
 use moka::future::Cache;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set,
-    SqlErr, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set, SqlErr,
+    TransactionTrait,
 };
 use serde_json::json;
 
@@ -98,16 +98,26 @@ fn is_unique_violation(error: &DbErr) -> bool {
 /// What a `绑定 <码>` message did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BindOutcome {
-    Bound { name: String },
-    AlreadyBound { name: String },
+    Bound {
+        name: String,
+    },
+    AlreadyBound {
+        name: String,
+    },
     /// This WeChat is bound to another account; it must send 解绑 first.
-    OpenIdTaken { name: String },
+    OpenIdTaken {
+        name: String,
+    },
     UnknownCode,
     TooManyAttempts,
 }
 
 /// Bind the official-account OpenID that sent a valid code to the code's account.
-pub async fn bind_with_code(services: &Services, openid: &str, code: &BindCode) -> AppResult<BindOutcome> {
+pub async fn bind_with_code(
+    services: &Services,
+    openid: &str,
+    code: &BindCode,
+) -> AppResult<BindOutcome> {
     if services.bind_guard.blocked(openid).await {
         return Ok(BindOutcome::TooManyAttempts);
     }
@@ -132,23 +142,33 @@ pub async fn bind_with_code(services: &Services, openid: &str, code: &BindCode) 
         .await?
     {
         if holder.account_id == account.id {
-            bind_codes::Entity::delete_by_id(row.code).exec(&txn).await?;
+            bind_codes::Entity::delete_by_id(row.code)
+                .exec(&txn)
+                .await?;
             txn.commit().await?;
             return Ok(BindOutcome::AlreadyBound { name: account.name });
         }
-        let other = accounts::Entity::find_by_id(holder.account_id).one(&txn).await?;
+        let other = accounts::Entity::find_by_id(holder.account_id)
+            .one(&txn)
+            .await?;
         return Ok(BindOutcome::OpenIdTaken {
             name: other.map(|a| mask_name(&a.name)).unwrap_or_default(),
         });
     }
     let previous = set_oa_openid(&txn, account.id, Some(openid), now).await?;
-    bind_codes::Entity::delete_by_id(row.code).exec(&txn).await?;
+    bind_codes::Entity::delete_by_id(row.code)
+        .exec(&txn)
+        .await?;
     audit::record(
         &txn,
         None,
         &RequestMeta::default(),
         audit::Entry {
-            action: if previous.is_some() { "wechat.rebind" } else { "wechat.bind" },
+            action: if previous.is_some() {
+                "wechat.rebind"
+            } else {
+                "wechat.bind"
+            },
             target_type: "account",
             target_id: Some(account.id.to_string()),
             org_path: &account.org_path,
@@ -176,7 +196,9 @@ async fn set_oa_openid<C: ConnectionTrait>(
     openid: Option<&str>,
     now: DateTime<Utc>,
 ) -> AppResult<Option<String>> {
-    let existing = account_wechat::Entity::find_by_id(account_id).one(conn).await?;
+    let existing = account_wechat::Entity::find_by_id(account_id)
+        .one(conn)
+        .await?;
     let previous = existing.as_ref().and_then(|row| row.oa_openid.clone());
     match existing {
         Some(row) => {
@@ -235,7 +257,10 @@ pub async fn unbind(services: &Services, openid: &str) -> AppResult<Option<Strin
 }
 
 /// The enabled account an official-account OpenID is bound to.
-pub async fn account_for_openid(services: &Services, openid: &str) -> AppResult<Option<accounts::Model>> {
+pub async fn account_for_openid(
+    services: &Services,
+    openid: &str,
+) -> AppResult<Option<accounts::Model>> {
     let Some(holder) = account_wechat::Entity::find()
         .filter(account_wechat::Column::OaOpenid.eq(openid))
         .one(&services.db)
@@ -250,7 +275,10 @@ pub async fn account_for_openid(services: &Services, openid: &str) -> AppResult<
 }
 
 /// The account that last logged in from this mini-program OpenID.
-pub async fn account_for_mini_openid(services: &Services, mp_openid: &str) -> AppResult<Option<accounts::Model>> {
+pub async fn account_for_mini_openid(
+    services: &Services,
+    mp_openid: &str,
+) -> AppResult<Option<accounts::Model>> {
     let Some(row) = account_wechat::Entity::find()
         .filter(account_wechat::Column::MpOpenid.eq(mp_openid))
         .one(&services.db)
@@ -258,7 +286,9 @@ pub async fn account_for_mini_openid(services: &Services, mp_openid: &str) -> Ap
     else {
         return Ok(None);
     };
-    Ok(accounts::Entity::find_by_id(row.account_id).one(&services.db).await?)
+    Ok(accounts::Entity::find_by_id(row.account_id)
+        .one(&services.db)
+        .await?)
 }
 
 /// Remember the mini-program identity of an account after a password login with a `wx.login`
@@ -272,12 +302,18 @@ pub async fn remember_mini_identity(
     let now = Utc::now();
     let txn = services.db.begin().await?;
     account_wechat::Entity::update_many()
-        .col_expr(account_wechat::Column::MpOpenid, sea_orm::sea_query::Expr::value(Option::<String>::None))
+        .col_expr(
+            account_wechat::Column::MpOpenid,
+            sea_orm::sea_query::Expr::value(Option::<String>::None),
+        )
         .filter(account_wechat::Column::MpOpenid.eq(mp_openid))
         .filter(account_wechat::Column::AccountId.ne(account_id))
         .exec(&txn)
         .await?;
-    match account_wechat::Entity::find_by_id(account_id).one(&txn).await? {
+    match account_wechat::Entity::find_by_id(account_id)
+        .one(&txn)
+        .await?
+    {
         Some(row) => {
             let mut active: account_wechat::ActiveModel = row.into();
             active.mp_openid = Set(Some(mp_openid.to_string()));

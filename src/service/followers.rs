@@ -16,7 +16,12 @@ use crate::domain::scope::Actor;
 use crate::error::{AppError, AppResult};
 
 /// Record a follow or unfollow; idempotent for retried events.
-pub async fn record(services: &Services, openid: &str, following: bool, at: DateTime<Utc>) -> AppResult<followers::Model> {
+pub async fn record(
+    services: &Services,
+    openid: &str,
+    following: bool,
+    at: DateTime<Utc>,
+) -> AppResult<followers::Model> {
     let existing = followers::Entity::find()
         .filter(followers::Column::Openid.eq(openid))
         .one(&services.db)
@@ -125,7 +130,9 @@ fn base_query(pattern: &str) -> sea_orm::sea_query::SelectStatement {
             Expr::col((org_units::Entity, org_units::Column::Id))
                 .equals((accounts::Entity, accounts::Column::OrgUnitId)),
         )
-        .and_where(Expr::col((accounts::Entity, accounts::Column::Role)).eq(Role::Counselor.as_str()))
+        .and_where(
+            Expr::col((accounts::Entity, accounts::Column::Role)).eq(Role::Counselor.as_str()),
+        )
         .and_where(Expr::col((accounts::Entity, accounts::Column::Disabled)).eq(false))
         .and_where(Expr::col((accounts::Entity, accounts::Column::OrgPath)).like(pattern));
     query
@@ -147,7 +154,9 @@ fn apply(query: &mut sea_orm::sea_query::SelectStatement, filter: StatusFilter) 
             );
         }
         StatusFilter::Following => {
-            query.and_where(oa.is_not_null()).and_where(following.eq(true));
+            query
+                .and_where(oa.is_not_null())
+                .and_where(following.eq(true));
         }
     }
 }
@@ -158,7 +167,10 @@ async fn count(services: &Services, pattern: &str, filter: StatusFilter) -> AppR
         n: i64,
     }
     let mut query = base_query(pattern);
-    query.expr_as(Expr::col((accounts::Entity, accounts::Column::Id)).count(), Alias::new("n"));
+    query.expr_as(
+        Expr::col((accounts::Entity, accounts::Column::Id)).count(),
+        Alias::new("n"),
+    );
     apply(&mut query, filter);
     let backend = services.db.get_database_backend();
     let row = Count::find_by_statement(StatementBuilder::build(&query, &backend))
@@ -173,12 +185,19 @@ async fn subtree(services: &Services, actor: &Actor, unit_id: Option<i32>) -> Ap
         return Err(AppError::Forbidden);
     }
     match unit_id {
-        Some(id) => Ok(format!("{}%", org::visible_unit(&services.db, actor, id).await?.path)),
+        Some(id) => Ok(format!(
+            "{}%",
+            org::visible_unit(&services.db, actor, id).await?.path
+        )),
         None => Ok(actor.subtree_pattern()),
     }
 }
 
-pub async fn status_counts(services: &Services, actor: &Actor, unit_id: Option<i32>) -> AppResult<StatusCounts> {
+pub async fn status_counts(
+    services: &Services,
+    actor: &Actor,
+    unit_id: Option<i32>,
+) -> AppResult<StatusCounts> {
     let pattern = subtree(services, actor, unit_id).await?;
     let counselors = count(services, &pattern, StatusFilter::All).await?;
     let not_bound = count(services, &pattern, StatusFilter::NotBound).await?;
@@ -208,12 +227,21 @@ pub async fn status_list(
         .column((accounts::Entity, accounts::Column::Name))
         .column((accounts::Entity, accounts::Column::Phone))
         .column((accounts::Entity, accounts::Column::OrgUnitId))
-        .expr_as(Expr::col((org_units::Entity, org_units::Column::Name)), Alias::new("college"))
+        .expr_as(
+            Expr::col((org_units::Entity, org_units::Column::Name)),
+            Alias::new("college"),
+        )
         .column((account_wechat::Entity, account_wechat::Column::OaOpenid))
         .column((followers::Entity, followers::Column::Following))
         .column((account_wechat::Entity, account_wechat::Column::BoundAt))
-        .order_by((accounts::Entity, accounts::Column::OrgPath), sea_orm::Order::Asc)
-        .order_by((accounts::Entity, accounts::Column::Id), sea_orm::Order::Asc)
+        .order_by(
+            (accounts::Entity, accounts::Column::OrgPath),
+            sea_orm::Order::Asc,
+        )
+        .order_by(
+            (accounts::Entity, accounts::Column::Id),
+            sea_orm::Order::Asc,
+        )
         .limit(page.per_page)
         .offset(page.offset());
     apply(&mut query, filter);

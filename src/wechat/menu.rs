@@ -22,7 +22,9 @@ pub fn prepare(template: &str, vars: &[(&str, &str)]) -> Result<Value, MenuError
     }
     if let Some(start) = text.find("${") {
         let rest: String = text[start..].chars().take(40).collect();
-        return Err(MenuError::Invalid(format!("unfilled placeholder near {rest}")));
+        return Err(MenuError::Invalid(format!(
+            "unfilled placeholder near {rest}"
+        )));
     }
     let menu: Value = serde_json::from_str(&text).map_err(|e| MenuError::Json(e.to_string()))?;
     validate(&menu)?;
@@ -55,9 +57,14 @@ fn validate(menu: &Value) -> Result<(), MenuError> {
 }
 
 fn check_name(button: &Value, max_bytes: usize) -> Result<(), MenuError> {
-    let name = button.get("name").and_then(Value::as_str).unwrap_or_default();
+    let name = button
+        .get("name")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     if name.is_empty() || name.len() > max_bytes {
-        return Err(MenuError::Invalid(format!("button name {name:?} must be 1..={max_bytes} bytes")));
+        return Err(MenuError::Invalid(format!(
+            "button name {name:?} must be 1..={max_bytes} bytes"
+        )));
     }
     Ok(())
 }
@@ -69,7 +76,9 @@ fn check_button(button: &Value, max_name_bytes: usize) -> Result<(), MenuError> 
     let need = |key: &str, max: usize| {
         let value = field(key);
         if value.is_empty() || value.len() > max {
-            Err(MenuError::Invalid(format!("button {name:?} needs {key} (1..={max} bytes)")))
+            Err(MenuError::Invalid(format!(
+                "button {name:?} needs {key} (1..={max} bytes)"
+            )))
         } else {
             Ok(())
         }
@@ -82,7 +91,9 @@ fn check_button(button: &Value, max_name_bytes: usize) -> Result<(), MenuError> 
             need("pagepath", 1024)?;
             need("url", 1024)
         }
-        other => Err(MenuError::Invalid(format!("button {name:?} has unsupported type {other:?}"))),
+        other => Err(MenuError::Invalid(format!(
+            "button {name:?} has unsupported type {other:?}"
+        ))),
     }
 }
 
@@ -94,7 +105,14 @@ mod tests {
 
     #[test]
     fn the_shipped_menu_is_valid_once_filled() {
-        let menu = prepare(SHIPPED, &[("MINIPROGRAM_APP_ID", "wx123"), ("MINIPROGRAM_TASKS_PATH", "pages/tasks/index")]).unwrap();
+        let menu = prepare(
+            SHIPPED,
+            &[
+                ("MINIPROGRAM_APP_ID", "wx123"),
+                ("MINIPROGRAM_TASKS_PATH", "pages/tasks/index"),
+            ],
+        )
+        .unwrap();
         assert_eq!(menu["button"][0]["appid"], "wx123");
     }
 
@@ -103,7 +121,15 @@ mod tests {
         assert!(matches!(prepare(SHIPPED, &[]), Err(MenuError::Invalid(_))));
         assert!(prepare(r#"{"button":[]}"#, &[]).is_err());
         assert!(prepare(r#"{"button":[{"type":"click","name":"x"}]}"#, &[]).is_err());
-        assert!(prepare(r#"{"button":[{"type":"click","name":"这是一个非常非常长的菜单名字","key":"k"}]}"#, &[]).is_err());
-        assert!(prepare(r#"{"button":[{"type":"click","name":"ok","key":"k"}]}"#, &[]).is_ok());
+        assert!(prepare(
+            r#"{"button":[{"type":"click","name":"这是一个非常非常长的菜单名字","key":"k"}]}"#,
+            &[]
+        )
+        .is_err());
+        assert!(prepare(
+            r#"{"button":[{"type":"click","name":"ok","key":"k"}]}"#,
+            &[]
+        )
+        .is_ok());
     }
 }

@@ -189,7 +189,26 @@ impl Incoming {
         let from_user = non_empty(fields, "FromUserName")?;
         let create_time = number(fields, "CreateTime")?;
         let msg_type = non_empty(fields, "MsgType")?;
-        let kind = match msg_type.as_str() {
+        // A known type with a missing or malformed field is acknowledged as `Other` rather than
+        // refused: the envelope is authentic, and a refusal makes WeChat retry and then tell the
+        // user the account is out of service.
+        let kind = Self::kind(fields, &msg_type).unwrap_or_else(|error| {
+            tracing::warn!(%error, msg_type, "known message type without its fields; treated as other");
+            Kind::Other {
+                event: optional(fields, "Event"),
+                msg_type: msg_type.clone(),
+            }
+        });
+        Ok(Incoming {
+            to_user,
+            from_user,
+            create_time,
+            kind,
+        })
+    }
+
+    fn kind(fields: &Fields, msg_type: &str) -> Result<Kind, XmlError> {
+        Ok(match msg_type {
             "text" => Kind::Text {
                 content: text(fields, "Content")?,
                 msg_id: number(fields, "MsgId")?,
@@ -231,14 +250,8 @@ impl Incoming {
             "event" => event(fields)?,
             _ => Kind::Other {
                 event: optional(fields, "Event"),
-                msg_type,
+                msg_type: msg_type.to_string(),
             },
-        };
-        Ok(Incoming {
-            to_user,
-            from_user,
-            create_time,
-            kind,
         })
     }
 
@@ -566,10 +579,11 @@ mod tests {
             if route["kind"] == "reply-shaped-sample" {
                 // A reply-shaped video (media nested in <Video>) is not an inbound video.
                 assert_eq!(route["dedup_key"], Value::Null, "{id}");
-                assert_eq!(
-                    Incoming::parse(body),
-                    Err(XmlError::MissingField("MediaId")),
-                    "{id}"
+                // It is authentic-looking but not a message we know: acknowledged as `Other`.
+                let parsed = Incoming::parse(body).unwrap_or_else(|e| panic!("{id}: {e}"));
+                assert!(
+                    matches!(&parsed.kind, Kind::Other { msg_type, .. } if msg_type == "video"),
+                    "{id}: {parsed:?}"
                 );
                 continue;
             }
@@ -730,11 +744,21 @@ mod tests {
                 let name = full[skip].0;
                 let mut partial = full.clone();
                 partial.remove(skip);
-                assert_eq!(
-                    parse_pairs(&partial),
-                    Err(XmlError::MissingField(name)),
-                    "{msg_type} {rest:?} without {name}"
-                );
+                if ["ToUserName", "FromUserName", "CreateTime", "MsgType"].contains(&name) {
+                    assert_eq!(
+                        parse_pairs(&partial),
+                        Err(XmlError::MissingField(name)),
+                        "{msg_type} {rest:?} without {name}"
+                    );
+                } else {
+                    // Without a type-specific field the message is acknowledged as `Other`.
+                    let parsed = parse_pairs(&partial)
+                        .unwrap_or_else(|e| panic!("{msg_type} {rest:?} without {name}: {e}"));
+                    assert!(
+                        matches!(&parsed.kind, Kind::Other { msg_type: t, .. } if t == msg_type),
+                        "{msg_type} {rest:?} without {name}: {parsed:?}"
+                    );
+                }
             }
         }
     }
@@ -755,8 +779,12 @@ mod tests {
                 "{name}"
             );
         }
+        // An event without a name is no event we know: acknowledged as `Other`.
         let pairs = message("event", &[("Event", "")]);
-        assert_eq!(parse_pairs(&pairs), Err(XmlError::InvalidField("Event")));
+        let parsed = parse_pairs(&pairs).unwrap();
+        assert!(
+            matches!(parsed.kind, Kind::Other { ref msg_type, event: None } if msg_type == "event")
+        );
     }
 
     #[test]
@@ -775,11 +803,10 @@ mod tests {
         .unwrap();
         assert_eq!(big.dedup_key(), "msgid:3487542469355618313");
         for bad in ["18446744073709551616", "-1", "1.0", "1e3", "abc", ""] {
-            assert_eq!(
-                parse_pairs(&message("text", &[("Content", "x"), ("MsgId", bad)])),
-                Err(XmlError::InvalidField("MsgId")),
-                "{bad}"
-            );
+            // A bad id in the body of a known type: acknowledged as `Other`, not routed.
+            let parsed =
+                parse_pairs(&message("text", &[("Content", "x"), ("MsgId", bad)])).unwrap();
+            assert!(matches!(parsed.kind, Kind::Other { .. }), "{bad}");
             let mut pairs = message("text", &[("Content", "x"), ("MsgId", "1")]);
             pairs[2].1 = bad.to_owned();
             assert_eq!(
@@ -787,18 +814,16 @@ mod tests {
                 Err(XmlError::InvalidField("CreateTime")),
                 "{bad}"
             );
-            assert_eq!(
-                parse_pairs(&message(
-                    "event",
-                    &[
-                        ("Event", "TEMPLATESENDJOBFINISH"),
-                        ("MsgID", bad),
-                        ("Status", "success")
-                    ]
-                )),
-                Err(XmlError::InvalidField("MsgID")),
-                "{bad}"
-            );
+            let parsed = parse_pairs(&message(
+                "event",
+                &[
+                    ("Event", "TEMPLATESENDJOBFINISH"),
+                    ("MsgID", bad),
+                    ("Status", "success"),
+                ],
+            ))
+            .unwrap();
+            assert!(matches!(parsed.kind, Kind::Other { .. }), "{bad}");
         }
     }
 

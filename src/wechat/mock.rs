@@ -102,7 +102,9 @@ pub struct MockState {
 impl MockState {
     fn lock(&self) -> MutexGuard<'_, Inner> {
         // A panic while holding the lock only happens in a broken test; keep serving.
-        self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.inner
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     pub fn add_user(&self, user: MockUser) {
@@ -132,7 +134,12 @@ impl MockState {
     }
 
     pub fn calls(&self, path: &str) -> Vec<Call> {
-        self.lock().calls.iter().filter(|c| c.path == path).cloned().collect()
+        self.lock()
+            .calls
+            .iter()
+            .filter(|c| c.path == path)
+            .cloned()
+            .collect()
     }
 
     pub fn reset(&self) {
@@ -326,14 +333,21 @@ async fn template_send(req: &mut Request, depot: &mut Depot, res: &mut Response)
             return error(40001, "invalid credential");
         }
         let touser = call.body["touser"].as_str().unwrap_or_default().to_string();
-        let client_msg_id = call.body["client_msg_id"].as_str().unwrap_or_default().to_string();
+        let client_msg_id = call.body["client_msg_id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
         let mut inner = state.lock();
         match inner.users.get(&touser) {
             None => return error(40003, "invalid openid"),
             Some(user) if !user.subscribed => return error(43004, "require subscribe"),
             Some(_) => {}
         }
-        if call.body["template_id"].as_str().unwrap_or_default().is_empty() {
+        if call.body["template_id"]
+            .as_str()
+            .unwrap_or_default()
+            .is_empty()
+        {
             return error(40037, "invalid template_id");
         }
         let key = (touser, client_msg_id);
@@ -363,7 +377,8 @@ async fn jscode2session(req: &mut Request, depot: &mut Depot, res: &mut Response
             Some((_, true)) => error(40163, "code been used"),
             Some((code, used)) => {
                 *used = true;
-                let mut answer = json!({ "openid": code.openid, "session_key": "mock-session-key" });
+                let mut answer =
+                    json!({ "openid": code.openid, "session_key": "mock-session-key" });
                 if let Some(unionid) = &code.unionid {
                     answer["unionid"] = json!(unionid);
                 }
@@ -406,7 +421,9 @@ async fn control_inject(req: &mut Request, depot: &mut Depot, res: &mut Response
             state.inject(injection);
             res.render(Json(json!({ "ok": true })));
         }
-        Err(_) => res.status_code(StatusCode::BAD_REQUEST).render("bad injection"),
+        Err(_) => res
+            .status_code(StatusCode::BAD_REQUEST)
+            .render("bad injection"),
     };
 }
 

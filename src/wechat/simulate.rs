@@ -25,7 +25,9 @@ pub fn message_xml(to: &str, from: &str, create_time: u64, outgoing: &Outgoing) 
     cdata(&mut out, to);
     out.push_str("</ToUserName><FromUserName>");
     cdata(&mut out, from);
-    out.push_str(&format!("</FromUserName><CreateTime>{create_time}</CreateTime>"));
+    out.push_str(&format!(
+        "</FromUserName><CreateTime>{create_time}</CreateTime>"
+    ));
     match outgoing {
         Outgoing::Text { content, msg_id } => {
             out.push_str("<MsgType><![CDATA[text]]></MsgType><Content>");
@@ -66,7 +68,8 @@ pub fn sign(
 ) -> Result<SignedRequest, CryptoError> {
     let ts = timestamp.to_string();
     let plain_signature = signature(&[crypto.token(), &ts, nonce]);
-    let mut query = format!("signature={plain_signature}&timestamp={ts}&nonce={nonce}&openid={openid}");
+    let mut query =
+        format!("signature={plain_signature}&timestamp={ts}&nonce={nonce}&openid={openid}");
     let body = match mode {
         Mode::Plain => message.to_string(),
         Mode::Safe | Mode::Compatible => {

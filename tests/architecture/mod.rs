@@ -61,7 +61,10 @@ fn the_domain_depends_on_nothing_of_the_app() {
 
 #[test]
 fn the_wechat_layer_knows_nothing_of_the_product() {
-    let found = violations("wechat", &["service", "bot", "http", "db", "domain", "app", "cli"]);
+    let found = violations(
+        "wechat",
+        &["service", "bot", "http", "db", "domain", "app", "cli"],
+    );
     assert!(found.is_empty(), "wechat imports: {found:#?}");
 }
 

@@ -54,7 +54,11 @@ impl TestApp {
     }
 
     /// POST raw query and body to the callback.
-    pub async fn post_callback(&self, query: &str, body: impl Into<reqwest::Body>) -> (u16, String) {
+    pub async fn post_callback(
+        &self,
+        query: &str,
+        body: impl Into<reqwest::Body>,
+    ) -> (u16, String) {
         let response = self
             .client
             .post(format!("{}?{query}", self.callback_url()))
@@ -68,27 +72,41 @@ impl TestApp {
     }
 
     /// Send a message as `openid` in `mode`, created at `create_time`.
-    pub async fn send_at(&self, mode: Mode, openid: &str, outgoing: &Outgoing, create_time: u64) -> CallbackReply {
+    pub async fn send_at(
+        &self,
+        mode: Mode,
+        openid: &str,
+        outgoing: &Outgoing,
+        create_time: u64,
+    ) -> CallbackReply {
         let message = simulate::message_xml(OA, openid, create_time, outgoing);
         self.send_xml(mode, openid, &message).await
     }
 
     pub async fn send_xml(&self, mode: Mode, openid: &str, message: &str) -> CallbackReply {
         let now = Utc::now().timestamp() as u64;
-        let nonce = rand::thread_rng().gen_range(100_000_000u32..999_999_999).to_string();
-        let request = simulate::sign(&self.crypto, mode, OA, openid, message, now, &nonce).expect("sign");
+        let nonce = rand::thread_rng()
+            .gen_range(100_000_000u32..999_999_999)
+            .to_string();
+        let request =
+            simulate::sign(&self.crypto, mode, OA, openid, message, now, &nonce).expect("sign");
         let (status, body) = self.post_callback(&request.query, request.body).await;
         let reply = if status == 200 {
             simulate::open_reply(&self.crypto, &body).expect("reply opens")
         } else {
             String::new()
         };
-        CallbackReply { status, body, reply }
+        CallbackReply {
+            status,
+            body,
+            reply,
+        }
     }
 
     /// Send in safe mode, now.
     pub async fn send(&self, openid: &str, outgoing: &Outgoing) -> CallbackReply {
-        self.send_at(Mode::Safe, openid, outgoing, Utc::now().timestamp() as u64).await
+        self.send_at(Mode::Safe, openid, outgoing, Utc::now().timestamp() as u64)
+            .await
     }
 
     /// Bind `openid` to the account behind `token` the way a counselor does.

@@ -9,7 +9,10 @@ use crate::helpers::{each_backend, TestApp};
 async fn a_counselor_binds_with_a_code_and_unbinds() {
     each_backend(|app: TestApp| async move {
         let w = app.world().await;
-        let code = app.post("/api/v1/me/bind-code", &w.counselor_a1, json!({})).await.expect(200);
+        let code = app
+            .post("/api/v1/me/bind-code", &w.counselor_a1, json!({}))
+            .await
+            .expect(200);
         let digits = code["code"].as_str().unwrap();
         assert_eq!(digits.len(), 6);
         assert_eq!(code["message"], format!("绑定 {digits}"));
@@ -17,29 +20,60 @@ async fn a_counselor_binds_with_a_code_and_unbinds() {
         assert_eq!(me["wechat"]["bound"], false);
 
         let reply = app.send("o_wang", &text(&format!("绑定 {digits}"))).await;
-        assert!(reply.content().contains("绑定成功"), "{} on {}", reply.content(), app.backend);
+        assert!(
+            reply.content().contains("绑定成功"),
+            "{} on {}",
+            reply.content(),
+            app.backend
+        );
         assert!(reply.content().contains("王晓明"));
         let me = app.get("/api/v1/me", &w.counselor_a1).await.expect(200);
         assert_eq!(me["wechat"]["bound"], true);
         // The code is used up.
         let again = app.send("o_other", &text(&format!("绑定 {digits}"))).await;
-        assert!(again.content().contains("无效或已过期"), "{}", again.content());
+        assert!(
+            again.content().contains("无效或已过期"),
+            "{}",
+            again.content()
+        );
 
         // Bound users get help with their name for unknown text.
         let help = app.send("o_wang", &text("你好")).await;
-        assert!(help.content().contains("王晓明老师您好"), "{}", help.content());
+        assert!(
+            help.content().contains("王晓明老师您好"),
+            "{}",
+            help.content()
+        );
         assert!(help.content().contains("解绑"));
 
         let unbound = app.send("o_wang", &text("解绑")).await;
-        assert!(unbound.content().contains("已解除"), "{}", unbound.content());
+        assert!(
+            unbound.content().contains("已解除"),
+            "{}",
+            unbound.content()
+        );
         let me = app.get("/api/v1/me", &w.counselor_a1).await.expect(200);
         assert_eq!(me["wechat"]["bound"], false);
         let twice = app.send("o_wang", &text("解绑")).await;
         assert!(twice.content().contains("尚未绑定"));
 
-        let audit = app.get("/api/v1/audit?target_type=account&per_page=100", &w.school_a).await.expect(200);
-        let actions: Vec<&str> = audit["items"].as_array().unwrap().iter().filter_map(|e| e["action"].as_str()).collect();
-        assert!(actions.contains(&"wechat.bind") && actions.contains(&"wechat.unbind"), "{actions:?}");
+        let audit = app
+            .get(
+                "/api/v1/audit?target_type=account&per_page=100",
+                &w.school_a,
+            )
+            .await
+            .expect(200);
+        let actions: Vec<&str> = audit["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|e| e["action"].as_str())
+            .collect();
+        assert!(
+            actions.contains(&"wechat.bind") && actions.contains(&"wechat.unbind"),
+            "{actions:?}"
+        );
     })
     .await;
 }
@@ -48,27 +82,54 @@ async fn a_counselor_binds_with_a_code_and_unbinds() {
 async fn one_openid_binds_one_account_and_rebinding_is_audited() {
     each_backend(|app: TestApp| async move {
         let w = app.world().await;
-        assert!(app.bind(&w.counselor_a1, "o_shared").await.content().contains("绑定成功"));
+        assert!(app
+            .bind(&w.counselor_a1, "o_shared")
+            .await
+            .content()
+            .contains("绑定成功"));
         // Another account's code from the same WeChat: refused, the first binding stays.
         let taken = app.bind(&w.counselor_b1, "o_shared").await;
-        assert!(taken.content().contains("已绑定其他账号"), "{}", taken.content());
-        assert!(taken.content().contains("王**"), "masked name: {}", taken.content());
+        assert!(
+            taken.content().contains("已绑定其他账号"),
+            "{}",
+            taken.content()
+        );
+        assert!(
+            taken.content().contains("王**"),
+            "masked name: {}",
+            taken.content()
+        );
         let b1 = app.get("/api/v1/me", &w.counselor_b1).await.expect(200);
         assert_eq!(b1["wechat"]["bound"], false);
         // The same pair again changes nothing.
         let same = app.bind(&w.counselor_a1, "o_shared").await;
-        assert!(same.content().contains("无需重复绑定"), "{}", same.content());
+        assert!(
+            same.content().contains("无需重复绑定"),
+            "{}",
+            same.content()
+        );
 
         // The account moves to a new WeChat: rebinding, audited, the old OpenID released.
         let moved = app.bind(&w.counselor_a1, "o_new_phone").await;
         assert!(moved.content().contains("绑定成功"));
         let released = app.send("o_shared", &text("帮助")).await;
-        assert!(released.content().contains("绑定码"), "old openid is unbound: {}", released.content());
-        let audit = app.get("/api/v1/audit?action=wechat.rebind", &w.school_a).await.expect(200);
+        assert!(
+            released.content().contains("绑定码"),
+            "old openid is unbound: {}",
+            released.content()
+        );
+        let audit = app
+            .get("/api/v1/audit?action=wechat.rebind", &w.school_a)
+            .await
+            .expect(200);
         assert_eq!(audit["total"], 1, "{}", app.backend);
         assert_eq!(audit["items"][0]["detail"]["previous_openid"], "o_shared");
         // Now B1 can take the released OpenID.
-        assert!(app.bind(&w.counselor_b1, "o_shared").await.content().contains("绑定成功"));
+        assert!(app
+            .bind(&w.counselor_b1, "o_shared")
+            .await
+            .content()
+            .contains("绑定成功"));
     })
     .await;
 }
@@ -81,14 +142,29 @@ async fn bad_codes_are_explained_and_guessing_is_stopped() {
         assert!(format.content().contains("6 位"), "{}", format.content());
         for n in 0..5 {
             let reply = app.send("o_guess", &text(&format!("绑定 00000{n}"))).await;
-            assert!(reply.content().contains("无效或已过期"), "attempt {n}: {}", reply.content());
+            assert!(
+                reply.content().contains("无效或已过期"),
+                "attempt {n}: {}",
+                reply.content()
+            );
         }
         // Even a valid code is refused now for this OpenID.
-        let code = app.post("/api/v1/me/bind-code", &w.counselor_a1, json!({})).await.expect(200);
-        let blocked = app.send("o_guess", &text(code["message"].as_str().unwrap())).await;
-        assert!(blocked.content().contains("次数过多"), "{}", blocked.content());
+        let code = app
+            .post("/api/v1/me/bind-code", &w.counselor_a1, json!({}))
+            .await
+            .expect(200);
+        let blocked = app
+            .send("o_guess", &text(code["message"].as_str().unwrap()))
+            .await;
+        assert!(
+            blocked.content().contains("次数过多"),
+            "{}",
+            blocked.content()
+        );
         // ...but not for another OpenID.
-        let ok = app.send("o_honest", &text(code["message"].as_str().unwrap())).await;
+        let ok = app
+            .send("o_honest", &text(code["message"].as_str().unwrap()))
+            .await;
         assert!(ok.content().contains("绑定成功"), "{}", ok.content());
     })
     .await;

@@ -20,7 +20,9 @@ async fn url_verification_echoes_only_for_a_valid_signature() {
     let url = app.callback_url();
     let ok = app
         .client
-        .get(format!("{url}?signature={good}&timestamp={ts}&nonce=12345&echostr=4375120948345356249"))
+        .get(format!(
+            "{url}?signature={good}&timestamp={ts}&nonce=12345&echostr=4375120948345356249"
+        ))
         .send()
         .await
         .unwrap();
@@ -28,13 +30,21 @@ async fn url_verification_echoes_only_for_a_valid_signature() {
     assert_eq!(ok.text().await.unwrap(), "4375120948345356249");
     let bad = app
         .client
-        .get(format!("{url}?signature={}&timestamp={ts}&nonce=12345&echostr=x", "0".repeat(40)))
+        .get(format!(
+            "{url}?signature={}&timestamp={ts}&nonce=12345&echostr=x",
+            "0".repeat(40)
+        ))
         .send()
         .await
         .unwrap();
     assert_eq!(bad.status().as_u16(), 403);
     assert_ne!(bad.text().await.unwrap(), "x");
-    let missing = app.client.get(format!("{url}?timestamp={ts}&nonce=1&echostr=x")).send().await.unwrap();
+    let missing = app
+        .client
+        .get(format!("{url}?timestamp={ts}&nonce=1&echostr=x"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(missing.status().as_u16(), 400);
 }
 
@@ -87,13 +97,20 @@ async fn the_official_compatible_mode_sample_gets_an_encrypted_reply_for_its_sen
         v["msg_signature"].as_str().unwrap()
     );
     // The unsigned plaintext copy is tampered with: only the decrypted copy may count.
-    let body = v["request_body"].as_str().unwrap().replace("abcdteT", "解绑");
+    let body = v["request_body"]
+        .as_str()
+        .unwrap()
+        .replace("abcdteT", "解绑");
     let (status, body) = app.post_callback(&query, body).await;
     assert_eq!(status, 200, "{body}");
     let crypto = Crypto::new(&token, Some(&key), &appid).unwrap();
-    let reply = simulate::open_reply(&crypto, &body).expect("encrypted reply verifies and decrypts");
+    let reply =
+        simulate::open_reply(&crypto, &body).expect("encrypted reply verifies and decrypts");
     let fields = fudao::wechat::xml::parse_fields(reply.as_bytes()).unwrap();
-    assert_eq!(fields.get("ToUserName"), Some("oyORnuP8q7ou2gfYjqLzSIWZf0rs"));
+    assert_eq!(
+        fields.get("ToUserName"),
+        Some("oyORnuP8q7ou2gfYjqLzSIWZf0rs")
+    );
     assert_eq!(fields.get("FromUserName"), Some("gh_10f6c3c3ac5a"));
     // "abcdteT" from an unbound user gets the binding instructions, not the unbind answer.
     assert!(fields.get("Content").unwrap().contains("绑定码"), "{reply}");
@@ -103,7 +120,14 @@ async fn the_official_compatible_mode_sample_gets_an_encrypted_reply_for_its_sen
 async fn every_mode_is_answered_and_safe_mode_replies_are_encrypted() {
     let app = sqlite_app().await;
     for mode in [Mode::Plain, Mode::Compatible, Mode::Safe] {
-        let reply = app.send_at(mode, "o_user_1", &text("帮助"), Utc::now().timestamp() as u64).await;
+        let reply = app
+            .send_at(
+                mode,
+                "o_user_1",
+                &text("帮助"),
+                Utc::now().timestamp() as u64,
+            )
+            .await;
         assert_eq!(reply.status, 200, "{mode:?}: {}", reply.body);
         assert_eq!(reply.field("ToUserName").as_deref(), Some("o_user_1"));
         assert_eq!(reply.field("FromUserName").as_deref(), Some(OA));
@@ -126,19 +150,41 @@ async fn rejections_process_nothing_and_never_break_the_server() {
     let msg = simulate::message_xml(OA, "o_rejected", now, &event("subscribe", None));
     let ts = now.to_string();
     let good = simulate::sign(&app.crypto, Mode::Safe, OA, "o_rejected", &msg, now, "777").unwrap();
-    let plain = simulate::sign(&app.crypto, Mode::Plain, OA, "o_rejected", &msg, now, "777").unwrap();
+    let plain =
+        simulate::sign(&app.crypto, Mode::Plain, OA, "o_rejected", &msg, now, "777").unwrap();
 
     let mut cases: Vec<(&str, String, String, u16)> = Vec::new();
     // Plain mode with a wrong signature.
-    cases.push(("bad signature", plain.query.replace("signature=", "signature=0"), plain.body.clone(), 403));
+    cases.push((
+        "bad signature",
+        plain.query.replace("signature=", "signature=0"),
+        plain.body.clone(),
+        403,
+    ));
     // Missing signature.
-    cases.push(("missing signature", format!("timestamp={ts}&nonce=777"), plain.body.clone(), 400));
+    cases.push((
+        "missing signature",
+        format!("timestamp={ts}&nonce=777"),
+        plain.body.clone(),
+        400,
+    ));
     // Safe mode with a wrong msg_signature.
-    cases.push(("bad msg_signature", good.query.replace("msg_signature=", "msg_signature=f"), good.body.clone(), 403));
+    cases.push((
+        "bad msg_signature",
+        good.query.replace("msg_signature=", "msg_signature=f"),
+        good.body.clone(),
+        403,
+    ));
     // Encrypted for another AppID (valid signature over it).
     let foreign_key = Crypto::new(TOKEN, Some(&"B".repeat(43)), "wx_someone_else").unwrap();
-    let foreign = simulate::sign(&foreign_key, Mode::Safe, OA, "o_rejected", &msg, now, "777").unwrap();
-    cases.push(("key of another account", foreign.query.clone(), foreign.body.clone(), 400));
+    let foreign =
+        simulate::sign(&foreign_key, Mode::Safe, OA, "o_rejected", &msg, now, "777").unwrap();
+    cases.push((
+        "key of another account",
+        foreign.query.clone(),
+        foreign.body.clone(),
+        400,
+    ));
     // Right key, wrong AppID inside the payload.
     let wrong_appid = {
         let crypto = Crypto::new(TOKEN, Some(&app.aes_key), "wx_wrong_appid").unwrap();
@@ -157,17 +203,35 @@ async fn rejections_process_nothing_and_never_break_the_server() {
     }
     // DOCTYPE / entity declarations, even correctly signed.
     let doctype = format!("<!DOCTYPE xml [<!ENTITY x \"boom\">]>{msg}");
-    let doctype_plain = simulate::sign(&app.crypto, Mode::Plain, OA, "o_rejected", &doctype, now, "777").unwrap();
+    let doctype_plain = simulate::sign(
+        &app.crypto,
+        Mode::Plain,
+        OA,
+        "o_rejected",
+        &doctype,
+        now,
+        "777",
+    )
+    .unwrap();
     cases.push(("doctype", doctype_plain.query, doctype_plain.body, 400));
     // A body over 64 KiB.
-    let big = format!("<xml><Content><![CDATA[{}]]></Content></xml>", "x".repeat(70 * 1024));
+    let big = format!(
+        "<xml><Content><![CDATA[{}]]></Content></xml>",
+        "x".repeat(70 * 1024)
+    );
     cases.push(("oversized", plain.query.clone(), big, 413));
     // Timestamp outside the window (an hour old), correctly signed.
     let old = now - 3600;
-    let stale = simulate::sign(&app.crypto, Mode::Plain, OA, "o_rejected", &msg, old, "777").unwrap();
+    let stale =
+        simulate::sign(&app.crypto, Mode::Plain, OA, "o_rejected", &msg, old, "777").unwrap();
     cases.push(("stale", stale.query, stale.body, 403));
     // Not XML at all.
-    cases.push(("not xml", plain.query.clone(), "{\"json\":true}".to_string(), 400));
+    cases.push((
+        "not xml",
+        plain.query.clone(),
+        "{\"json\":true}".to_string(),
+        400,
+    ));
 
     for (name, query, body, status) in cases {
         let (got, text) = app.post_callback(&query, body).await;
@@ -176,7 +240,9 @@ async fn rejections_process_nothing_and_never_break_the_server() {
     }
     // Nothing was processed: no follower recorded.
     assert_eq!(app.count("followers").await, 0);
-    app.request(Method::GET, "/healthz", None, None).await.expect(200);
+    app.request(Method::GET, "/healthz", None, None)
+        .await
+        .expect(200);
     // The genuine request still works.
     let (status, _) = app.post_callback(&good.query, good.body).await;
     assert_eq!(status, 200);
@@ -193,7 +259,12 @@ async fn the_timestamp_window_is_configurable_and_zero_disables_it() {
 
 #[tokio::test]
 async fn without_a_token_the_callback_refuses_everything() {
-    let app = TestApp::spawn(&Backend::Sqlite, |s| s.wechat.token = fudao::config::Secret::new("")).await;
-    let (status, _) = app.post_callback("signature=x&timestamp=1&nonce=1", "<xml/>").await;
+    let app = TestApp::spawn(&Backend::Sqlite, |s| {
+        s.wechat.token = fudao::config::Secret::new("")
+    })
+    .await;
+    let (status, _) = app
+        .post_callback("signature=x&timestamp=1&nonce=1", "<xml/>")
+        .await;
     assert_eq!(status, 503);
 }

@@ -13,9 +13,20 @@ async fn help_commands_and_menu_clicks() {
     app.bind(&w.counselor_a1, "o_cmd").await;
     for input in ["帮助", "help", "HELP", "?", "？", " 帮助 "] {
         let reply = app.send("o_cmd", &text(input)).await;
-        assert!(reply.content().contains("王晓明老师您好"), "{input}: {}", reply.content());
-        assert!(reply.content().contains("data-miniprogram-appid=\"wx_mock_mini\""), "mini-program link");
-        assert!(reply.content().contains("data-miniprogram-path=\"pages/tasks/index\""));
+        assert!(
+            reply.content().contains("王晓明老师您好"),
+            "{input}: {}",
+            reply.content()
+        );
+        assert!(
+            reply
+                .content()
+                .contains("data-miniprogram-appid=\"wx_mock_mini\""),
+            "mini-program link"
+        );
+        assert!(reply
+            .content()
+            .contains("data-miniprogram-path=\"pages/tasks/index\""));
     }
     let click = app.send("o_cmd", &event("CLICK", Some("FUDAO_HELP"))).await;
     assert!(click.content().contains("王晓明老师您好"));
@@ -23,12 +34,36 @@ async fn help_commands_and_menu_clicks() {
     assert!(bind_click.content().contains("绑定 123456"));
     // Unknown input from an unbound user: binding instructions.
     let stranger = app.send("o_stranger", &text("今天有什么任务")).await;
-    assert!(stranger.content().contains("还没有绑定"), "{}", stranger.content());
+    assert!(
+        stranger.content().contains("还没有绑定"),
+        "{}",
+        stranger.content()
+    );
     // Events that need no answer get `success`.
-    for (name, key) in [("VIEW", Some("https://example.com")), ("LOCATION", None), ("view_miniprogram", Some("pages/index/index")), ("SCAN", Some("1")), ("CLICK", Some("UNKNOWN_KEY"))] {
-        let reply = app.send("o_cmd", &event(name, key)).await;
+    // (Distinct CreateTimes: WeChat dedups events by sender + CreateTime + event.)
+    let t0 = Utc::now().timestamp() as u64 - 100;
+    for (n, (name, key)) in [
+        ("VIEW", Some("https://example.com")),
+        ("view_miniprogram", Some("pages/index/index")),
+        ("SCAN", Some("1")),
+        ("CLICK", Some("UNKNOWN_KEY")),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let reply = app
+            .send_at(Mode::Safe, "o_cmd", &event(name, key), t0 + n as u64)
+            .await;
         assert!(reply.is_success(), "{name}: {}", reply.body);
     }
+    let location = "<xml><ToUserName><![CDATA[gh]]></ToUserName><FromUserName><![CDATA[o_cmd]]></FromUserName><CreateTime>7</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[LOCATION]]></Event><Latitude>23.1</Latitude><Longitude>113.3</Longitude><Precision>119.3</Precision></xml>";
+    assert!(app
+        .send_xml(Mode::Safe, "o_cmd", location)
+        .await
+        .is_success());
+    // A known event missing its fields is acknowledged, not refused (WeChat would retry).
+    let bare = "<xml><ToUserName><![CDATA[gh]]></ToUserName><FromUserName><![CDATA[o_cmd]]></FromUserName><CreateTime>8</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[LOCATION]]></Event></xml>";
+    assert!(app.send_xml(Mode::Safe, "o_cmd", bare).await.is_success());
     // A message type the bot does not know is acknowledged.
     let unknown = "<xml><ToUserName><![CDATA[gh]]></ToUserName><FromUserName><![CDATA[o_cmd]]></FromUserName><CreateTime>1</CreateTime><MsgType><![CDATA[miniprogrampage]]></MsgType></xml>";
     let reply = app.send_xml(Mode::Plain, "o_cmd", unknown).await;
@@ -43,7 +78,14 @@ async fn help_commands_and_menu_clicks() {
 async fn a_retried_message_gets_the_same_reply_and_does_its_work_once() {
     let app = TestApp::spawn(&Backend::Sqlite, |_| {}).await;
     let w = app.world().await;
-    let code = app.post("/api/v1/me/bind-code", &w.counselor_a1, serde_json::json!({})).await.expect(200);
+    let code = app
+        .post(
+            "/api/v1/me/bind-code",
+            &w.counselor_a1,
+            serde_json::json!({}),
+        )
+        .await
+        .expect(200);
     let message = text(code["message"].as_str().unwrap());
     let at = Utc::now().timestamp() as u64;
     let first = app.send_at(Mode::Safe, "o_retry", &message, at).await;
@@ -51,7 +93,10 @@ async fn a_retried_message_gets_the_same_reply_and_does_its_work_once() {
     // WeChat retries with the same MsgId: the same answer, not "already bound".
     let retry = app.send_at(Mode::Safe, "o_retry", &message, at).await;
     assert_eq!(retry.content(), first.content());
-    let audit = app.get("/api/v1/audit?action=wechat.bind", &w.school_a).await.expect(200);
+    let audit = app
+        .get("/api/v1/audit?action=wechat.bind", &w.school_a)
+        .await
+        .expect(200);
     assert_eq!(audit["total"], 1);
     // Events dedup by sender + CreateTime + event.
     let sub = event("subscribe", None);
@@ -64,7 +109,14 @@ async fn a_retried_message_gets_the_same_reply_and_does_its_work_once() {
 async fn a_reply_that_misses_the_deadline_is_answered_success_and_the_work_still_finishes() {
     let app = TestApp::spawn(&Backend::Sqlite, |s| s.wechat.reply_deadline_ms = 1).await;
     let w = app.world().await;
-    let code = app.post("/api/v1/me/bind-code", &w.counselor_a1, serde_json::json!({})).await.expect(200);
+    let code = app
+        .post(
+            "/api/v1/me/bind-code",
+            &w.counselor_a1,
+            serde_json::json!({}),
+        )
+        .await
+        .expect(200);
     let message = text(code["message"].as_str().unwrap());
     let at = Utc::now().timestamp() as u64;
     let reply = app.send_at(Mode::Safe, "o_slow", &message, at).await;

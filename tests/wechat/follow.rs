@@ -1,6 +1,7 @@
 //! Follow tracking, UnionID binding and the follow-and-bind status for admins.
 
 use fudao::wechat::mock::{MockCode, MockUser};
+use fudao::wechat::simulate::Mode;
 use serde_json::json;
 
 use crate::helpers::wechat::{event, text};
@@ -24,27 +25,68 @@ where
 async fn subscribe_and_unsubscribe_keep_the_follower_record_true() {
     each_backend(|app: TestApp| async move {
         let w = app.world().await;
-        app.mock.state.add_user(MockUser { openid: "o_f".into(), unionid: Some("u_f".into()), subscribed: true });
-        let welcome = app.send("o_f", &event("subscribe", Some("qrscene_123"))).await;
-        assert!(welcome.content().contains("欢迎关注"), "{}", welcome.content());
-        let follower = fudao::service::followers::find(&services(&app), "o_f").await.unwrap().unwrap();
+        app.mock.state.add_user(MockUser {
+            openid: "o_f".into(),
+            unionid: Some("u_f".into()),
+            subscribed: true,
+        });
+        // Each event gets its own CreateTime: WeChat dedups events by sender + CreateTime.
+        let t0 = chrono::Utc::now().timestamp() as u64 - 100;
+        let welcome = app
+            .send_at(
+                Mode::Safe,
+                "o_f",
+                &event("subscribe", Some("qrscene_123")),
+                t0,
+            )
+            .await;
+        assert!(
+            welcome.content().contains("欢迎关注"),
+            "{}",
+            welcome.content()
+        );
+        let follower = fudao::service::followers::find(&services(&app), "o_f")
+            .await
+            .unwrap()
+            .unwrap();
         assert!(follower.following);
         // user/info runs after the reply and stores the UnionID.
-        assert!(eventually(|| async {
-            fudao::service::followers::find(&services(&app), "o_f").await.unwrap().unwrap().unionid.as_deref() == Some("u_f")
-        }).await, "unionid stored on {}", app.backend);
+        assert!(
+            eventually(|| async {
+                fudao::service::followers::find(&services(&app), "o_f")
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .unionid
+                    .as_deref()
+                    == Some("u_f")
+            })
+            .await,
+            "unionid stored on {}",
+            app.backend
+        );
 
         app.bind(&w.counselor_a1, "o_f").await;
         let me = app.get("/api/v1/me", &w.counselor_a1).await.expect(200);
         assert_eq!(me["wechat"]["following"], true);
-        let gone = app.send("o_f", &event("unsubscribe", None)).await;
+        let gone = app
+            .send_at(Mode::Safe, "o_f", &event("unsubscribe", None), t0 + 1)
+            .await;
         assert!(gone.is_success());
         let me = app.get("/api/v1/me", &w.counselor_a1).await.expect(200);
         assert_eq!(me["wechat"]["bound"], true);
         assert_eq!(me["wechat"]["following"], false);
-        let back = app.send("o_f", &event("subscribe", None)).await;
+        let back = app
+            .send_at(Mode::Safe, "o_f", &event("subscribe", None), t0 + 2)
+            .await;
         assert!(back.content().contains("欢迎回来"), "{}", back.content());
-        let detail = app.get(&format!("/api/v1/accounts/{}", w.counselor_a1_id), &w.school_a).await.expect(200);
+        let detail = app
+            .get(
+                &format!("/api/v1/accounts/{}", w.counselor_a1_id),
+                &w.school_a,
+            )
+            .await
+            .expect(200);
         assert_eq!(detail["wechat"]["following"], true);
     })
     .await;
@@ -53,7 +95,11 @@ async fn subscribe_and_unsubscribe_keep_the_follower_record_true() {
 fn services(app: &TestApp) -> fudao::service::Services {
     let mut auth = fudao::config::Settings::defaults().unwrap().auth;
     auth.session_cache_secs = 0;
-    fudao::service::Services::new(app.db.clone(), std::sync::Arc::new(fudao::service::notifier::SmsOutboxNotifier), auth)
+    fudao::service::Services::new(
+        app.db.clone(),
+        std::sync::Arc::new(fudao::service::notifier::SmsOutboxNotifier),
+        auth,
+    )
 }
 
 #[tokio::test]

@@ -30,9 +30,13 @@ pub async fn subscribe(ctx: Arc<BotCtx>) -> AppResult<Option<Reply>> {
                         }
                         .await;
                         match result {
-                            Ok(Some(account_id)) => tracing::info!(account_id, "bound by unionid on follow"),
+                            Ok(Some(account_id)) => {
+                                tracing::info!(account_id, "bound by unionid on follow")
+                            }
                             Ok(None) => {}
-                            Err(error) => tracing::warn!(code = error.code(), cause = ?error, "unionid binding failed"),
+                            Err(error) => {
+                                tracing::warn!(code = error.code(), cause = ?error, "unionid binding failed")
+                            }
                         }
                     }
                 }

@@ -46,7 +46,12 @@ pub async fn login(
         meta.ip.as_deref(),
     )
     .await?;
-    if let Some(code) = body.code.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+    if let Some(code) = body
+        .code
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
         // Silent login is a convenience: a failed exchange must not fail the password login.
         match state.wechat.code_to_session(code).await {
             Ok(session) => {

@@ -75,10 +75,21 @@ pub async fn wx_login(
     if code.is_empty() || code.len() > 128 {
         return Err(Invalid::new("code", "缺少微信登录凭证").into());
     }
-    let session = state.wechat.code_to_session(code).await.map_err(wx_login_error)?;
-    let outcome = auth::login_by_mini_openid(&state.services, &session.openid, meta.ip.as_deref()).await?;
+    let session = state
+        .wechat
+        .code_to_session(code)
+        .await
+        .map_err(wx_login_error)?;
+    let outcome =
+        auth::login_by_mini_openid(&state.services, &session.openid, meta.ip.as_deref()).await?;
     if let Some(unionid) = session.unionid.as_deref() {
-        binding::remember_mini_identity(&state.services, outcome.account.id, &session.openid, Some(unionid)).await?;
+        binding::remember_mini_identity(
+            &state.services,
+            outcome.account.id,
+            &session.openid,
+            Some(unionid),
+        )
+        .await?;
     }
     Ok(Json(TokenResponse {
         token: outcome.token.token,
@@ -111,7 +122,8 @@ pub struct FollowStatus {
 #[endpoint(tags("wechat"))]
 pub async fn follow_status(query: StatusQuery, depot: &mut Depot) -> ApiResult<Json<FollowStatus>> {
     let state = AppState::from_depot(depot)?;
-    let counts = followers::status_counts(&state.services, actor(depot)?, query.org_unit_id).await?;
+    let counts =
+        followers::status_counts(&state.services, actor(depot)?, query.org_unit_id).await?;
     Ok(Json(FollowStatus {
         counselors: counts.counselors,
         bound: counts.bound,
@@ -155,7 +167,11 @@ impl CounselorStatusView {
             college_id: row.org_unit_id,
             college: row.college,
             bound,
-            following: if bound { Some(row.following.unwrap_or(false)) } else { None },
+            following: if bound {
+                Some(row.following.unwrap_or(false))
+            } else {
+                None
+            },
             bound_at: row.bound_at,
         }
     }
@@ -171,14 +187,23 @@ pub struct CounselorStatusPage {
 
 /// Counselors in scope by follow-and-bind state, to chase those who cannot receive notices.
 #[endpoint(tags("wechat"))]
-pub async fn follow_status_list(query: StatusListQuery, depot: &mut Depot) -> ApiResult<Json<CounselorStatusPage>> {
+pub async fn follow_status_list(
+    query: StatusListQuery,
+    depot: &mut Depot,
+) -> ApiResult<Json<CounselorStatusPage>> {
     let state = AppState::from_depot(depot)?;
     let filter = match query.state.as_deref().unwrap_or("not_bound") {
         "not_bound" => StatusFilter::NotBound,
         "unfollowed" => StatusFilter::Unfollowed,
         "following" => StatusFilter::Following,
         "all" => StatusFilter::All,
-        _ => return Err(Invalid::new("state", "state 应为 not_bound、unfollowed、following 或 all").into()),
+        _ => {
+            return Err(Invalid::new(
+                "state",
+                "state 应为 not_bound、unfollowed、following 或 all",
+            )
+            .into())
+        }
     };
     let page = followers::status_list(
         &state.services,

@@ -70,7 +70,12 @@ impl Transport {
         Self::decode(response).await
     }
 
-    pub async fn post_json(&self, path: &str, query: &[(&str, &str)], body: &Value) -> Result<Value, WxError> {
+    pub async fn post_json(
+        &self,
+        path: &str,
+        query: &[(&str, &str)],
+        body: &Value,
+    ) -> Result<Value, WxError> {
         let response = self
             .http
             .post(format!("{}{path}", self.base))
@@ -157,13 +162,19 @@ impl WechatClient {
     }
 
     pub async fn access_token(&self) -> Result<std::sync::Arc<str>, WxError> {
-        self.official.configured("wechat.app_id / wechat.app_secret")?;
+        self.official
+            .configured("wechat.app_id / wechat.app_secret")?;
         self.tokens.get(&self.transport, &self.official).await
     }
 
     /// A token-bearing call; on an invalid-token answer the token is fetched again (normal
     /// mode, never force_refresh) and the call retried once.
-    async fn call(&self, path: &str, query: &[(&str, &str)], body: Option<&Value>) -> Result<Value, WxError> {
+    async fn call(
+        &self,
+        path: &str,
+        query: &[(&str, &str)],
+        body: Option<&Value>,
+    ) -> Result<Value, WxError> {
         let mut retried = false;
         loop {
             let token = self.access_token().await?;
@@ -187,28 +198,40 @@ impl WechatClient {
 
     pub async fn user_info(&self, openid: &str) -> Result<UserInfo, WxError> {
         let value = self
-            .call("/cgi-bin/user/info", &[("openid", openid), ("lang", "zh_CN")], None)
+            .call(
+                "/cgi-bin/user/info",
+                &[("openid", openid), ("lang", "zh_CN")],
+                None,
+            )
             .await?;
         serde_json::from_value(value).map_err(|e| WxError::Decode(e.to_string()))
     }
 
     pub async fn create_menu(&self, menu: &Value) -> Result<(), WxError> {
-        self.call("/cgi-bin/menu/create", &[], Some(menu)).await.map(|_| ())
+        self.call("/cgi-bin/menu/create", &[], Some(menu))
+            .await
+            .map(|_| ())
     }
 
     /// Send a template message; returns WeChat's msgid.
     pub async fn send_template(&self, message: &TemplateMessage) -> Result<u64, WxError> {
         let body = serde_json::to_value(message).map_err(|e| WxError::Decode(e.to_string()))?;
-        let value = self.call("/cgi-bin/message/template/send", &[], Some(&body)).await?;
+        let value = self
+            .call("/cgi-bin/message/template/send", &[], Some(&body))
+            .await?;
         value
             .get("msgid")
-            .and_then(|v| v.as_u64().or_else(|| v.as_str().and_then(|s| s.parse().ok())))
+            .and_then(|v| {
+                v.as_u64()
+                    .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+            })
             .ok_or_else(|| WxError::Decode("template send without msgid".into()))
     }
 
     /// Exchange a mini-program `wx.login` code for the user's mini-program OpenID (and UnionID).
     pub async fn code_to_session(&self, code: &str) -> Result<MiniSession, WxError> {
-        self.mini.configured("miniprogram.app_id / miniprogram.app_secret")?;
+        self.mini
+            .configured("miniprogram.app_id / miniprogram.app_secret")?;
         let value = self
             .transport
             .get(

@@ -39,12 +39,18 @@ impl TokenCache {
     pub fn new() -> Self {
         Self {
             // The hard cap only guards against a token outliving its refresh by far.
-            cache: Cache::builder().time_to_live(Duration::from_secs(7200)).build(),
+            cache: Cache::builder()
+                .time_to_live(Duration::from_secs(7200))
+                .build(),
         }
     }
 
     /// The current token; concurrent callers on a miss share one request.
-    pub async fn get(&self, transport: &Transport, credentials: &Credentials) -> Result<Arc<str>, WxError> {
+    pub async fn get(
+        &self,
+        transport: &Transport,
+        credentials: &Credentials,
+    ) -> Result<Arc<str>, WxError> {
         let cached = self.fetch_shared(transport, credentials).await?;
         if cached.refresh_at > Instant::now() {
             return Ok(cached.token);
@@ -58,7 +64,11 @@ impl TokenCache {
         self.cache.invalidate(&()).await;
     }
 
-    async fn fetch_shared(&self, transport: &Transport, credentials: &Credentials) -> Result<Cached, WxError> {
+    async fn fetch_shared(
+        &self,
+        transport: &Transport,
+        credentials: &Credentials,
+    ) -> Result<Cached, WxError> {
         self.cache
             .try_get_with((), fetch(transport, credentials))
             .await
@@ -73,7 +83,9 @@ async fn fetch(transport: &Transport, credentials: &Credentials) -> Result<Cache
         "secret": credentials.app_secret.expose(),
         "force_refresh": false,
     });
-    let value = transport.post_json("/cgi-bin/stable_token", &[], &body).await?;
+    let value = transport
+        .post_json("/cgi-bin/stable_token", &[], &body)
+        .await?;
     let value = check(value)?;
     let parsed: StableTokenResponse =
         serde_json::from_value(value).map_err(|e| WxError::Decode(e.to_string()))?;
