@@ -40,13 +40,19 @@ pub fn router() -> Router {
         })
         .rule(Rule {
             name: "menu_help",
-            matcher: Matcher::Click(MENU_HELP),
+            matcher: Matcher::EventKey {
+                event: "CLICK",
+                key: MENU_HELP,
+            },
             handler: |ctx| Box::pin(help::help(ctx)),
             help: None,
         })
         .rule(Rule {
             name: "menu_bind",
-            matcher: Matcher::Click(MENU_BIND),
+            matcher: Matcher::EventKey {
+                event: "CLICK",
+                key: MENU_BIND,
+            },
             handler: |ctx| Box::pin(help::bind_instructions(ctx)),
             help: None,
         })
@@ -67,6 +73,13 @@ pub fn router() -> Router {
             matcher: Matcher::keyword(r"解绑|解除绑定"),
             handler: |ctx| Box::pin(binding::unbind(ctx)),
             help: Some("解绑 — 解除此微信与账号的绑定"),
+        })
+        .rule(Rule {
+            // Delivery results of template messages: the push worker records them.
+            name: "template_finished",
+            matcher: Matcher::Event("TEMPLATESENDJOBFINISH"),
+            handler: |ctx| Box::pin(silent::acknowledge(ctx)),
+            help: None,
         })
         .rule(Rule {
             name: "fallback",
@@ -141,6 +154,8 @@ mod tests {
             (event("CLICK", Some("OTHER")), "acknowledge"),
             (event("VIEW", Some("https://x")), "acknowledge"),
             (event("SCAN", Some("1")), "acknowledge"),
+            (message("<MsgType>event</MsgType><Event>TEMPLATESENDJOBFINISH</Event><MsgID>9</MsgID><Status>success</Status>"), "template_finished"),
+            (message("<MsgType>miniprogrampage</MsgType>"), "acknowledge"),
         ];
         for (incoming, expected) in table {
             let got = router.route(&incoming).map(|rule| rule.name);

@@ -10,8 +10,8 @@ use salvo::prelude::*;
 
 use crate::bot::{Answer, Bot};
 use crate::wechat::crypto::Crypto;
-use crate::wechat::message::Incoming;
-use crate::wechat::xml::{self, MAX_BODY};
+use crate::wechat::inbound::{self, InboundError, Opened, Params};
+use crate::wechat::xml::MAX_BODY;
 
 /// Everything the callback needs, built once at start.
 pub struct Gateway {
@@ -30,24 +30,25 @@ enum Rejection {
     MissingParam(&'static str),
     #[error("bad signature")]
     BadSignature,
-    #[error("timestamp outside the accepted window")]
-    Stale,
     #[error("body too large")]
     TooLarge,
-    #[error("encrypted message but no encoding_aes_key configured")]
-    NoAesKey,
-    #[error("cannot decrypt: {0}")]
-    Decrypt(String),
-    #[error("bad xml: {0}")]
-    Xml(String),
+    #[error(transparent)]
+    Inbound(#[from] InboundError),
 }
 
 impl Rejection {
     fn status(&self) -> StatusCode {
         match self {
-            Rejection::NotConfigured | Rejection::NoAesKey => StatusCode::SERVICE_UNAVAILABLE,
-            Rejection::BadSignature | Rejection::Stale => StatusCode::FORBIDDEN,
-            Rejection::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Rejection::NotConfigured | Rejection::Inbound(InboundError::NoAesKey) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
+            Rejection::BadSignature
+            | Rejection::Inbound(InboundError::BadSignature | InboundError::Stale) => {
+                StatusCode::FORBIDDEN
+            }
+            Rejection::TooLarge | Rejection::Inbound(InboundError::TooLarge) => {
+                StatusCode::PAYLOAD_TOO_LARGE
+            }
             _ => StatusCode::BAD_REQUEST,
         }
     }
@@ -71,17 +72,6 @@ fn param(req: &Request, name: &'static str) -> Result<String, Rejection> {
         .ok_or(Rejection::MissingParam(name))
 }
 
-fn check_timestamp(timestamp: &str, window: u64) -> Result<(), Rejection> {
-    if window == 0 {
-        return Ok(());
-    }
-    let sent: i64 = timestamp.parse().map_err(|_| Rejection::Stale)?;
-    if (Utc::now().timestamp() - sent).unsigned_abs() > window {
-        return Err(Rejection::Stale);
-    }
-    Ok(())
-}
-
 #[handler]
 pub async fn verify_url(req: &mut Request, depot: &mut Depot, res: &mut Response) {
     let result = (|| {
@@ -102,17 +92,9 @@ pub async fn verify_url(req: &mut Request, depot: &mut Depot, res: &mut Response
     }
 }
 
-/// The verified and decrypted message, and whether the reply must be encrypted.
-struct Accepted {
-    incoming: Incoming,
-    encrypted: bool,
-    nonce: String,
-}
-
-async fn accept(req: &mut Request, gateway: &Gateway) -> Result<Accepted, Rejection> {
+/// The verified message, whether the reply must be encrypted, and the nonce to seal it with.
+async fn accept(req: &mut Request, gateway: &Gateway) -> Result<(Opened, String), Rejection> {
     let crypto = gateway.crypto.as_ref().ok_or(Rejection::NotConfigured)?;
-    let timestamp = param(req, "timestamp")?;
-    let nonce = param(req, "nonce")?;
     let declared = req
         .headers()
         .get(CONTENT_LENGTH)
@@ -121,46 +103,34 @@ async fn accept(req: &mut Request, gateway: &Gateway) -> Result<Accepted, Reject
     if declared.is_some_and(|len| len > MAX_BODY) {
         return Err(Rejection::TooLarge);
     }
-    let encrypted = req.query::<String>("encrypt_type").as_deref() == Some("aes");
-    // Verify before reading the body: nothing unauthenticated is parsed in plain mode.
-    if !encrypted {
-        let signature = param(req, "signature")?;
-        if !crypto.verify_signature(&signature, &timestamp, &nonce) {
-            return Err(Rejection::BadSignature);
-        }
-    }
-    check_timestamp(&timestamp, gateway.timestamp_window_secs)?;
     let body = req
         .payload_with_max_size(MAX_BODY)
         .await
         .map_err(|_| Rejection::TooLarge)?
         .clone();
-    let incoming = if encrypted {
-        let msg_signature = param(req, "msg_signature")?;
-        if !crypto.has_aes_key() {
-            return Err(Rejection::NoAesKey);
-        }
-        let fields = xml::parse_fields(&body).map_err(|e| Rejection::Xml(e.to_string()))?;
-        let encrypt = fields
-            .require("Encrypt")
-            .map_err(|e| Rejection::Xml(e.to_string()))?;
-        if !crypto.verify_msg_signature(&msg_signature, &timestamp, &nonce, encrypt) {
-            return Err(Rejection::BadSignature);
-        }
-        // In compatible mode the plaintext copy beside <Encrypt> is not covered by the
-        // signature: only the decrypted copy is used.
-        let plain = crypto
-            .decrypt(encrypt)
-            .map_err(|e| Rejection::Decrypt(e.to_string()))?;
-        Incoming::parse(plain.as_bytes()).map_err(|e| Rejection::Xml(e.to_string()))?
-    } else {
-        Incoming::parse(&body).map_err(|e| Rejection::Xml(e.to_string()))?
+    let query = |name: &str| req.query::<String>(name);
+    let (signature, timestamp, nonce, encrypt_type, msg_signature) = (
+        query("signature"),
+        query("timestamp"),
+        query("nonce"),
+        query("encrypt_type"),
+        query("msg_signature"),
+    );
+    let params = Params {
+        signature: signature.as_deref(),
+        timestamp: timestamp.as_deref(),
+        nonce: nonce.as_deref(),
+        encrypt_type: encrypt_type.as_deref(),
+        msg_signature: msg_signature.as_deref(),
     };
-    Ok(Accepted {
-        incoming,
-        encrypted,
-        nonce,
-    })
+    let opened = inbound::open(
+        crypto,
+        &params,
+        &body,
+        Utc::now().timestamp(),
+        gateway.timestamp_window_secs,
+    )?;
+    Ok((opened, nonce.unwrap_or_default()))
 }
 
 #[handler]
@@ -168,17 +138,16 @@ pub async fn receive(req: &mut Request, depot: &mut Depot, res: &mut Response) {
     let Some(gateway) = gateway(depot) else {
         return reject(res, Rejection::NotConfigured);
     };
-    let accepted = match accept(req, &gateway).await {
+    let (opened, nonce) = match accept(req, &gateway).await {
         Ok(accepted) => accepted,
         Err(rejection) => return reject(res, rejection),
     };
-    let answer = gateway.bot.answer(accepted.incoming).await;
+    let answer = gateway.bot.answer(opened.incoming).await;
     match answer {
         Answer::Success => res.render(Text::Plain("success")),
-        Answer::Reply(xml) if accepted.encrypted => {
+        Answer::Reply(xml) if opened.encrypted => {
             let crypto = gateway.crypto.as_ref();
-            let sealed =
-                crypto.map(|c| c.seal(&xml, Utc::now().timestamp().max(0) as u64, &accepted.nonce));
+            let sealed = crypto.map(|c| c.seal(&xml, Utc::now().timestamp().max(0) as u64, &nonce));
             match sealed {
                 Some(Ok(envelope)) => {
                     let _ = res.add_header(CONTENT_TYPE, "application/xml; charset=utf-8", true);

@@ -652,8 +652,9 @@ pub async fn update(
     .await?;
     let detail = one_detail(&txn, account).await?;
     txn.commit().await?;
-    // A moved account's cached scope is stale.
+    // A moved account's cached scope is stale, and so is the bot's copy of the account.
     services.sessions.forget_account(id);
+    services.bound_accounts.forget_account(id);
     Ok(detail)
 }
 
@@ -693,6 +694,7 @@ pub async fn set_disabled(
     let detail = one_detail(&txn, account).await?;
     txn.commit().await?;
     services.sessions.forget_account(id);
+    services.bound_accounts.forget_account(id);
     Ok(detail)
 }
 

@@ -49,6 +49,42 @@ impl BindGuard {
     }
 }
 
+/// OpenID → the enabled account bound to it, for a few seconds: every chat message needs it,
+/// and the callback path must stay fast. Changes made on this instance drop entries at once;
+/// other instances see them within the TTL.
+#[derive(Clone)]
+pub struct BoundAccounts {
+    cache: Cache<String, Option<accounts::Model>>,
+}
+
+impl Default for BoundAccounts {
+    fn default() -> Self {
+        Self {
+            cache: Cache::builder()
+                .time_to_live(Duration::from_secs(5))
+                .max_capacity(200_000)
+                .support_invalidation_closures()
+                .build(),
+        }
+    }
+}
+
+impl BoundAccounts {
+    pub async fn forget_openid(&self, openid: &str) {
+        self.cache.invalidate(openid).await;
+    }
+
+    /// Drop whatever is cached for an account (disabled, edited, moved).
+    pub fn forget_account(&self, account_id: i32) {
+        // Only fails when closures are unsupported, which `default` rules out.
+        let _ = self.cache.invalidate_entries_if(move |_, cached| {
+            cached
+                .as_ref()
+                .is_some_and(|account| account.id == account_id)
+        });
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct IssuedCode {
     pub code: BindCode,
@@ -177,6 +213,10 @@ pub async fn bind_with_code(
     )
     .await?;
     txn.commit().await?;
+    services.bound_accounts.forget_openid(openid).await;
+    if let Some(previous) = previous {
+        services.bound_accounts.forget_openid(&previous).await;
+    }
     Ok(BindOutcome::Bound { name: account.name })
 }
 
@@ -253,6 +293,7 @@ pub async fn unbind(services: &Services, openid: &str) -> AppResult<Option<Strin
     )
     .await?;
     txn.commit().await?;
+    services.bound_accounts.forget_openid(openid).await;
     Ok(Some(account.name))
 }
 
@@ -391,5 +432,12 @@ pub async fn bind_by_unionid(services: &Services, unionid: &str) -> AppResult<Op
     )
     .await?;
     txn.commit().await?;
+    services
+        .bound_accounts
+        .forget_openid(&follower.openid)
+        .await;
+    if let Some(previous) = previous {
+        services.bound_accounts.forget_openid(&previous).await;
+    }
     Ok(Some(account.id))
 }

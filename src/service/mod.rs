@@ -25,6 +25,7 @@ pub struct Services {
     pub notifier: Arc<dyn Notifier>,
     pub sessions: auth::SessionStore,
     pub bind_guard: binding::BindGuard,
+    pub bound_accounts: binding::BoundAccounts,
 }
 
 impl Services {
@@ -34,6 +35,7 @@ impl Services {
             notifier,
             sessions: auth::SessionStore::new(auth),
             bind_guard: binding::BindGuard::default(),
+            bound_accounts: binding::BoundAccounts::default(),
         }
     }
 }

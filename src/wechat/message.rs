@@ -293,6 +293,19 @@ impl Incoming {
     }
 
     /// The `Event` as sent (`subscribe`, `SCAN`, `view_miniprogram`, …), for events only.
+    /// The key an event carries: menu key (CLICK), URL (VIEW), page path (view_miniprogram),
+    /// scene (SCAN, and subscribe from a QR code).
+    pub fn event_key(&self) -> Option<&str> {
+        match &self.kind {
+            Kind::Event(Event::Click { key }) => Some(key),
+            Kind::Event(Event::View { url, .. }) => Some(url),
+            Kind::Event(Event::ViewMiniprogram { path, .. }) => Some(path),
+            Kind::Event(Event::Scan { scene, .. }) => Some(scene),
+            Kind::Event(Event::Subscribe { scene, .. }) => scene.as_deref(),
+            _ => None,
+        }
+    }
+
     pub fn event_name(&self) -> Option<&str> {
         match &self.kind {
             Kind::Event(event) => Some(event.name()),

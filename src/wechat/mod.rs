@@ -5,6 +5,7 @@
 pub mod client;
 pub mod crypto;
 pub mod error;
+pub mod inbound;
 pub mod menu;
 pub mod message;
 pub mod mock;
