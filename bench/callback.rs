@@ -262,8 +262,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let encrypted_reply: fn(&str) -> bool = |body| body.contains("<Encrypt>");
     let any: fn(&str) -> bool = |_| true;
 
-    // Enough prepared requests for 25,000 req/s per scenario.
-    let per_worker = (seconds as usize * 25_000 / CONNECTIONS).max(100);
+    // Enough prepared requests for 30,000 req/s per scenario.
+    let per_worker = (seconds as usize * 30_000 / CONNECTIONS).max(100);
     // Warm up connections and caches.
     let _ = run(
         "warmup",

@@ -1,6 +1,8 @@
 //! What a handler gets: the message, the bound account (loaded once by an interceptor) and the
 //! services it may call.
 
+use std::sync::Arc;
+
 use crate::db::entities::accounts;
 use crate::service::Services;
 use crate::wechat::client::WechatClient;
@@ -14,11 +16,8 @@ pub struct Links {
     pub bind_path: String,
 }
 
-#[derive(Clone)]
-pub struct BotCtx {
-    pub incoming: Incoming,
-    /// The enabled account bound to the sender, when there is one.
-    pub account: Option<accounts::Model>,
+/// What every message shares, built once: cloning a context is one reference count.
+pub struct Shared {
     pub services: Services,
     /// Absent when the official account's credentials are not configured.
     pub wechat: Option<WechatClient>,
@@ -27,8 +26,32 @@ pub struct BotCtx {
     pub commands: Vec<&'static str>,
 }
 
+#[derive(Clone)]
+pub struct BotCtx {
+    pub incoming: Incoming,
+    /// The enabled account bound to the sender, when there is one.
+    pub account: Option<accounts::Model>,
+    pub shared: Arc<Shared>,
+}
+
 impl BotCtx {
     pub fn openid(&self) -> &str {
         &self.incoming.from_user
+    }
+
+    pub fn services(&self) -> &Services {
+        &self.shared.services
+    }
+
+    pub fn wechat(&self) -> Option<&WechatClient> {
+        self.shared.wechat.as_ref()
+    }
+
+    pub fn links(&self) -> &Links {
+        &self.shared.links
+    }
+
+    pub fn commands(&self) -> &[&'static str] {
+        &self.shared.commands
     }
 }

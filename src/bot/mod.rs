@@ -17,7 +17,7 @@ use crate::service::Services;
 use crate::wechat::client::WechatClient;
 use crate::wechat::message::Incoming;
 use crate::wechat::reply::Reply;
-use context::{BotCtx, Links};
+use context::{BotCtx, Links, Shared};
 use dedup::Dedup;
 use router::Router;
 
@@ -32,9 +32,7 @@ pub enum Answer {
 pub struct Bot {
     router: Arc<Router>,
     dedup: Dedup,
-    services: Services,
-    wechat: Option<WechatClient>,
-    links: Links,
+    shared: Arc<Shared>,
     deadline: Duration,
 }
 
@@ -45,12 +43,17 @@ impl Bot {
         links: Links,
         deadline: Duration,
     ) -> Self {
-        Self {
-            router: Arc::new(rules::router()),
-            dedup: Dedup::new(),
+        let router = rules::router();
+        let shared = Arc::new(Shared {
             services,
             wechat,
             links,
+            commands: router.help_lines(),
+        });
+        Self {
+            router: Arc::new(router),
+            dedup: Dedup::new(),
+            shared,
             deadline,
         }
     }
@@ -92,13 +95,12 @@ impl Bot {
         let mut ctx = BotCtx {
             incoming,
             account: None,
-            services: self.services.clone(),
-            wechat: self.wechat.clone(),
-            links: self.links.clone(),
-            commands: self.router.help_lines(),
+            shared: self.shared.clone(),
         };
-        let result = match self.router.intercept(&mut ctx).await {
-            Ok(()) => (rule.handler)(Arc::new(ctx.clone())).await,
+        let intercepted = self.router.intercept(&mut ctx).await;
+        let ctx = Arc::new(ctx);
+        let result = match intercepted {
+            Ok(()) => (rule.handler)(ctx.clone()).await,
             Err(error) => Err(error),
         };
         let reply = match result {

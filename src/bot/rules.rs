@@ -18,7 +18,7 @@ pub struct LoadBoundAccount;
 #[async_trait]
 impl Interceptor for LoadBoundAccount {
     async fn before(&self, ctx: &mut BotCtx) -> AppResult<()> {
-        ctx.account = binding_service::account_for_openid(&ctx.services, ctx.openid()).await?;
+        ctx.account = binding_service::account_for_openid(ctx.services(), ctx.openid()).await?;
         Ok(())
     }
 }

@@ -297,8 +297,24 @@ pub async fn unbind(services: &Services, openid: &str) -> AppResult<Option<Strin
     Ok(Some(account.name))
 }
 
-/// The enabled account an official-account OpenID is bound to.
+/// The enabled account an official-account OpenID is bound to (cached briefly).
 pub async fn account_for_openid(
+    services: &Services,
+    openid: &str,
+) -> AppResult<Option<accounts::Model>> {
+    if let Some(cached) = services.bound_accounts.cache.get(openid).await {
+        return Ok(cached);
+    }
+    let found = load_account_for_openid(services, openid).await?;
+    services
+        .bound_accounts
+        .cache
+        .insert(openid.to_string(), found.clone())
+        .await;
+    Ok(found)
+}
+
+async fn load_account_for_openid(
     services: &Services,
     openid: &str,
 ) -> AppResult<Option<accounts::Model>> {

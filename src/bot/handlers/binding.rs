@@ -18,7 +18,7 @@ pub async fn bind(ctx: Arc<BotCtx>) -> AppResult<Option<Reply>> {
     let Ok(code) = BindCode::parse(argument) else {
         return Ok(Some(Reply::Text(texts::BIND_FORMAT.to_string())));
     };
-    let text = match binding::bind_with_code(&ctx.services, ctx.openid(), &code).await? {
+    let text = match binding::bind_with_code(ctx.services(), ctx.openid(), &code).await? {
         BindOutcome::Bound { name } => texts::bound(&name),
         BindOutcome::AlreadyBound { name } => texts::already_bound(&name),
         BindOutcome::OpenIdTaken { name } => texts::openid_taken(&name),
@@ -29,7 +29,7 @@ pub async fn bind(ctx: Arc<BotCtx>) -> AppResult<Option<Reply>> {
 }
 
 pub async fn unbind(ctx: Arc<BotCtx>) -> AppResult<Option<Reply>> {
-    let text = match binding::unbind(&ctx.services, ctx.openid()).await? {
+    let text = match binding::unbind(ctx.services(), ctx.openid()).await? {
         Some(name) => texts::unbound(&name),
         None => texts::NOT_BOUND.to_string(),
     };

@@ -15,10 +15,10 @@ fn event_time(ctx: &BotCtx) -> DateTime<Utc> {
 }
 
 pub async fn subscribe(ctx: Arc<BotCtx>) -> AppResult<Option<Reply>> {
-    followers::record(&ctx.services, ctx.openid(), true, event_time(&ctx)).await?;
-    if let Some(client) = ctx.wechat.clone() {
+    followers::record(ctx.services(), ctx.openid(), true, event_time(&ctx)).await?;
+    if let Some(client) = ctx.wechat().cloned() {
         // user/info is a network call: learn the UnionID after replying, not before.
-        let services = ctx.services.clone();
+        let services = ctx.services().clone();
         let openid = ctx.openid().to_string();
         tokio::spawn(async move {
             match client.user_info(&openid).await {
@@ -45,12 +45,12 @@ pub async fn subscribe(ctx: Arc<BotCtx>) -> AppResult<Option<Reply>> {
         });
     }
     Ok(Some(Reply::Text(match &ctx.account {
-        Some(account) => texts::welcome_back(&account.name, &ctx.commands, &ctx.links),
-        None => format!("欢迎关注！\n{}", texts::bind_instructions(&ctx.links)),
+        Some(account) => texts::welcome_back(&account.name, ctx.commands(), ctx.links()),
+        None => format!("欢迎关注！\n{}", texts::bind_instructions(ctx.links())),
     })))
 }
 
 pub async fn unsubscribe(ctx: Arc<BotCtx>) -> AppResult<Option<Reply>> {
-    followers::record(&ctx.services, ctx.openid(), false, event_time(&ctx)).await?;
+    followers::record(ctx.services(), ctx.openid(), false, event_time(&ctx)).await?;
     Ok(None)
 }

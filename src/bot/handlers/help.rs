@@ -10,11 +10,11 @@ use crate::wechat::reply::Reply;
 /// Help for a bound user, binding instructions for anyone else.
 pub async fn help(ctx: Arc<BotCtx>) -> AppResult<Option<Reply>> {
     Ok(Some(Reply::Text(match &ctx.account {
-        Some(account) => texts::help(&account.name, &ctx.commands, &ctx.links),
-        None => texts::bind_instructions(&ctx.links),
+        Some(account) => texts::help(&account.name, ctx.commands(), ctx.links()),
+        None => texts::bind_instructions(ctx.links()),
     })))
 }
 
 pub async fn bind_instructions(ctx: Arc<BotCtx>) -> AppResult<Option<Reply>> {
-    Ok(Some(Reply::Text(texts::bind_instructions(&ctx.links))))
+    Ok(Some(Reply::Text(texts::bind_instructions(ctx.links()))))
 }
