@@ -67,14 +67,7 @@ where
     F: Fn(TestApp) -> Fut,
     Fut: Future<Output = ()>,
 {
-    for backend in backends() {
-        let app = TestApp::spawn(&backend, |_| {}).await;
-        let cleanup = app.cleanup.clone();
-        body(app).await;
-        if let Some(cleanup) = cleanup {
-            cleanup.run().await;
-        }
-    }
+    each_backend_with(|_| {}, body).await;
 }
 
 /// Like `each_backend`, with a hook to change settings before the app starts.
