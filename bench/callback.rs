@@ -59,7 +59,7 @@ async fn run(
     duration: Duration,
     per_worker: usize,
     client: reqwest::Client,
-    make: Arc<dyn Fn(u64) -> (String, String) + Send + Sync>,
+    make: RequestMaker,
     check: fn(&str) -> bool,
 ) -> Outcome {
     let prepared: Vec<Vec<(String, String)>> = (0..CONNECTIONS)
@@ -117,6 +117,34 @@ async fn run(
         elapsed,
         latencies,
     }
+}
+
+type RequestMaker = Arc<dyn Fn(u64) -> (String, String) + Send + Sync>;
+
+/// Safe-mode callback requests from the bound counselor; `message` gives the CreateTime and
+/// the content for a sequence number and the current time.
+fn signed_requests(
+    crypto: Arc<Crypto>,
+    callback: String,
+    message: fn(u64, u64) -> (u64, Outgoing),
+) -> RequestMaker {
+    Arc::new(move |seq| {
+        let now = Utc::now().timestamp() as u64;
+        let (create_time, outgoing) = message(seq, now);
+        let xml = simulate::message_xml("gh_bench", OPENID, create_time, &outgoing);
+        simulate::sign(
+            &crypto,
+            Mode::Safe,
+            "gh_bench",
+            OPENID,
+            &xml,
+            now,
+            &seq.to_string(),
+        )
+        // A signing failure yields an empty request, counted as an error.
+        .map(|signed| (format!("{callback}?{}", signed.query), signed.body))
+        .unwrap_or_default()
+    })
 }
 
 #[tokio::main]
@@ -197,65 +225,22 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .pool_max_idle_per_host(CONNECTIONS)
         .build()?;
 
-    let text_request: Arc<dyn Fn(u64) -> (String, String) + Send + Sync> = {
-        let crypto = crypto.clone();
-        let callback = callback.clone();
-        Arc::new(move |seq| {
-            let now = Utc::now().timestamp() as u64;
-            let message = simulate::message_xml(
-                "gh_bench",
-                OPENID,
-                now,
-                &Outgoing::Text {
-                    content: "帮助".into(),
-                    msg_id: seq + 1,
-                },
-            );
-            simulate::sign(
-                &crypto,
-                Mode::Safe,
-                "gh_bench",
-                OPENID,
-                &message,
-                now,
-                &seq.to_string(),
-            )
-            // A signing failure yields an empty request, counted as an error.
-            .map(|signed| (format!("{callback}?{}", signed.query), signed.body))
-            .unwrap_or_default()
-        })
-    };
-    let click_request: Arc<dyn Fn(u64) -> (String, String) + Send + Sync> = {
-        let crypto = crypto.clone();
-        let callback = callback.clone();
-        Arc::new(move |seq| {
-            let now = Utc::now().timestamp() as u64;
-            // Events dedup by sender + CreateTime: give every request its own CreateTime.
-            let create_time = 1_000_000_000 + seq;
-            let message = simulate::message_xml(
-                "gh_bench",
-                OPENID,
-                create_time,
-                &Outgoing::Event {
-                    event: "CLICK".into(),
-                    key: Some("FUDAO_HELP".into()),
-                },
-            );
-            simulate::sign(
-                &crypto,
-                Mode::Safe,
-                "gh_bench",
-                OPENID,
-                &message,
-                now,
-                &seq.to_string(),
-            )
-            // A signing failure yields an empty request, counted as an error.
-            .map(|signed| (format!("{callback}?{}", signed.query), signed.body))
-            .unwrap_or_default()
-        })
-    };
-    let hello: Arc<dyn Fn(u64) -> (String, String) + Send + Sync> = {
+    let text_request = signed_requests(crypto.clone(), callback.clone(), |seq, now| {
+        let text = Outgoing::Text {
+            content: "帮助".into(),
+            msg_id: seq + 1,
+        };
+        (now, text)
+    });
+    let click_request = signed_requests(crypto.clone(), callback.clone(), |seq, _| {
+        let click = Outgoing::Event {
+            event: "CLICK".into(),
+            key: Some("FUDAO_HELP".into()),
+        };
+        // Events dedup by sender + CreateTime: give every request its own CreateTime.
+        (1_000_000_000 + seq, click)
+    });
+    let hello: RequestMaker = {
         let url = format!("{base}/healthz");
         Arc::new(move |_| (url.clone(), String::new()))
     };

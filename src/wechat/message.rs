@@ -401,11 +401,7 @@ mod tests {
     use super::*;
     use serde_json::Value;
 
-    fn vectors(file: &str) -> Value {
-        let path = format!("{}/../shared/vectors/{file}", env!("CARGO_MANIFEST_DIR"));
-        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
-    }
+    use crate::wechat::test_vectors::vectors;
 
     fn as_text(value: &Value) -> String {
         match value {

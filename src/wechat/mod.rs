@@ -11,4 +11,6 @@ pub mod message;
 pub mod mock;
 pub mod reply;
 pub mod simulate;
+#[cfg(test)]
+mod test_vectors;
 pub mod xml;

@@ -76,13 +76,8 @@ impl Reply {
 mod tests {
     use super::*;
     use crate::wechat::message::{Event, Kind};
-    use serde_json::Value;
 
-    fn vectors(file: &str) -> Value {
-        let path = format!("{}/../shared/vectors/{file}", env!("CARGO_MANIFEST_DIR"));
-        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
-    }
+    use crate::wechat::test_vectors::vectors;
 
     fn incoming(to_user: &str, from_user: &str, kind: Kind) -> Incoming {
         Incoming {
