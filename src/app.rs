@@ -13,6 +13,7 @@ use crate::config::Settings;
 use crate::db;
 use crate::error::{AppError, AppResult};
 use crate::http;
+use crate::push::PushWorker;
 use crate::service::bootstrap::{self, InitialAdmin};
 use crate::service::notifier::SmsOutboxNotifier;
 use crate::service::Services;
@@ -94,8 +95,10 @@ impl Application {
                 mini_app_id: settings.miniprogram.app_id.clone(),
                 tasks_path: settings.miniprogram.tasks_path.clone(),
                 bind_path: settings.miniprogram.bind_path.clone(),
+                task_path: settings.miniprogram.task_path.clone(),
             },
             Duration::from_millis(settings.wechat.reply_deadline_ms),
+            chrono::TimeDelta::minutes(i64::from(settings.tasks.sign_in_lead_minutes)),
         );
         let gateway = Arc::new(Gateway {
             crypto: callback_crypto(&settings)?,
@@ -144,8 +147,13 @@ impl Application {
         &self.services
     }
 
-    /// Serve until the process gets Ctrl-C or SIGTERM, then finish open requests.
+    /// Serve until the process gets Ctrl-C or SIGTERM, then finish open requests and the push
+    /// round in progress.
     pub async fn run_until_stopped(self) {
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let worker = self
+            .push_worker()
+            .map(|worker| tokio::spawn(worker.run(stopped)));
         let state = http::state::AppState {
             services: self.services,
             settings: self.settings,
@@ -159,6 +167,27 @@ impl Application {
             handle.stop_graceful(None);
         });
         server.serve(http::service(state, self.gateway)).await;
+        let _ = stop.send(true);
+        if let Some(worker) = worker {
+            let _ = worker.await;
+        }
+    }
+
+    /// The push worker this process runs, unless `push.enabled` is off or the official account
+    /// has no credentials (then notices stay queued until an instance that has them runs).
+    fn push_worker(&self) -> Option<PushWorker> {
+        if !self.settings.push.enabled {
+            return None;
+        }
+        if self.settings.wechat.app_id.is_empty() || self.settings.wechat.app_secret.is_empty() {
+            tracing::warn!("push worker not started: wechat.app_id / wechat.app_secret not set; notices stay queued");
+            return None;
+        }
+        Some(PushWorker::new(
+            self.services.clone(),
+            self.wechat.clone(),
+            self.settings.clone(),
+        ))
     }
 }
 

@@ -71,7 +71,68 @@ pub struct Settings {
     pub auth: AuthSettings,
     pub wechat: WechatSettings,
     pub miniprogram: MiniprogramSettings,
+    pub tasks: TaskSettings,
+    pub push: PushSettings,
     pub log: LogSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TaskSettings {
+    /// Sign-in to a live course opens this long before its start (and closes at its end).
+    pub sign_in_lead_minutes: u32,
+    /// Reminders (催办) for one task are at least this far apart.
+    pub remind_interval_minutes: u32,
+    /// Remind everyone not done this many hours before the deadline (0 = no automatic reminder).
+    pub auto_remind_hours_before: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PushSettings {
+    /// Run the push worker in this process (several processes may run it side by side).
+    pub enabled: bool,
+    /// Template sends in flight at once.
+    pub concurrency: usize,
+    /// Sends per second from this process (0 = no limit).
+    pub per_second: u32,
+    /// Template messages the official account may send per day (WeChat's default is 100 000).
+    pub daily_quota: u32,
+    /// Jobs claimed per round.
+    pub batch_size: u32,
+    /// Tries before a job is given up.
+    pub max_attempts: u32,
+    /// A job claimed by a process that then died returns to the queue after this.
+    pub lease_secs: u32,
+    /// Wait between polls when the queue is empty.
+    pub poll_interval_ms: u64,
+    /// First retry delay; doubles with each try, with jitter.
+    pub retry_base_ms: u64,
+    pub retry_max_secs: u64,
+    pub templates: PushTemplates,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PushTemplates {
+    /// A new task.
+    pub task: TemplateSettings,
+    /// 催办.
+    pub reminder: TemplateSettings,
+    /// After binding: the tasks still pending.
+    pub summary: TemplateSettings,
+}
+
+/// One template: its id in the official account, the web page for clients without mini
+/// programs, and what goes in each field. Values may use {title}, {kind}, {deadline},
+/// {publisher}, {starts_at} and {pending}.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TemplateSettings {
+    pub template_id: String,
+    /// Fallback URL; `{task_id}` is replaced. Empty = none.
+    pub url: String,
+    pub fields: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -84,6 +145,10 @@ pub struct MiniprogramSettings {
     pub tasks_path: String,
     /// Page that shows the bind code.
     pub bind_path: String,
+    /// Page a task notice opens; `{task_id}` is replaced.
+    pub task_path: String,
+    /// Page the students' share view opens; `{token}` is replaced.
+    pub share_path: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -157,6 +222,44 @@ pub enum ConfigError {
     Invalid { key: String, reason: String },
     #[error("invalid config: file {path}: not found")]
     MissingFile { path: String },
+}
+
+/// Placeholders a template field may use.
+pub const TEMPLATE_PLACEHOLDERS: [&str; 6] = [
+    "title",
+    "kind",
+    "deadline",
+    "publisher",
+    "starts_at",
+    "pending",
+];
+
+impl TemplateSettings {
+    fn check(&self) -> Result<(), String> {
+        if !self.template_id.is_empty() && self.fields.is_empty() {
+            return Err("a template needs at least one field".into());
+        }
+        for (key, value) in &self.fields {
+            let kind = key.trim_end_matches(|c: char| c.is_ascii_digit());
+            if kind.is_empty() || kind.len() == key.len() {
+                return Err(format!(
+                    "field `{key}` must be a WeChat key such as thing1 or time2"
+                ));
+            }
+            let mut rest = value.as_str();
+            while let Some(start) = rest.find('{') {
+                let Some(end) = rest[start..].find('}') else {
+                    return Err(format!("field `{key}`: unclosed {{"));
+                };
+                let name = &rest[start + 1..start + end];
+                if !TEMPLATE_PLACEHOLDERS.contains(&name) {
+                    return Err(format!("field `{key}`: unknown placeholder {{{name}}}"));
+                }
+                rest = &rest[start + end + 1..];
+            }
+        }
+        Ok(())
+    }
 }
 
 impl Settings {
@@ -268,6 +371,30 @@ impl Settings {
         if !self.wechat.callback_path.starts_with('/') {
             return invalid("wechat.callback_path", "must start with /");
         }
+        if self.push.concurrency == 0 {
+            return invalid("push.concurrency", "must be at least 1");
+        }
+        if self.push.batch_size == 0 {
+            return invalid("push.batch_size", "must be at least 1");
+        }
+        if self.push.max_attempts == 0 {
+            return invalid("push.max_attempts", "must be at least 1");
+        }
+        if self.push.lease_secs == 0 {
+            return invalid("push.lease_secs", "must be at least 1");
+        }
+        if self.tasks.remind_interval_minutes == 0 {
+            return invalid("tasks.remind_interval_minutes", "must be at least 1");
+        }
+        for (name, template) in [
+            ("task", &self.push.templates.task),
+            ("reminder", &self.push.templates.reminder),
+            ("summary", &self.push.templates.summary),
+        ] {
+            if let Err(reason) = template.check() {
+                return invalid(&format!("push.templates.{name}.fields"), &reason);
+            }
+        }
         Ok(())
     }
 
@@ -303,6 +430,17 @@ mod tests {
         );
         let error = with("[database]\nurl = \"oracle://x\"").unwrap_err();
         assert!(error.to_string().contains("`database.url`"), "{error}");
+    }
+
+    #[test]
+    fn template_fields_are_checked() {
+        let error = with("[push.templates.task.fields]\nthing1 = \"{titel}\"").unwrap_err();
+        assert!(
+            error.to_string().contains("`push.templates.task.fields`"),
+            "{error}"
+        );
+        let error = with("[push.templates.task.fields]\nnokey = \"x\"").unwrap_err();
+        assert!(error.to_string().contains("nokey"), "{error}");
     }
 
     #[test]

@@ -33,6 +33,8 @@ pub enum AppError {
     WechatUnavailable,
     #[error("该微信尚未关联账号，请先用账号密码登录")]
     WechatNotLinked,
+    #[error("分享链接无效，或该任务不可转发")]
+    ShareUnavailable,
     #[error("服务暂时不可用，请稍后再试")]
     Database(#[from] sea_orm::DbErr),
     #[error("服务内部错误，请稍后再试")]
@@ -59,6 +61,7 @@ impl AppError {
             Self::Conflict { code, .. } => code,
             Self::WechatUnavailable => "wechat_unavailable",
             Self::WechatNotLinked => "wechat_not_linked",
+            Self::ShareUnavailable => "share_unavailable",
             Self::Database(_) => "database_unavailable",
             Self::Internal(_) => "internal",
         }

@@ -9,6 +9,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261129_000001_org_and_accounts;
 mod m20261129_000002_outbox_and_audit;
 mod m20261129_000003_wechat_identities;
+mod m20261129_000004_tasks_and_push;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000001_org_and_accounts::Migration),
             Box::new(m20261129_000002_outbox_and_audit::Migration),
             Box::new(m20261129_000003_wechat_identities::Migration),
+            Box::new(m20261129_000004_tasks_and_push::Migration),
         ]
     }
 }

@@ -14,6 +14,8 @@ pub struct Links {
     pub mini_app_id: String,
     pub tasks_path: String,
     pub bind_path: String,
+    /// One task's page; `{task_id}` is replaced.
+    pub task_path: String,
 }
 
 /// What every message shares, built once: cloning a context is one reference count.
@@ -24,6 +26,8 @@ pub struct Shared {
     pub links: Links,
     /// One line per command, for the help text.
     pub commands: Vec<&'static str>,
+    /// Sign-in to a live course opens this long before its start.
+    pub sign_in_lead: chrono::TimeDelta,
 }
 
 #[derive(Clone)]

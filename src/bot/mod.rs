@@ -42,6 +42,7 @@ impl Bot {
         wechat: Option<WechatClient>,
         links: Links,
         deadline: Duration,
+        sign_in_lead: chrono::TimeDelta,
     ) -> Self {
         let router = rules::router();
         let shared = Arc::new(Shared {
@@ -49,6 +50,7 @@ impl Bot {
             wechat,
             links,
             commands: router.help_lines(),
+            sign_in_lead,
         });
         Self {
             router: Arc::new(router),

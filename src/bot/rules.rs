@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 
 use super::context::BotCtx;
-use super::handlers::{binding, follow, help, silent};
+use super::handlers::{binding, delivery, follow, help, silent, tasks};
 use super::router::{Interceptor, Matcher, Router, Rule};
 use crate::error::AppResult;
 use crate::service::binding as binding_service;
@@ -11,6 +11,7 @@ use crate::service::binding as binding_service;
 /// Menu keys (config/menu.json) that map to the same handlers as typed commands.
 pub const MENU_HELP: &str = "FUDAO_HELP";
 pub const MENU_BIND: &str = "FUDAO_BIND";
+pub const MENU_TASKS: &str = "FUDAO_TASKS";
 
 /// Loads the enabled account bound to the sender, once, for every handler.
 pub struct LoadBoundAccount;
@@ -57,6 +58,33 @@ pub fn router() -> Router {
             help: None,
         })
         .rule(Rule {
+            name: "menu_tasks",
+            matcher: Matcher::EventKey {
+                event: "CLICK",
+                key: MENU_TASKS,
+            },
+            handler: |ctx| Box::pin(tasks::list(ctx)),
+            help: None,
+        })
+        .rule(Rule {
+            name: "tasks",
+            matcher: Matcher::keyword(r"任务|待办|我的任务"),
+            handler: |ctx| Box::pin(tasks::list(ctx)),
+            help: Some("任务 — 查看待办任务及编号"),
+        })
+        .rule(Rule {
+            name: "complete",
+            matcher: Matcher::keyword(r"完成(\s*\S.*)?"),
+            handler: |ctx| Box::pin(tasks::complete(ctx)),
+            help: Some("完成 12 — 把编号 12 的任务标记为完成"),
+        })
+        .rule(Rule {
+            name: "sign_in",
+            matcher: Matcher::keyword(r"签到(\s*\S.*)?"),
+            handler: |ctx| Box::pin(tasks::sign_in(ctx)),
+            help: Some("签到 12 — 直播课签到"),
+        })
+        .rule(Rule {
             name: "help",
             matcher: Matcher::keyword(r"帮助|help|\?|？"),
             handler: |ctx| Box::pin(help::help(ctx)),
@@ -75,10 +103,10 @@ pub fn router() -> Router {
             help: Some("解绑 — 解除此微信与账号的绑定"),
         })
         .rule(Rule {
-            // Delivery results of template messages: the push worker records them.
+            // Delivery results of template messages, recorded on the push job.
             name: "template_finished",
             matcher: Matcher::Event("TEMPLATESENDJOBFINISH"),
-            handler: |ctx| Box::pin(silent::acknowledge(ctx)),
+            handler: |ctx| Box::pin(delivery::template_finished(ctx)),
             help: None,
         })
         .rule(Rule {
@@ -143,6 +171,15 @@ mod tests {
             (text("绑定"), "bind"),
             (text("解绑"), "unbind"),
             (text("解除绑定"), "unbind"),
+            (text("任务"), "tasks"),
+            (text("待办"), "tasks"),
+            (text("完成 12"), "complete"),
+            (text("完成12"), "complete"),
+            (text("完成"), "complete"),
+            (text("签到 7"), "sign_in"),
+            (text("签到"), "sign_in"),
+            (text("任务完成了吗"), "fallback"),
+            (event("CLICK", Some(MENU_TASKS)), "menu_tasks"),
             (text("帮助我"), "fallback"),
             (text("你好"), "fallback"),
             (message("image"), "fallback"),
@@ -166,7 +203,7 @@ mod tests {
     #[test]
     fn help_lists_every_typed_command() {
         let lines = router().help_lines();
-        assert_eq!(lines.len(), 3);
+        assert_eq!(lines.len(), 6);
         assert!(lines.iter().any(|l| l.starts_with("绑定")));
     }
 
@@ -175,5 +212,6 @@ mod tests {
         let menu = include_str!("../../config/menu.json");
         assert!(menu.contains(MENU_BIND));
         assert!(menu.contains(MENU_HELP));
+        assert!(menu.contains(MENU_TASKS));
     }
 }

@@ -1,6 +1,8 @@
 //! What the bot says. Short, Chinese, with a mini-program link where it helps.
 
 use super::context::Links;
+use crate::domain::task::TaskKind;
+use crate::service::my_tasks::{MyTask, Step};
 
 pub const BUSY: &str = "系统繁忙，请稍后再试。";
 
@@ -71,3 +73,81 @@ pub fn unbound(name: &str) -> String {
 }
 
 pub const NOT_BOUND: &str = "此微信尚未绑定辅导员账号，无需解绑。";
+
+pub const NOT_A_COUNSELOR: &str = "任务指令供辅导员使用；管理员请在小程序中查看任务进度。";
+
+fn short_time(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.with_timezone(&crate::domain::push::beijing())
+        .format("%m月%d日 %H:%M")
+        .to_string()
+}
+
+/// The `任务` reply: numbered pending tasks, nearest deadline first.
+pub fn pending_tasks(tasks: &[MyTask], total: u64, links: &Links) -> String {
+    if tasks.is_empty() {
+        return format!(
+            "您目前没有待办任务。\n{}",
+            mini_link(links, &links.tasks_path, "打开小程序查看全部任务")
+        );
+    }
+    let now = chrono::Utc::now();
+    let mut text = format!("您有 {total} 项待办任务：\n");
+    for task in tasks {
+        let mut line = format!(
+            "【{}】{}（{}）截止 {}",
+            task.task_id,
+            task.title,
+            task.kind().label(),
+            short_time(task.deadline)
+        );
+        if task.overdue(now) {
+            line.push_str(" 已逾期");
+        }
+        if task.kind() == TaskKind::LiveCourse {
+            match (task.completed_at, task.signed_in_at) {
+                (_, None) => line.push_str(" 待签到"),
+                (None, Some(_)) => line.push_str(" 已签到"),
+                _ => {}
+            }
+        }
+        text.push_str(&line);
+        text.push('\n');
+    }
+    if total > tasks.len() as u64 {
+        text.push_str(&format!("……另有 {} 项\n", total - tasks.len() as u64));
+    }
+    text.push_str("回复“完成 编号”标记完成，直播课回复“签到 编号”。\n");
+    text.push_str(&mini_link(links, &links.tasks_path, "打开小程序查看详情"));
+    text
+}
+
+pub fn step_format(command: &str) -> String {
+    format!("请在“{command}”后加任务编号，例如：{command} 12。发送“任务”查看编号。")
+}
+
+pub fn no_such_task(id: i32) -> String {
+    format!("没有找到编号为 {id} 的任务。发送“任务”查看您的待办任务和编号。")
+}
+
+pub fn step_done(command: &str, step: &Step, links: &Links) -> String {
+    let task = &step.task;
+    let mut text = match (command, step.changed) {
+        ("签到", true) => format!("签到成功：{}", task.title),
+        ("签到", false) => format!("您已签到过：{}", task.title),
+        (_, true) => format!("已完成：{}", task.title),
+        (_, false) => format!("该任务此前已完成：{}", task.title),
+    };
+    if task.kind() == TaskKind::LiveCourse {
+        if task.signed_in_at.is_none() {
+            text.push_str(&format!("\n直播课还需签到：回复“签到 {}”。", task.task_id));
+        } else if task.completed_at.is_none() {
+            text.push_str(&format!("\n听课后请回复“完成 {}”。", task.task_id));
+        }
+    }
+    let path = links
+        .task_path
+        .replace("{task_id}", &task.task_id.to_string());
+    text.push('\n');
+    text.push_str(&mini_link(links, &path, "查看任务"));
+    text
+}

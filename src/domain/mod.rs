@@ -6,8 +6,10 @@ pub mod org;
 pub mod page;
 pub mod password;
 pub mod phone;
+pub mod push;
 pub mod role;
 pub mod scope;
+pub mod task;
 pub mod username;
 
 /// A value from outside that does not parse: which field, and a message a user can read.

@@ -43,7 +43,7 @@ fn status_of(error: &AppError) -> StatusCode {
         AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
         AppError::Conflict { .. } => StatusCode::CONFLICT,
         AppError::Database(_) | AppError::WechatUnavailable => StatusCode::SERVICE_UNAVAILABLE,
-        AppError::WechatNotLinked => StatusCode::NOT_FOUND,
+        AppError::WechatNotLinked | AppError::ShareUnavailable => StatusCode::NOT_FOUND,
         AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }

@@ -20,7 +20,7 @@ use salvo::request_id::RequestId;
 use salvo::timeout::Timeout;
 use salvo_oapi::scalar::Scalar;
 
-use api::{accounts, audit, health, org};
+use api::{accounts, audit, health, my_tasks, org, tasks};
 use state::AppState;
 
 /// The whole HTTP service: routes, shared state and the JSON error catcher.
@@ -63,6 +63,35 @@ pub fn service(state: AppState, gateway: std::sync::Arc<wechat_callback::Gateway
         )
         .push(Router::with_path("audit").get(audit::list))
         .push(
+            Router::with_path("tasks")
+                .get(tasks::list)
+                .post(tasks::create)
+                .push(Router::with_path("preview").post(tasks::preview))
+                .push(
+                    Router::with_path("{id}")
+                        .get(tasks::get)
+                        .patch(tasks::update)
+                        .delete(tasks::delete)
+                        .push(Router::with_path("publish").post(tasks::publish))
+                        .push(Router::with_path("withdraw").post(tasks::withdraw))
+                        .push(Router::with_path("remind").post(tasks::remind))
+                        .push(
+                            Router::with_path("progress")
+                                .get(tasks::progress_of)
+                                .push(Router::with_path("pending").get(tasks::pending))
+                                .push(Router::with_path("export").get(tasks::export)),
+                        ),
+                ),
+        )
+        .push(
+            Router::with_path("my/tasks").get(my_tasks::list).push(
+                Router::with_path("{id}")
+                    .get(my_tasks::get)
+                    .push(Router::with_path("complete").post(my_tasks::complete))
+                    .push(Router::with_path("sign-in").post(my_tasks::sign_in)),
+            ),
+        )
+        .push(
             Router::with_path("wechat/follow-status")
                 .get(api::wechat::follow_status)
                 .push(Router::with_path("counselors").get(api::wechat::follow_status_list)),
@@ -79,6 +108,7 @@ pub fn service(state: AppState, gateway: std::sync::Arc<wechat_callback::Gateway
         .hoop(auth::limit_body)
         .push(Router::with_path("auth/login").post(api::auth::login))
         .push(Router::with_path("auth/wx-login").post(api::wechat::wx_login))
+        .push(Router::with_path("share/{token}").get(my_tasks::share_view))
         .push(protected);
 
     let callback_path = state

@@ -12,7 +12,7 @@ use sea_orm::{
 };
 use serde_json::json;
 
-use super::{audit, RequestMeta, Services};
+use super::{audit, push_queue, RequestMeta, Services};
 use crate::db::entities::{account_wechat, accounts, bind_codes, followers};
 use crate::domain::bind_code::{BindCode, VALID_MINUTES};
 use crate::domain::scope::Actor;
@@ -260,6 +260,17 @@ async fn set_oa_openid<C: ConnectionTrait>(
             .insert(conn)
             .await?;
         }
+    }
+    match openid {
+        // A counselor who binds after tasks were published gets one summary of what is pending;
+        // queued notices follow a rebinding to the new OpenID.
+        Some(openid) if previous.as_deref() != Some(openid) => {
+            push_queue::on_bound(conn, account_id, openid, now).await?;
+        }
+        None if previous.is_some() => {
+            push_queue::on_unbound(conn, account_id, now).await?;
+        }
+        _ => {}
     }
     Ok(previous)
 }

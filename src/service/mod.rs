@@ -7,9 +7,15 @@ pub mod binding;
 pub mod bootstrap;
 pub mod demo;
 pub mod followers;
+pub mod my_tasks;
 pub mod notifier;
 pub mod org;
 pub mod password_hash;
+pub mod progress;
+pub mod push_queue;
+pub mod push_store;
+pub mod share;
+pub mod tasks;
 
 use std::sync::Arc;
 
@@ -26,6 +32,7 @@ pub struct Services {
     pub sessions: auth::SessionStore,
     pub bind_guard: binding::BindGuard,
     pub bound_accounts: binding::BoundAccounts,
+    pub share_key: share::ShareKey,
 }
 
 impl Services {
@@ -36,6 +43,7 @@ impl Services {
             sessions: auth::SessionStore::new(auth),
             bind_guard: binding::BindGuard::default(),
             bound_accounts: binding::BoundAccounts::default(),
+            share_key: share::ShareKey::default(),
         }
     }
 }

@@ -92,6 +92,11 @@ struct Inner {
     latency: HashMap<String, Duration>,
     msg_seq: u64,
     sent: HashMap<(String, String), u64>,
+    /// Accept template sends to any OpenID (benchmarks with 100 000 recipients).
+    open_users: bool,
+    /// Stop keeping every call (benchmarks); counters still count.
+    quiet: bool,
+    template_calls: u64,
 }
 
 pub struct MockState {
@@ -131,6 +136,34 @@ impl MockState {
     /// Invalidate every issued token, as when WeChat rolls or a token leaks.
     pub fn expire_tokens(&self) {
         self.lock().valid_tokens.clear();
+    }
+
+    /// Accept template sends to OpenIDs never added as users.
+    pub fn set_open_users(&self, open: bool) {
+        self.lock().open_users = open;
+    }
+
+    /// Keep no call records (counters and sent messages are still kept).
+    pub fn set_quiet(&self, quiet: bool) {
+        self.lock().quiet = quiet;
+    }
+
+    /// Every template message accepted: (touser, client_msg_id, msgid). A resend with the same
+    /// client_msg_id is accepted once, as WeChat does.
+    pub fn sent(&self) -> Vec<(String, String, u64)> {
+        let mut sent: Vec<(String, String, u64)> = self
+            .lock()
+            .sent
+            .iter()
+            .map(|((touser, key), msgid)| (touser.clone(), key.clone(), *msgid))
+            .collect();
+        sent.sort_by_key(|(_, _, msgid)| *msgid);
+        sent
+    }
+
+    /// Template send requests received, accepted or not.
+    pub fn template_calls(&self) -> u64 {
+        self.lock().template_calls
     }
 
     pub fn calls(&self, path: &str) -> Vec<Call> {
@@ -225,7 +258,12 @@ async fn intercept(state: &MockState, req: &mut Request, path: &str) -> (Option<
     };
     let (delay, injected) = {
         let mut inner = state.lock();
-        inner.calls.push(call.clone());
+        if path == "/cgi-bin/message/template/send" {
+            inner.template_calls += 1;
+        }
+        if !inner.quiet {
+            inner.calls.push(call.clone());
+        }
         let mut delay = inner.latency.get(path).copied().unwrap_or_default();
         let mut injected = None;
         if let Some(queue) = inner.injections.get_mut(path) {
@@ -339,6 +377,7 @@ async fn template_send(req: &mut Request, depot: &mut Depot, res: &mut Response)
             .to_string();
         let mut inner = state.lock();
         match inner.users.get(&touser) {
+            None if inner.open_users => {}
             None => return error(40003, "invalid openid"),
             Some(user) if !user.subscribed => return error(43004, "require subscribe"),
             Some(_) => {}

@@ -11,6 +11,7 @@ pub mod message;
 pub mod mock;
 pub mod reply;
 pub mod simulate;
+pub mod template;
 #[cfg(test)]
 mod test_vectors;
 pub mod xml;

@@ -131,6 +131,8 @@ pub struct TestApp {
     pub db: DatabaseConnection,
     pub initial_admin: Option<(String, String)>,
     pub url: String,
+    /// The settings the app runs with (to build a second worker on the same database).
+    pub settings: Settings,
     cleanup: Option<Cleanup>,
     _dir: Option<tempfile::TempDir>,
 }
@@ -237,7 +239,14 @@ impl TestApp {
         settings.miniprogram.app_secret = Secret::new(mock_config.mini_app_secret.clone());
         settings.database.url = Secret::new(url.clone());
         settings.database.max_connections = 5;
+        settings.push.poll_interval_ms = 25;
+        settings.push.retry_base_ms = 20;
+        settings.push.retry_max_secs = 1;
+        settings.push.templates.task.template_id = "TPL_TASK".into();
+        settings.push.templates.reminder.template_id = "TPL_REMIND".into();
+        settings.push.templates.summary.template_id = "TPL_SUMMARY".into();
         tweak(&mut settings);
+        let app_settings = settings.clone();
         let aes_key = settings.wechat.encoding_aes_key.expose().to_string();
         let key = Some(aes_key.as_str()).filter(|k| !k.is_empty());
         // An app without a token still needs a client-side signer for the tests that say so.
@@ -262,6 +271,7 @@ impl TestApp {
             db,
             initial_admin,
             url,
+            settings: app_settings,
             cleanup,
             _dir: dir,
         }

@@ -1,6 +1,8 @@
 //! One module per command or event.
 
 pub mod binding;
+pub mod delivery;
 pub mod follow;
 pub mod help;
 pub mod silent;
+pub mod tasks;

@@ -185,6 +185,8 @@ macro_rules! page_view {
     };
 }
 
+pub(crate) use page_view;
+
 page_view!(AccountPage, AccountView);
 page_view!(UnitPage, UnitView);
 page_view!(AuditPage, AuditEntryView);

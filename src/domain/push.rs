@@ -1,0 +1,169 @@
+//! The push queue's vocabulary and arithmetic: job kinds and states, retry backoff, WeChat's
+//! daily quota day (Beijing time) and when queued notices can be expected to go out.
+
+use chrono::{DateTime, FixedOffset, NaiveTime, TimeDelta, Utc};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobKind {
+    /// A new task reached the counselor.
+    Task,
+    /// 催办: the task is not done yet.
+    Reminder,
+    /// Sent once after binding: the tasks still pending.
+    Summary,
+}
+
+impl JobKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Task => "task",
+            Self::Reminder => "reminder",
+            Self::Summary => "summary",
+        }
+    }
+
+    pub fn from_db(value: &str) -> Option<Self> {
+        match value {
+            "task" => Some(Self::Task),
+            "reminder" => Some(Self::Reminder),
+            "summary" => Some(Self::Summary),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobStatus {
+    Queued,
+    /// Claimed by a worker until its lease ends.
+    Sending,
+    /// WeChat accepted it (delivery is reported later by TEMPLATESENDJOBFINISH).
+    Sent,
+    Failed,
+    /// Withdrawn task, unbound recipient, or nothing left to say.
+    Cancelled,
+}
+
+impl JobStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Queued => "queued",
+            Self::Sending => "sending",
+            Self::Sent => "sent",
+            Self::Failed => "failed",
+            Self::Cancelled => "cancelled",
+        }
+    }
+}
+
+/// Beijing time: UTC+8 all year.
+pub fn beijing() -> FixedOffset {
+    FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| FixedOffset::east_opt(0).expect("UTC"))
+}
+
+/// The quota day (`YYYY-MM-DD`, Beijing) that `at` falls in.
+pub fn quota_day(at: DateTime<Utc>) -> String {
+    at.with_timezone(&beijing()).format("%Y-%m-%d").to_string()
+}
+
+/// The next Beijing midnight after `at`: when the daily quota resets.
+pub fn next_quota_day(at: DateTime<Utc>) -> DateTime<Utc> {
+    let local = at.with_timezone(&beijing());
+    let tomorrow = local.date_naive() + TimeDelta::days(1);
+    tomorrow
+        .and_time(NaiveTime::MIN)
+        .and_local_timezone(beijing())
+        .single()
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or(at + TimeDelta::days(1))
+}
+
+/// The start of the next minute: where a per-minute limit lifts.
+pub fn next_minute(at: DateTime<Utc>) -> DateTime<Utc> {
+    let secs = at.timestamp();
+    DateTime::from_timestamp(secs - secs.rem_euclid(60) + 60, 0).unwrap_or(at)
+}
+
+/// Exponential backoff after `attempts` failed tries: base·2^(attempts−1), capped, scaled by a
+/// jitter factor in [0.5, 1.0] so a burst of failures does not retry as a burst.
+pub fn backoff(attempts: u32, base: TimeDelta, cap: TimeDelta, jitter: f64) -> TimeDelta {
+    let exponent = attempts.saturating_sub(1).min(30);
+    let raw = base.num_milliseconds().saturating_mul(1_i64 << exponent);
+    let capped = raw.min(cap.num_milliseconds()).max(0);
+    let jitter = jitter.clamp(0.5, 1.0);
+    TimeDelta::milliseconds((capped as f64 * jitter) as i64)
+}
+
+/// When `ahead` queued notices (this task's last one included) can be expected to have gone out,
+/// given what is left of today's quota, the daily quota and the send rate.
+pub fn expected_done(
+    now: DateTime<Utc>,
+    ahead: u64,
+    left_today: u64,
+    daily_quota: u64,
+    per_second: u64,
+) -> DateTime<Utc> {
+    if ahead == 0 {
+        return now;
+    }
+    let rate = per_second.max(1);
+    let seconds = |n: u64| TimeDelta::milliseconds((n.saturating_mul(1000) / rate) as i64);
+    if ahead <= left_today {
+        return now + seconds(ahead);
+    }
+    let rest = ahead - left_today;
+    let quota = daily_quota.max(1);
+    let full_days = (rest - 1) / quota;
+    let last_day = rest - full_days * quota;
+    next_quota_day(now) + TimeDelta::days(full_days as i64) + seconds(last_day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> DateTime<Utc> {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn the_quota_day_is_beijing_time() {
+        assert_eq!(quota_day(at("2026-11-29T15:59:59Z")), "2026-11-29");
+        assert_eq!(quota_day(at("2026-11-29T16:00:00Z")), "2026-11-30");
+        assert_eq!(
+            next_quota_day(at("2026-11-29T10:00:00Z")),
+            at("2026-11-29T16:00:00Z")
+        );
+        assert_eq!(
+            next_minute(at("2026-11-29T10:00:59Z")),
+            at("2026-11-29T10:01:00Z")
+        );
+    }
+
+    #[test]
+    fn backoff_doubles_and_is_capped() {
+        let base = TimeDelta::seconds(1);
+        let cap = TimeDelta::seconds(60);
+        assert_eq!(backoff(1, base, cap, 1.0), TimeDelta::seconds(1));
+        assert_eq!(backoff(4, base, cap, 1.0), TimeDelta::seconds(8));
+        assert_eq!(backoff(40, base, cap, 1.0), TimeDelta::seconds(60));
+        assert_eq!(backoff(4, base, cap, 0.5), TimeDelta::seconds(4));
+        assert_eq!(backoff(4, base, cap, 0.0), TimeDelta::seconds(4));
+    }
+
+    #[test]
+    fn expected_time_spills_into_the_next_days() {
+        let now = at("2026-11-29T02:00:00Z");
+        assert_eq!(
+            expected_done(now, 2_000, 10_000, 100_000, 1_000),
+            now + TimeDelta::seconds(2)
+        );
+        // 10 000 left today, 150 000 queued: 100 000 tomorrow, the last 40 000 the day after.
+        let done = expected_done(now, 150_000, 10_000, 100_000, 1_000);
+        assert_eq!(done, at("2026-11-30T16:00:00Z") + TimeDelta::seconds(40));
+        assert_eq!(
+            expected_done(now, 100_000, 0, 100_000, 1_000),
+            at("2026-11-29T16:00:00Z") + TimeDelta::seconds(100)
+        );
+    }
+}

@@ -1,0 +1,401 @@
+//! Tasks for admins: drafts, preview, publish, edit, withdraw, remind, progress and export.
+
+use chrono::{DateTime, TimeDelta, Utc};
+use salvo::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use salvo::http::HeaderValue;
+use salvo::oapi::extract::{JsonBody, PathParam};
+use salvo::oapi::{ToParameters, ToSchema};
+use salvo::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::task_export;
+use super::task_views::{
+    CounselorProgressPage, CounselorProgressView, ProgressView, ReachView, TaskPage, TaskView,
+};
+use crate::domain::page::PageRequest;
+use crate::domain::task::{PublishedEdit, RawTask, Target, TaskFields, TaskKind, TaskStatus};
+use crate::domain::Invalid;
+use crate::http::auth::{actor, meta};
+use crate::http::error::ApiResult;
+use crate::http::state::AppState;
+use crate::service::progress;
+use crate::service::push_queue::Throughput;
+use crate::service::tasks::{self, TaskChange, TaskFilter};
+
+#[derive(Debug, Deserialize, ToSchema, Default)]
+pub struct TargetRequest {
+    /// Ministry: provinces or universities; province: universities; school: colleges;
+    /// college: none. Empty = everyone in your scope.
+    #[serde(default)]
+    pub unit_ids: Vec<i32>,
+    /// Empty = every level.
+    #[serde(default)]
+    pub education_levels: Vec<String>,
+}
+
+impl TargetRequest {
+    fn parse(&self) -> Result<Target, Invalid> {
+        Target::parse(&self.unit_ids, &self.education_levels)
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct TaskRequest {
+    /// policy | job_fair | live_course | job_posting | other
+    pub kind: String,
+    pub title: String,
+    /// Plain text; blank lines separate paragraphs.
+    pub content: String,
+    pub link: Option<String>,
+    #[serde(default)]
+    pub confidential: bool,
+    /// RFC 3339, e.g. 2026-12-01T18:00:00+08:00. A live course defaults to its end.
+    pub deadline: Option<DateTime<Utc>>,
+    /// Live courses only.
+    pub starts_at: Option<DateTime<Utc>>,
+    pub ends_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub target: TargetRequest,
+}
+
+impl TaskRequest {
+    fn fields(&self) -> Result<TaskFields, Invalid> {
+        TaskFields::parse(
+            RawTask {
+                kind: &self.kind,
+                title: &self.title,
+                content: &self.content,
+                link: self.link.as_deref(),
+                confidential: self.confidential,
+                deadline: self.deadline,
+                starts_at: self.starts_at,
+                ends_at: self.ends_at,
+            },
+            Utc::now(),
+        )
+    }
+}
+
+/// Save a task as a draft.
+#[endpoint(tags("tasks"), status_codes(201))]
+pub async fn create(
+    body: JsonBody<TaskRequest>,
+    depot: &mut Depot,
+    res: &mut Response,
+) -> ApiResult<Json<TaskView>> {
+    let state = AppState::from_depot(depot)?;
+    let body = body.into_inner();
+    let fields = body.fields()?;
+    let target = body.target.parse()?;
+    let detail =
+        tasks::create(&state.services, actor(depot)?, fields, target, &meta(depot)).await?;
+    res.status_code(StatusCode::CREATED);
+    Ok(Json(TaskView::new(&detail, None)))
+}
+
+#[derive(Debug, Deserialize, ToParameters)]
+#[salvo(parameters(default_parameter_in = Query))]
+pub struct TaskQuery {
+    /// draft | published | withdrawn
+    pub status: Option<String>,
+    pub kind: Option<String>,
+    /// Only tasks published by your own unit.
+    pub mine: Option<bool>,
+    /// Part of the title.
+    pub q: Option<String>,
+    pub page: Option<u64>,
+    pub per_page: Option<u64>,
+}
+
+fn parse_status(value: &str) -> Result<TaskStatus, Invalid> {
+    match value.trim() {
+        "draft" => Ok(TaskStatus::Draft),
+        "published" => Ok(TaskStatus::Published),
+        "withdrawn" => Ok(TaskStatus::Withdrawn),
+        _ => Err(Invalid::new(
+            "status",
+            "状态应为 draft、published 或 withdrawn",
+        )),
+    }
+}
+
+/// Tasks published in your scope, newest first, each with its progress so far.
+#[endpoint(tags("tasks"))]
+pub async fn list(query: TaskQuery, depot: &mut Depot) -> ApiResult<Json<TaskPage>> {
+    let state = AppState::from_depot(depot)?;
+    let actor = actor(depot)?;
+    let filter = TaskFilter {
+        status: query.status.as_deref().map(parse_status).transpose()?,
+        kind: query.kind.as_deref().map(TaskKind::parse).transpose()?,
+        mine: query.mine.unwrap_or(false),
+        q: query.q.clone(),
+    };
+    let page = tasks::list(
+        &state.services,
+        actor,
+        filter,
+        PageRequest::new(query.page, query.per_page),
+    )
+    .await?;
+    let ids: Vec<i32> = page.items.iter().map(|d| d.task.id).collect();
+    let summaries = progress::summaries(&state.services, actor, &ids).await?;
+    Ok(Json(TaskPage::new(page, |detail| {
+        let totals = summaries
+            .iter()
+            .find(|(id, _)| *id == detail.task.id)
+            .map(|(_, t)| t);
+        TaskView::new(&detail, totals)
+    })))
+}
+
+/// How many counselors a target reaches and how many of them are bound, before publishing.
+#[endpoint(tags("tasks"))]
+pub async fn preview(
+    body: JsonBody<TargetRequest>,
+    depot: &mut Depot,
+) -> ApiResult<Json<ReachView>> {
+    let state = AppState::from_depot(depot)?;
+    let target = body.into_inner().parse()?;
+    let reach = tasks::preview(&state.services, actor(depot)?, &target).await?;
+    Ok(Json(ReachView::new(reach)))
+}
+
+/// One task in your scope.
+#[endpoint(tags("tasks"))]
+pub async fn get(id: PathParam<i32>, depot: &mut Depot) -> ApiResult<Json<TaskView>> {
+    let state = AppState::from_depot(depot)?;
+    let detail = tasks::get(&state.services, actor(depot)?, id.into_inner()).await?;
+    Ok(Json(TaskView::new(&detail, None)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct UpdateTaskRequest {
+    pub kind: Option<String>,
+    pub title: Option<String>,
+    pub content: Option<String>,
+    pub link: Option<String>,
+    pub confidential: Option<bool>,
+    pub deadline: Option<DateTime<Utc>>,
+    pub starts_at: Option<DateTime<Utc>>,
+    pub ends_at: Option<DateTime<Utc>>,
+    pub target: Option<TargetRequest>,
+}
+
+/// Edit a task of your unit. A draft takes any field; once published only the content (a
+/// correction) and a later deadline may change, and the change is audited.
+#[endpoint(tags("tasks"))]
+pub async fn update(
+    id: PathParam<i32>,
+    body: JsonBody<UpdateTaskRequest>,
+    depot: &mut Depot,
+) -> ApiResult<Json<TaskView>> {
+    let state = AppState::from_depot(depot)?;
+    let actor = actor(depot)?;
+    let id = id.into_inner();
+    let body = body.into_inner();
+    let current = tasks::status_for_edit(&state.services, actor, id).await?;
+    let change = match TaskStatus::from_db(&current.status) {
+        TaskStatus::Published => {
+            if body.kind.is_some()
+                || body.title.is_some()
+                || body.link.is_some()
+                || body.confidential.is_some()
+                || body.starts_at.is_some()
+                || body.ends_at.is_some()
+                || body.target.is_some()
+            {
+                return Err(Invalid::new(
+                    "title",
+                    "任务发布后只能修改正文和延后截止时间；其他内容请撤回后重新发布",
+                )
+                .into());
+            }
+            TaskChange::Published(PublishedEdit::parse(
+                body.content.as_deref(),
+                body.deadline,
+                current.deadline,
+            )?)
+        }
+        _ => {
+            let current_target = tasks::get(&state.services, actor, id).await?.target;
+            let merged = TaskRequest {
+                kind: body.kind.unwrap_or(current.kind.clone()),
+                title: body.title.unwrap_or(current.title.clone()),
+                content: body.content.unwrap_or(current.content.clone()),
+                link: body.link.or(current.link.clone()),
+                confidential: body.confidential.unwrap_or(current.confidential),
+                deadline: body.deadline.or(Some(current.deadline)),
+                starts_at: body.starts_at.or(current.starts_at),
+                ends_at: body.ends_at.or(current.ends_at),
+                target: TargetRequest::default(),
+            };
+            let target = match &body.target {
+                Some(target) => target.parse()?,
+                None => current_target,
+            };
+            TaskChange::Draft {
+                fields: merged.fields()?,
+                target,
+            }
+        }
+    };
+    let detail = tasks::update(&state.services, actor, id, change, &meta(depot)).await?;
+    Ok(Json(TaskView::new(&detail, None)))
+}
+
+/// Delete a draft.
+#[endpoint(tags("tasks"), status_codes(204))]
+pub async fn delete(id: PathParam<i32>, depot: &mut Depot, res: &mut Response) -> ApiResult<()> {
+    let state = AppState::from_depot(depot)?;
+    tasks::delete_draft(
+        &state.services,
+        actor(depot)?,
+        id.into_inner(),
+        &meta(depot),
+    )
+    .await?;
+    res.status_code(StatusCode::NO_CONTENT);
+    Ok(())
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublishResponse {
+    /// Counselors the task reached.
+    pub assigned: u64,
+    /// Template messages queued (bound, following counselors).
+    pub queued: u64,
+}
+
+/// Publish a draft: every counselor reached gets the task; bound ones get a template message.
+#[endpoint(tags("tasks"))]
+pub async fn publish(id: PathParam<i32>, depot: &mut Depot) -> ApiResult<Json<PublishResponse>> {
+    let state = AppState::from_depot(depot)?;
+    let published = tasks::publish(
+        &state.services,
+        actor(depot)?,
+        id.into_inner(),
+        &meta(depot),
+    )
+    .await?;
+    Ok(Json(PublishResponse {
+        assigned: published.assigned,
+        queued: published.queued,
+    }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WithdrawResponse {
+    /// Template messages that had not gone out and never will.
+    pub cancelled_notices: u64,
+}
+
+/// Withdraw a published task: counselors no longer see it; unsent notices are cancelled.
+#[endpoint(tags("tasks"))]
+pub async fn withdraw(id: PathParam<i32>, depot: &mut Depot) -> ApiResult<Json<WithdrawResponse>> {
+    let state = AppState::from_depot(depot)?;
+    let cancelled = tasks::withdraw(
+        &state.services,
+        actor(depot)?,
+        id.into_inner(),
+        &meta(depot),
+    )
+    .await?;
+    Ok(Json(WithdrawResponse {
+        cancelled_notices: cancelled,
+    }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RemindResponse {
+    /// Reminders queued: bound counselors who are not done.
+    pub queued: u64,
+}
+
+/// Remind (催办) every bound counselor who is not done; once per interval per task.
+#[endpoint(tags("tasks"))]
+pub async fn remind(id: PathParam<i32>, depot: &mut Depot) -> ApiResult<Json<RemindResponse>> {
+    let state = AppState::from_depot(depot)?;
+    let interval = TimeDelta::minutes(i64::from(state.settings.tasks.remind_interval_minutes));
+    let queued = tasks::remind(
+        &state.services,
+        actor(depot)?,
+        id.into_inner(),
+        interval,
+        &meta(depot),
+    )
+    .await?;
+    Ok(Json(RemindResponse { queued }))
+}
+
+fn throughput(state: &AppState) -> Throughput {
+    Throughput {
+        daily_quota: u64::from(state.settings.push.daily_quota),
+        per_second: u64::from(state.settings.push.per_second).max(1),
+    }
+}
+
+/// Progress of a task: totals, by college and education level, and its notices.
+#[endpoint(tags("tasks"))]
+pub async fn progress_of(id: PathParam<i32>, depot: &mut Depot) -> ApiResult<Json<ProgressView>> {
+    let state = AppState::from_depot(depot)?;
+    let progress = progress::progress(
+        &state.services,
+        actor(depot)?,
+        id.into_inner(),
+        throughput(state),
+    )
+    .await?;
+    Ok(Json(ProgressView::new(&progress)))
+}
+
+#[derive(Debug, Deserialize, ToParameters)]
+#[salvo(parameters(default_parameter_in = Query))]
+pub struct PageQuery {
+    pub page: Option<u64>,
+    pub per_page: Option<u64>,
+}
+
+/// Counselors who have not finished the task, with their bind and follow status.
+#[endpoint(tags("tasks"))]
+pub async fn pending(
+    id: PathParam<i32>,
+    query: PageQuery,
+    depot: &mut Depot,
+) -> ApiResult<Json<CounselorProgressPage>> {
+    let state = AppState::from_depot(depot)?;
+    let page = progress::pending(
+        &state.services,
+        actor(depot)?,
+        id.into_inner(),
+        PageRequest::new(query.page, query.per_page),
+    )
+    .await?;
+    Ok(Json(CounselorProgressPage::new(
+        page,
+        CounselorProgressView::new,
+    )))
+}
+
+/// The progress as an Excel workbook: a summary sheet and one row per counselor.
+#[endpoint(tags("tasks"), responses((status_code = 200, description = "XLSX workbook")))]
+pub async fn export(id: PathParam<i32>, depot: &mut Depot, res: &mut Response) -> ApiResult<()> {
+    let state = AppState::from_depot(depot)?;
+    let actor = actor(depot)?;
+    let id = id.into_inner();
+    let progress = progress::progress(&state.services, actor, id, throughput(state)).await?;
+    let (_, rows) = progress::export_rows(&state.services, actor, id).await?;
+    let bytes = task_export::workbook(&progress, &rows)?;
+    let filename = format!("task-{id}-progress.xlsx");
+    res.headers_mut().insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+    );
+    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\"")) {
+        res.headers_mut().insert(CONTENT_DISPOSITION, value);
+    }
+    res.write_body(bytes)
+        .map_err(|e| crate::error::AppError::Internal(format!("export body: {e}")))?;
+    Ok(())
+}

@@ -1,0 +1,208 @@
+//! From a job and what it is about to the template message WeChat gets: the configured template,
+//! placeholders filled, values fitted to their key types, the mini-program page with a URL
+//! fallback, and the job's idempotency key.
+
+use chrono::{DateTime, Utc};
+use serde_json::{json, Map};
+
+use crate::config::{MiniprogramSettings, PushTemplates, TemplateSettings};
+use crate::domain::push::{beijing, JobKind};
+use crate::domain::task::TaskKind;
+use crate::wechat::client::{TemplateMessage, TemplateMiniprogram};
+use crate::wechat::template::fit;
+
+/// What a notice says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Subject {
+    Task {
+        task_id: i32,
+        title: String,
+        kind: TaskKind,
+        deadline: DateTime<Utc>,
+        starts_at: Option<DateTime<Utc>>,
+        publisher: String,
+    },
+    Summary {
+        pending: u64,
+        nearest_deadline: Option<DateTime<Utc>>,
+    },
+}
+
+/// The same key for every try of a job: WeChat sends one message per OpenID and key.
+pub fn client_msg_id(job_id: i32) -> String {
+    format!("fudao-job-{job_id}")
+}
+
+/// Times as WeChat's time fields expect them, in Beijing time.
+pub fn wechat_time(at: DateTime<Utc>) -> String {
+    at.with_timezone(&beijing())
+        .format("%Y年%m月%d日 %H:%M")
+        .to_string()
+}
+
+fn template<'a>(templates: &'a PushTemplates, kind: JobKind) -> &'a TemplateSettings {
+    match kind {
+        JobKind::Task => &templates.task,
+        JobKind::Reminder => &templates.reminder,
+        JobKind::Summary => &templates.summary,
+    }
+}
+
+fn fill(pattern: &str, subject: &Subject) -> String {
+    let mut out = pattern.to_string();
+    let mut put = |name: &str, value: &str| {
+        out = out.replace(&format!("{{{name}}}"), value);
+    };
+    match subject {
+        Subject::Task {
+            title,
+            kind,
+            deadline,
+            starts_at,
+            publisher,
+            ..
+        } => {
+            put("title", title);
+            put("kind", kind.label());
+            put("deadline", &wechat_time(*deadline));
+            put("publisher", publisher);
+            put(
+                "starts_at",
+                &starts_at
+                    .map(wechat_time)
+                    .unwrap_or_else(|| wechat_time(*deadline)),
+            );
+            put("pending", "1");
+        }
+        Subject::Summary {
+            pending,
+            nearest_deadline,
+        } => {
+            put("pending", &pending.to_string());
+            put("title", &format!("您有{pending}项待办任务"));
+            put("kind", "待办任务");
+            put(
+                "deadline",
+                &nearest_deadline.map(wechat_time).unwrap_or_default(),
+            );
+            put("starts_at", "");
+            put("publisher", "辅导员任务");
+        }
+    }
+    out
+}
+
+/// Why a job has no message to send yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotReady {
+    /// The template of this kind has no id in config.
+    NoTemplate(&'static str),
+}
+
+pub fn build(
+    job_id: i32,
+    kind: JobKind,
+    openid: &str,
+    subject: &Subject,
+    templates: &PushTemplates,
+    mini: &MiniprogramSettings,
+) -> Result<TemplateMessage, NotReady> {
+    let settings = template(templates, kind);
+    if settings.template_id.is_empty() {
+        return Err(NotReady::NoTemplate(kind.as_str()));
+    }
+    let mut data = Map::new();
+    for (key, pattern) in &settings.fields {
+        data.insert(
+            key.clone(),
+            json!({ "value": fit(key, &fill(pattern, subject)) }),
+        );
+    }
+    let task_id = match subject {
+        Subject::Task { task_id, .. } => Some(*task_id),
+        Subject::Summary { .. } => None,
+    };
+    let pagepath = match task_id {
+        Some(id) => mini.task_path.replace("{task_id}", &id.to_string()),
+        None => mini.tasks_path.clone(),
+    };
+    let url = Some(&settings.url).filter(|u| !u.is_empty()).map(|u| {
+        u.replace(
+            "{task_id}",
+            &task_id.map(|i| i.to_string()).unwrap_or_default(),
+        )
+    });
+    Ok(TemplateMessage {
+        touser: openid.to_string(),
+        template_id: settings.template_id.clone(),
+        url,
+        miniprogram: (!mini.app_id.is_empty()).then(|| TemplateMiniprogram {
+            appid: mini.app_id.clone(),
+            pagepath,
+        }),
+        client_msg_id: client_msg_id(job_id),
+        data,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Settings;
+
+    #[test]
+    fn a_task_notice_fills_fits_and_links() {
+        let mut settings = Settings::defaults().unwrap();
+        settings.push.templates.task.template_id = "TPL".into();
+        settings.push.templates.task.url = "https://fudao.example/tasks/{task_id}".into();
+        settings.miniprogram.app_id = "wxmini".into();
+        let subject = Subject::Task {
+            task_id: 42,
+            title: "关于做好2027届高校毕业生就业创业工作的通知".into(),
+            kind: TaskKind::Policy,
+            deadline: "2026-12-01T07:30:00Z".parse().unwrap(),
+            starts_at: None,
+            publisher: "中华人民共和国教育部".into(),
+        };
+        let message = build(
+            7,
+            JobKind::Task,
+            "openid-1",
+            &subject,
+            &settings.push.templates,
+            &settings.miniprogram,
+        )
+        .unwrap();
+        assert_eq!(message.client_msg_id, "fudao-job-7");
+        assert_eq!(
+            message.url.as_deref(),
+            Some("https://fudao.example/tasks/42")
+        );
+        let mini = message.miniprogram.unwrap();
+        assert_eq!(mini.pagepath, "pages/task/detail?id=42");
+        assert_eq!(message.data["time3"]["value"], "2026年12月01日 15:30");
+        assert_eq!(message.data["thing2"]["value"], "就业创业政策");
+        let title = message.data["thing1"]["value"].as_str().unwrap();
+        assert_eq!(title.chars().count(), 20);
+    }
+
+    #[test]
+    fn no_template_id_means_not_ready() {
+        let settings = Settings::defaults().unwrap();
+        let subject = Subject::Summary {
+            pending: 3,
+            nearest_deadline: None,
+        };
+        assert_eq!(
+            build(
+                1,
+                JobKind::Summary,
+                "o",
+                &subject,
+                &settings.push.templates,
+                &settings.miniprogram
+            ),
+            Err(NotReady::NoTemplate("summary"))
+        );
+    }
+}
