@@ -7,4 +7,5 @@ mod helpers;
 mod api;
 mod architecture;
 mod binary;
+mod tasks;
 mod wechat;

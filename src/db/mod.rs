@@ -24,8 +24,17 @@ pub async fn connect(settings: &DatabaseSettings) -> Result<DatabaseConnection, 
         }
     }
     let mut options = ConnectOptions::new(url.to_string());
+    // SQLite has one writer. Several pooled connections that read and then write inside a
+    // transaction fail with SQLITE_BUSY_SNAPSHOT when another connection wrote in between;
+    // one connection serialises the app's statements instead (readers outside the app, and
+    // other processes, still work through WAL and the busy timeout).
+    let max_connections = if sqlite_file(url).is_some() || url.starts_with("sqlite:") {
+        1
+    } else {
+        settings.max_connections
+    };
     options
-        .max_connections(settings.max_connections)
+        .max_connections(max_connections)
         .min_connections(1)
         .connect_timeout(Duration::from_secs(10))
         .acquire_timeout(Duration::from_secs(10))

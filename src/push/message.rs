@@ -40,7 +40,7 @@ pub fn wechat_time(at: DateTime<Utc>) -> String {
         .to_string()
 }
 
-fn template<'a>(templates: &'a PushTemplates, kind: JobKind) -> &'a TemplateSettings {
+fn template(templates: &PushTemplates, kind: JobKind) -> &TemplateSettings {
     match kind {
         JobKind::Task => &templates.task,
         JobKind::Reminder => &templates.reminder,

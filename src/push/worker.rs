@@ -15,7 +15,7 @@ use super::limiter::RateLimiter;
 use super::message::{self, NotReady, Subject};
 use crate::config::Settings;
 use crate::db::entities::{push_jobs, tasks};
-use crate::domain::push::{backoff, next_minute, quota_day, JobKind, JobStatus};
+use crate::domain::push::{backoff, next_minute, JobKind, JobStatus};
 use crate::domain::task::{TaskKind, TaskStatus};
 use crate::error::AppResult;
 use crate::service::{followers, push_queue, push_store, tasks as task_service, Services};
@@ -137,18 +137,31 @@ impl PushWorker {
             reclaimed: push_store::reclaim_expired(db, now).await?,
             ..Default::default()
         };
-        let day = quota_day(now);
-        let reserved = push_store::reserve(db, now, push.batch_size, push.daily_quota).await?;
-        if reserved == 0 {
+        let today = push_store::day(db, now).await?;
+        let left = (i64::from(push.daily_quota) - i64::from(today.sent)).max(0) as u32;
+        if today.paused || left == 0 {
             report.quota_exhausted = true;
             return Ok(report);
         }
+        let day = today.day;
         let lease = TimeDelta::seconds(i64::from(push.lease_secs));
-        let jobs = push_store::claim(db, reserved, lease, now).await?;
+        let mut jobs = push_store::claim(db, push.batch_size.min(left), lease, now).await?;
         report.claimed = jobs.len();
-        push_store::refund(db, &day, reserved - jobs.len() as u32).await?;
         if jobs.is_empty() {
             return Ok(report);
+        }
+        // Count the sends against today's quota before making them; what another worker took
+        // meanwhile goes back to the queue untouched.
+        let granted =
+            push_store::reserve(db, now, jobs.len() as u32, push.daily_quota).await? as usize;
+        if granted < jobs.len() {
+            for job in jobs.split_off(granted) {
+                push_store::requeue(db, job.id, now, false, None, "").await?;
+            }
+            report.quota_exhausted = true;
+            if jobs.is_empty() {
+                return Ok(report);
+            }
         }
         let context = self.context(&jobs).await?;
         let stop = AtomicBool::new(false);

@@ -3,7 +3,7 @@
 //! harmless. The API and the chat commands both come here.
 
 use chrono::{DateTime, TimeDelta, Utc};
-use sea_orm::sea_query::{Alias, Expr, Query, SelectStatement};
+use sea_orm::sea_query::{Alias, Expr, Func, Query, SelectStatement};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, StatementBuilder,
 };
@@ -241,13 +241,11 @@ pub async fn complete(services: &Services, actor: &Actor, task_id: i32) -> AppRe
         .col_expr(assignments::Column::CompletedAt, Expr::value(now))
         .col_expr(
             assignments::Column::ViewedAt,
-            Expr::cust_with_exprs(
-                "COALESCE($1, $2)",
-                [
-                    Expr::col(assignments::Column::ViewedAt).into(),
-                    Expr::val(now).into(),
-                ],
-            ),
+            Func::coalesce([
+                Expr::col(assignments::Column::ViewedAt).into(),
+                Expr::val(now).into(),
+            ])
+            .into(),
         )
         .filter(assignments::Column::TaskId.eq(task_id))
         .filter(assignments::Column::AccountId.eq(actor.account_id))
@@ -312,13 +310,11 @@ pub async fn sign_in(
         .col_expr(assignments::Column::SignedInAt, Expr::value(now))
         .col_expr(
             assignments::Column::ViewedAt,
-            Expr::cust_with_exprs(
-                "COALESCE($1, $2)",
-                [
-                    Expr::col(assignments::Column::ViewedAt).into(),
-                    Expr::val(now).into(),
-                ],
-            ),
+            Func::coalesce([
+                Expr::col(assignments::Column::ViewedAt).into(),
+                Expr::val(now).into(),
+            ])
+            .into(),
         )
         .filter(assignments::Column::TaskId.eq(task_id))
         .filter(assignments::Column::AccountId.eq(actor.account_id))

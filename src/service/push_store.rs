@@ -3,10 +3,10 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 use rand::RngCore;
-use sea_orm::sea_query::{CaseStatement, Expr, LockBehavior, LockType};
+use sea_orm::sea_query::{CaseStatement, Expr, LockBehavior, LockType, Order, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend,
+    EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 
 use crate::db::entities::{
@@ -132,6 +132,11 @@ fn claim_token() -> String {
 }
 
 /// Claim up to `n` due jobs, nearest deadline first, for `lease`.
+///
+/// SQLite and PostgreSQL claim in one `UPDATE … WHERE id IN (SELECT … LIMIT n)` statement
+/// (PostgreSQL adding `FOR UPDATE SKIP LOCKED` to the subquery, so concurrent workers skip each
+/// other's rows); MySQL cannot limit such a subquery and locks the rows in a transaction first.
+/// The status guard in every variant means a job is claimed by one worker only.
 pub async fn claim(
     db: &DatabaseConnection,
     n: u32,
@@ -142,41 +147,58 @@ pub async fn claim(
         return Ok(Vec::new());
     }
     let token = claim_token();
-    let txn = db.begin().await?;
-    let mut due = push_jobs::Entity::find()
-        .select_only()
-        .column(push_jobs::Column::Id)
-        .filter(push_jobs::Column::Status.eq(JobStatus::Queued.as_str()))
-        .filter(push_jobs::Column::NextAttemptAt.lte(now))
-        .order_by_asc(push_jobs::Column::DeadlineAt)
-        .order_by_asc(push_jobs::Column::Id)
-        .limit(n as u64);
-    if db.get_database_backend() != DbBackend::Sqlite {
-        // Other workers skip the rows this one locked instead of waiting for them.
-        due = due.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
-    }
-    let ids: Vec<i32> = due.into_tuple().all(&txn).await?;
-    if ids.is_empty() {
+    let backend = db.get_database_backend();
+    let claim = |ids: Condition| {
+        push_jobs::Entity::update_many()
+            .col_expr(
+                push_jobs::Column::Status,
+                Expr::value(JobStatus::Sending.as_str()),
+            )
+            .col_expr(push_jobs::Column::ClaimToken, Expr::value(token.clone()))
+            .col_expr(push_jobs::Column::LeaseUntil, Expr::value(now + lease))
+            .col_expr(
+                push_jobs::Column::Attempts,
+                Expr::col(push_jobs::Column::Attempts).add(1),
+            )
+            .filter(ids)
+            .filter(push_jobs::Column::Status.eq(JobStatus::Queued.as_str()))
+    };
+    if backend == DbBackend::MySql {
+        let txn = db.begin().await?;
+        let ids: Vec<i32> = push_jobs::Entity::find()
+            .select_only()
+            .column(push_jobs::Column::Id)
+            .filter(push_jobs::Column::Status.eq(JobStatus::Queued.as_str()))
+            .filter(push_jobs::Column::NextAttemptAt.lte(now))
+            .order_by_asc(push_jobs::Column::DeadlineAt)
+            .order_by_asc(push_jobs::Column::Id)
+            .limit(u64::from(n))
+            .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
+            .into_tuple()
+            .all(&txn)
+            .await?;
+        if !ids.is_empty() {
+            claim(Condition::all().add(push_jobs::Column::Id.is_in(ids)))
+                .exec(&txn)
+                .await?;
+        }
         txn.commit().await?;
-        return Ok(Vec::new());
+    } else {
+        let mut due = Query::select();
+        due.column(push_jobs::Column::Id)
+            .from(push_jobs::Entity)
+            .and_where(push_jobs::Column::Status.eq(JobStatus::Queued.as_str()))
+            .and_where(push_jobs::Column::NextAttemptAt.lte(now))
+            .order_by(push_jobs::Column::DeadlineAt, Order::Asc)
+            .order_by(push_jobs::Column::Id, Order::Asc)
+            .limit(u64::from(n));
+        if backend == DbBackend::Postgres {
+            due.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
+        }
+        claim(Condition::all().add(Expr::col(push_jobs::Column::Id).in_subquery(due)))
+            .exec(db)
+            .await?;
     }
-    // The status guard keeps SQLite (no row locks) from claiming a job twice.
-    push_jobs::Entity::update_many()
-        .col_expr(
-            push_jobs::Column::Status,
-            Expr::value(JobStatus::Sending.as_str()),
-        )
-        .col_expr(push_jobs::Column::ClaimToken, Expr::value(token.clone()))
-        .col_expr(push_jobs::Column::LeaseUntil, Expr::value(now + lease))
-        .col_expr(
-            push_jobs::Column::Attempts,
-            Expr::col(push_jobs::Column::Attempts).add(1),
-        )
-        .filter(push_jobs::Column::Id.is_in(ids))
-        .filter(push_jobs::Column::Status.eq(JobStatus::Queued.as_str()))
-        .exec(&txn)
-        .await?;
-    txn.commit().await?;
     Ok(push_jobs::Entity::find()
         .filter(push_jobs::Column::ClaimToken.eq(token))
         .filter(push_jobs::Column::Status.eq(JobStatus::Sending.as_str()))

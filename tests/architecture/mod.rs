@@ -86,3 +86,9 @@ fn services_know_nothing_of_http() {
         assert!(!text.contains("use salvo"), "{} uses salvo", file.display());
     }
 }
+
+#[test]
+fn the_push_worker_stays_out_of_http_and_the_bot() {
+    let found = violations("push", &["http", "bot", "app", "cli"]);
+    assert!(found.is_empty(), "push imports: {found:#?}");
+}

@@ -182,6 +182,13 @@ impl Reply {
 
 impl TestApp {
     pub async fn spawn(backend: &Backend, tweak: impl Fn(&mut Settings)) -> TestApp {
+        // FUDAO_TEST_LOG=warn (or any tracing filter) shows the server's log in failing tests.
+        if let Ok(filter) = std::env::var("FUDAO_TEST_LOG") {
+            let _ = tracing_subscriber::fmt()
+                .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+                .with_test_writer()
+                .try_init();
+        }
         let suffix: u64 = rand::thread_rng().gen();
         let name = format!("fudao_t_{suffix:016x}");
         let (url, cleanup, dir) = match backend {

@@ -1,0 +1,278 @@
+//! Template messages through the app's own worker against the WeChat mock: exactly once under
+//! token expiry, busy answers and timeouts; the summary after a late binding; delivery reports;
+//! reminders.
+
+use chrono::{TimeDelta, Utc};
+use fudao::wechat::mock::Injection;
+use serde_json::json;
+
+use super::{sends_to, task, wait_for};
+use crate::helpers::wechat::OA;
+use crate::helpers::{each_backend, each_backend_with};
+
+const SEND: &str = "/cgi-bin/message/template/send";
+
+#[tokio::test]
+async fn notices_reach_every_bound_counselor_exactly_once_despite_wechat_failures() {
+    each_backend_with(
+        |s| {
+            s.wechat.api_timeout_ms = 400;
+            s.push.concurrency = 2;
+        },
+        |app| async move {
+            let w = app.world().await;
+            let crew = app.crew(&w).await;
+            app.follow_and_bind(&w.counselor_a1, "o_a1").await;
+            app.follow_and_bind(&crew.a1_master, "o_a1m").await;
+            app.follow_and_bind(&crew.a2, "o_a2").await;
+            app.follow_and_bind(&w.counselor_b1, "o_b1").await;
+            // Busy twice, the token expired, then a send that WeChat performs but answers too
+            // late: the retry carries the same client_msg_id.
+            app.mock.state.inject(Injection {
+                path: SEND.into(),
+                errcode: -1,
+                times: 2,
+                delay_ms: 0,
+            });
+            app.mock.state.expire_tokens();
+            app.mock.state.inject(Injection {
+                path: SEND.into(),
+                errcode: 0,
+                times: 1,
+                delay_ms: 700,
+            });
+            let (id, published) = app
+                .publish(
+                    &w.province,
+                    task(
+                        "关于做好2027届高校毕业生就业创业工作的通知",
+                        json!({ "target": { "unit_ids": [w.uni_a] } }),
+                    ),
+                )
+                .await;
+            assert_eq!(published["queued"], 3);
+            let progress = app.notices_settled(&w.province, id, "notices").await;
+            assert_eq!(progress["notices"]["sent"], 3, "{progress}");
+            assert_eq!(progress["notices"]["failed"], 0);
+
+            for openid in ["o_a1", "o_a1m", "o_a2"] {
+                let sends = sends_to(&app, openid);
+                assert_eq!(sends.len(), 1, "{openid}: {sends:?}");
+            }
+            assert!(sends_to(&app, "o_b1").is_empty());
+            assert!(
+                app.mock.state.template_calls() > 3,
+                "the failures were retried"
+            );
+            // The message: template, fields cut to 20 characters, the task page, the job key.
+            let call = app
+                .mock
+                .state
+                .calls(SEND)
+                .into_iter()
+                .find(|c| c.body["touser"] == "o_a1")
+                .expect("a send to o_a1");
+            assert_eq!(call.body["template_id"], "TPL_TASK");
+            assert_eq!(
+                call.body["miniprogram"]["pagepath"],
+                format!("pages/task/detail?id={id}")
+            );
+            assert_eq!(
+                call.body["miniprogram"]["appid"],
+                app.settings.miniprogram.app_id
+            );
+            let title = call.body["data"]["thing1"]["value"].as_str().unwrap();
+            assert_eq!(title.chars().count(), 20);
+            assert!(call.body["client_msg_id"]
+                .as_str()
+                .unwrap()
+                .starts_with("fudao-job-"));
+            // Each job recorded the msgid WeChat returned.
+            let recorded = app
+                .count("push_jobs WHERE status = 'sent' AND msgid IS NOT NULL")
+                .await;
+            assert_eq!(recorded, 3);
+        },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn refusals_end_the_job_and_mark_the_recipient() {
+    each_backend(|app| async move {
+        let w = app.world().await;
+        app.follow_and_bind(&w.counselor_a1, "o_a1").await;
+        app.follow_and_bind(&w.counselor_b1, "o_b1").await;
+        // b1 unfollowed (the mock answers 43004); a1 gets an undocumented hard error once.
+        app.mock.state.add_user(fudao::wechat::mock::MockUser {
+            openid: "o_b1".into(),
+            unionid: None,
+            subscribed: false,
+        });
+        app.mock.state.inject(Injection {
+            path: SEND.into(),
+            errcode: 47003,
+            times: 1,
+            delay_ms: 0,
+        });
+        let (id, _) = app.publish(&w.province, task("省级通知", json!({}))).await;
+        let progress = app.notices_settled(&w.province, id, "notices").await;
+        assert_eq!(progress["notices"]["failed"], 2, "{progress}");
+        assert_eq!(app.count("push_jobs WHERE error_code = 43004").await, 1);
+        assert_eq!(app.count("push_jobs WHERE error_code = 47003").await, 1);
+        // The follower is known to have left: the follow status says so.
+        assert_eq!(
+            app.count("followers WHERE openid = 'o_b1' AND following = FALSE")
+                .await,
+            1
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_counselor_who_binds_later_gets_one_summary() {
+    each_backend(|app| async move {
+        let w = app.world().await;
+        app.publish(&w.school_a, task("任务一", json!({}))).await;
+        app.publish(&w.college_admin_a1, task("任务二", json!({})))
+            .await;
+        assert_eq!(app.count("push_jobs").await, 0);
+        app.follow_and_bind(&w.counselor_a1, "o_late").await;
+        let sends = wait_for(|| async {
+            let sends = sends_to(&app, "o_late");
+            (!sends.is_empty()).then_some(sends)
+        })
+        .await;
+        assert_eq!(sends.len(), 1);
+        let call = &app.mock.state.calls(SEND)[0];
+        assert_eq!(call.body["template_id"], "TPL_SUMMARY");
+        assert_eq!(call.body["data"]["thing1"]["value"], "您有2项待办任务");
+        assert_eq!(
+            call.body["miniprogram"]["pagepath"],
+            app.settings.miniprogram.tasks_path
+        );
+        // Binding the same WeChat again changes nothing and sends nothing.
+        let reply = app.bind(&w.counselor_a1, "o_late").await;
+        assert!(reply.content().contains("无需重复绑定"));
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        assert_eq!(sends_to(&app, "o_late").len(), 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn delivery_reports_close_the_loop() {
+    each_backend(|app| async move {
+        let w = app.world().await;
+        app.follow_and_bind(&w.counselor_a1, "o_a1").await;
+        app.follow_and_bind(&w.counselor_b1, "o_b1").await;
+        let (id, _) = app.publish(&w.province, task("省级通知", json!({}))).await;
+        app.notices_settled(&w.province, id, "notices").await;
+        let sent = app.mock.state.sent();
+        assert_eq!(sent.len(), 2);
+        for (openid, _, msgid) in &sent {
+            let status = if openid == "o_a1" { "success" } else { "failed:user block" };
+            let xml = format!(
+                "<xml><ToUserName><![CDATA[{OA}]]></ToUserName><FromUserName><![CDATA[{openid}]]></FromUserName><CreateTime>{}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[TEMPLATESENDJOBFINISH]]></Event><MsgID>{msgid}</MsgID><Status><![CDATA[{status}]]></Status></xml>",
+                Utc::now().timestamp()
+            );
+            let reply = app.send_xml(fudao::wechat::simulate::Mode::Safe, openid, &xml).await;
+            assert!(reply.is_success());
+        }
+        let progress = app.progress(&w.province, id).await;
+        assert_eq!(progress["notices"]["sent"], 2);
+        assert_eq!(progress["notices"]["delivered"], 1);
+        assert_eq!(progress["notices"]["failed"], 1);
+        assert_eq!(app.count("push_jobs WHERE delivery = 'failed_user_block'").await, 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn reminders_reach_only_those_not_done_and_at_most_once_an_hour() {
+    each_backend(|app| async move {
+        let w = app.world().await;
+        let crew = app.crew(&w).await;
+        app.follow_and_bind(&w.counselor_a1, "o_a1").await;
+        app.follow_and_bind(&crew.a1_master, "o_a1m").await;
+        app.follow_and_bind(&crew.a2, "o_a2").await;
+        let (id, _) = app.publish(&w.school_a, task("学校通知", json!({}))).await;
+        app.notices_settled(&w.school_a, id, "notices").await;
+        app.complete(&w.counselor_a1, id).await;
+
+        app.post(
+            &format!("/api/v1/tasks/{id}/remind"),
+            &w.counselor_a1,
+            json!({}),
+        )
+        .await
+        .expect_error(404, "not_found");
+        let reminded = app
+            .post(
+                &format!("/api/v1/tasks/{id}/remind"),
+                &w.school_a,
+                json!({}),
+            )
+            .await
+            .expect(200);
+        assert_eq!(reminded["queued"], 2);
+        app.post(
+            &format!("/api/v1/tasks/{id}/remind"),
+            &w.school_a,
+            json!({}),
+        )
+        .await
+        .expect_error(409, "remind_too_soon");
+        let progress = app.notices_settled(&w.school_a, id, "reminders").await;
+        assert_eq!(progress["reminders"]["sent"], 2);
+        assert!(progress["last_reminded_at"].is_string());
+        let reminders: Vec<String> = app
+            .mock
+            .state
+            .calls(SEND)
+            .into_iter()
+            .filter(|c| c.body["template_id"] == "TPL_REMIND")
+            .map(|c| c.body["touser"].as_str().unwrap().to_string())
+            .collect();
+        let mut reminders = reminders;
+        reminders.sort();
+        assert_eq!(reminders, vec!["o_a1m".to_string(), "o_a2".to_string()]);
+        assert_eq!(app.count("audit_log WHERE action = 'task.remind'").await, 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_automatic_reminder_goes_out_before_the_deadline() {
+    each_backend_with(
+        |s| s.tasks.auto_remind_hours_before = 24,
+        |app| async move {
+            let w = app.world().await;
+            app.follow_and_bind(&w.counselor_a1, "o_a1").await;
+            let soon = (Utc::now() + TimeDelta::hours(2)).to_rfc3339();
+            let (id, _) = app
+                .publish(
+                    &w.college_admin_a1,
+                    task("明天截止", json!({ "deadline": soon })),
+                )
+                .await;
+            // The app's worker runs this check once a minute; run the same check now.
+            let services = fudao::app::services(&app.settings).await.expect("services");
+            let queued = fudao::service::tasks::auto_remind(&services, TimeDelta::hours(24))
+                .await
+                .expect("auto");
+            assert_eq!(queued, 1);
+            // Once per task.
+            let again = fudao::service::tasks::auto_remind(&services, TimeDelta::hours(24))
+                .await
+                .expect("auto");
+            assert_eq!(again, 0);
+            let progress = app
+                .notices_settled(&w.college_admin_a1, id, "reminders")
+                .await;
+            assert_eq!(progress["reminders"]["sent"], 1);
+        },
+    )
+    .await;
+}
