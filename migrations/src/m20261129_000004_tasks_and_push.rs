@@ -45,6 +45,8 @@ enum Assignments {
     CompletedAt,
     SignedInAt,
     DoneAt,
+    Levels,
+    Bound,
     CreatedAt,
 }
 
@@ -194,6 +196,13 @@ impl MigrationTrait for Migration {
                     .col(timestamp_with_time_zone_null(Assignments::SignedInAt))
                     // Completed, and signed in when the task is a live course.
                     .col(timestamp_with_time_zone_null(Assignments::DoneAt))
+                    // The counselor's education levels when the task reached them, one bit each
+                    // (associate 1, bachelor 2, master 4, doctor 8): progress by level in the
+                    // same scan as everything else.
+                    .col(integer(Assignments::Levels))
+                    // Whether the counselor has a bound official-account OpenID; kept current by
+                    // binding and unbinding.
+                    .col(boolean(Assignments::Bound))
                     .col(timestamp_with_time_zone(Assignments::CreatedAt))
                     .foreign_key(
                         ForeignKey::create()

@@ -39,6 +39,16 @@ impl EducationLevel {
         }
     }
 
+    /// One bit per level, for sets stored as an integer.
+    pub fn bit(self) -> i32 {
+        match self {
+            Self::Associate => 1,
+            Self::Bachelor => 2,
+            Self::Master => 4,
+            Self::Doctor => 8,
+        }
+    }
+
     /// Accepts the code (`bachelor`) or the Chinese label (`本科`), as spreadsheets carry either.
     pub fn parse(value: &str) -> Result<Self, Invalid> {
         let value = value.trim();

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use moka::future::Cache;
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set, SqlErr,
     TransactionTrait,
@@ -13,7 +14,7 @@ use sea_orm::{
 use serde_json::json;
 
 use super::{audit, push_queue, RequestMeta, Services};
-use crate::db::entities::{account_wechat, accounts, bind_codes, followers};
+use crate::db::entities::{account_wechat, accounts, assignments, bind_codes, followers};
 use crate::domain::bind_code::{BindCode, VALID_MINUTES};
 use crate::domain::scope::Actor;
 use crate::error::{AppError, AppResult};
@@ -272,6 +273,12 @@ async fn set_oa_openid<C: ConnectionTrait>(
         }
         _ => {}
     }
+    // Task progress counts the unbound from this flag.
+    assignments::Entity::update_many()
+        .col_expr(assignments::Column::Bound, Expr::value(openid.is_some()))
+        .filter(assignments::Column::AccountId.eq(account_id))
+        .exec(conn)
+        .await?;
     Ok(previous)
 }
 

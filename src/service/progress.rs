@@ -3,14 +3,17 @@
 //! database; nothing here loads a whole task's assignments except the export.
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Alias, Expr, Query, SelectStatement};
-use sea_orm::{ConnectionTrait, FromQueryResult, StatementBuilder};
+use sea_orm::sea_query::{
+    Alias, CaseStatement, Expr, ExprTrait, Func, Query, SelectStatement, SimpleExpr,
+};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, StatementBuilder,
+};
 
 use super::push_queue::{self, NoticeStats, Throughput};
 use super::{tasks as task_service, Services};
-use crate::db::entities::{
-    account_levels, account_wechat, accounts, assignments, followers, org_units, tasks,
-};
+use crate::db::entities::{account_wechat, accounts, assignments, followers, org_units, tasks};
+use crate::domain::education::EducationLevel;
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::push::JobKind;
 use crate::domain::scope::Actor;
@@ -32,7 +35,7 @@ impl Totals {
     }
 }
 
-#[derive(Debug, Clone, FromQueryResult)]
+#[derive(Debug, Clone)]
 pub struct GroupRow {
     pub key: String,
     pub name: String,
@@ -81,109 +84,114 @@ fn counters(query: &mut SelectStatement) {
     count_of(assignments::Column::DoneAt, "done", query);
 }
 
-async fn totals<C: ConnectionTrait>(conn: &C, task_id: i32, actor: &Actor) -> AppResult<Totals> {
+/// `COUNT(CASE WHEN condition THEN 1 END)`: rows meeting a condition, a BIGINT on every backend.
+fn count_if(condition: SimpleExpr, alias: String, query: &mut SelectStatement) {
+    let case: SimpleExpr = CaseStatement::new().case(condition, Expr::val(1)).into();
+    query.expr_as(Func::count(case), Alias::new(alias));
+}
+
+const STEPS: [(&str, Option<assignments::Column>); 4] = [
+    ("assigned", None),
+    ("viewed", Some(assignments::Column::ViewedAt)),
+    ("completed", Some(assignments::Column::CompletedAt)),
+    ("done", Some(assignments::Column::DoneAt)),
+];
+
+/// Everything the progress view counts, in one scan of the task's assignments grouped by
+/// college: the totals and the levels are sums of these rows.
+async fn scan<C: ConnectionTrait>(
+    conn: &C,
+    task_id: i32,
+    actor: &Actor,
+) -> AppResult<(Totals, Vec<GroupRow>, Vec<GroupRow>)> {
     let mut query = scoped(task_id, actor);
+    query
+        .column((assignments::Entity, assignments::Column::CollegeId))
+        .group_by_col((assignments::Entity, assignments::Column::CollegeId));
     counters(&mut query);
     count_of(assignments::Column::SignedInAt, "signed_in", &mut query);
-    // Assignments whose counselor has no official-account OpenID: COUNT(*) − COUNT(oa_openid).
-    query
-        .expr_as(
-            Expr::cust("COUNT(*) - COUNT(account_wechat.oa_openid)"),
-            Alias::new("not_bound"),
-        )
-        .left_join(
-            account_wechat::Entity,
-            Expr::col((account_wechat::Entity, account_wechat::Column::AccountId))
-                .equals((assignments::Entity, assignments::Column::AccountId)),
-        );
-    let backend = conn.get_database_backend();
-    Ok(
-        Totals::find_by_statement(StatementBuilder::build(&query, &backend))
-            .one(conn)
-            .await?
-            .unwrap_or_default(),
-    )
-}
-
-async fn by_college<C: ConnectionTrait>(
-    conn: &C,
-    task_id: i32,
-    actor: &Actor,
-) -> AppResult<Vec<GroupRow>> {
-    let mut query = scoped(task_id, actor);
-    query
-        .expr_as(
-            Expr::col((org_units::Entity, org_units::Column::Id))
-                .cast_as(Alias::new(cast_text(conn))),
-            Alias::new("key"),
-        )
-        .expr_as(
-            Expr::col((org_units::Entity, org_units::Column::Name)),
-            Alias::new("name"),
-        )
-        .inner_join(
-            org_units::Entity,
-            Expr::col((org_units::Entity, org_units::Column::Id))
-                .equals((assignments::Entity, assignments::Column::CollegeId)),
-        )
-        .group_by_col((org_units::Entity, org_units::Column::Id))
-        .group_by_col((org_units::Entity, org_units::Column::Name))
-        .order_by(
-            (org_units::Entity, org_units::Column::Name),
-            sea_orm::Order::Asc,
-        );
-    counters(&mut query);
-    let backend = conn.get_database_backend();
-    Ok(
-        GroupRow::find_by_statement(StatementBuilder::build(&query, &backend))
-            .all(conn)
-            .await?,
-    )
-}
-
-fn cast_text<C: ConnectionTrait>(conn: &C) -> &'static str {
-    match conn.get_database_backend() {
-        sea_orm::DbBackend::MySql => "CHAR",
-        _ => "TEXT",
+    count_if(
+        Expr::col((assignments::Entity, assignments::Column::Bound)).eq(false),
+        "not_bound".into(),
+        &mut query,
+    );
+    for level in EducationLevel::ALL {
+        for (step, column) in STEPS {
+            let levels: SimpleExpr =
+                Expr::col((assignments::Entity, assignments::Column::Levels)).into();
+            let in_level = ExprTrait::ne(levels.bit_and(level.bit()), 0);
+            let condition = match column {
+                Some(column) => {
+                    in_level.and(Expr::col((assignments::Entity, column)).is_not_null())
+                }
+                None => in_level,
+            };
+            count_if(condition, format!("{}_{step}", level.as_str()), &mut query);
+        }
     }
-}
-
-async fn by_level<C: ConnectionTrait>(
-    conn: &C,
-    task_id: i32,
-    actor: &Actor,
-) -> AppResult<Vec<GroupRow>> {
-    let mut query = scoped(task_id, actor);
-    let level = Expr::col((
-        account_levels::Entity,
-        account_levels::Column::EducationLevel,
-    ));
-    query
-        .expr_as(level.clone(), Alias::new("key"))
-        .expr_as(level, Alias::new("name"))
-        .inner_join(
-            account_levels::Entity,
-            Expr::col((account_levels::Entity, account_levels::Column::AccountId))
-                .equals((assignments::Entity, assignments::Column::AccountId)),
-        )
-        .group_by_col((
-            account_levels::Entity,
-            account_levels::Column::EducationLevel,
-        ))
-        .order_by(
-            (
-                account_levels::Entity,
-                account_levels::Column::EducationLevel,
-            ),
-            sea_orm::Order::Asc,
-        );
-    counters(&mut query);
     let backend = conn.get_database_backend();
-    Ok(
-        GroupRow::find_by_statement(StatementBuilder::build(&query, &backend))
-            .all(conn)
-            .await?,
-    )
+    let rows = conn
+        .query_all(StatementBuilder::build(&query, &backend))
+        .await?;
+    let get = |row: &sea_orm::QueryResult, name: &str| -> AppResult<i64> {
+        Ok(row.try_get::<i64>("", name)?)
+    };
+    let mut totals = Totals::default();
+    let mut colleges: Vec<(i32, GroupRow)> = Vec::with_capacity(rows.len());
+    let mut levels: Vec<GroupRow> = EducationLevel::ALL
+        .iter()
+        .map(|level| GroupRow {
+            key: level.as_str().to_string(),
+            name: level.as_str().to_string(),
+            assigned: 0,
+            viewed: 0,
+            completed: 0,
+            done: 0,
+        })
+        .collect();
+    for row in &rows {
+        let college_id: i32 = row.try_get("", "college_id")?;
+        let group = GroupRow {
+            key: college_id.to_string(),
+            name: String::new(),
+            assigned: get(row, "assigned")?,
+            viewed: get(row, "viewed")?,
+            completed: get(row, "completed")?,
+            done: get(row, "done")?,
+        };
+        totals.assigned += group.assigned;
+        totals.viewed += group.viewed;
+        totals.completed += group.completed;
+        totals.done += group.done;
+        totals.signed_in += get(row, "signed_in")?;
+        totals.not_bound += get(row, "not_bound")?;
+        for (level, sum) in EducationLevel::ALL.iter().zip(levels.iter_mut()) {
+            let code = level.as_str();
+            sum.assigned += get(row, &format!("{code}_assigned"))?;
+            sum.viewed += get(row, &format!("{code}_viewed"))?;
+            sum.completed += get(row, &format!("{code}_completed"))?;
+            sum.done += get(row, &format!("{code}_done"))?;
+        }
+        colleges.push((college_id, group));
+    }
+    let names = org_units::Entity::find()
+        .filter(org_units::Column::Id.is_in(colleges.iter().map(|(id, _)| *id)))
+        .all(conn)
+        .await?;
+    let mut by_college: Vec<GroupRow> = colleges
+        .into_iter()
+        .map(|(id, mut group)| {
+            group.name = names
+                .iter()
+                .find(|u| u.id == id)
+                .map(|u| u.name.clone())
+                .unwrap_or_default();
+            group
+        })
+        .collect();
+    by_college.sort_by(|a, b| a.name.cmp(&b.name).then(a.key.cmp(&b.key)));
+    levels.retain(|level| level.assigned > 0);
+    Ok((totals, by_college, levels))
 }
 
 pub async fn progress(
@@ -193,19 +201,20 @@ pub async fn progress(
     throughput: Throughput,
 ) -> AppResult<Progress> {
     let task = task_service::visible_task(&services.db, actor, task_id).await?;
-    let totals = totals(&services.db, task.id, actor).await?;
-    let by_college = by_college(&services.db, task.id, actor).await?;
-    let by_level = by_level(&services.db, task.id, actor).await?;
-    let notices = push_queue::notice_stats(services, &task, JobKind::Task, throughput).await?;
-    let reminders =
-        push_queue::notice_stats(services, &task, JobKind::Reminder, throughput).await?;
+    // Three independent reads; on a pooled server database they run side by side.
+    let (scanned, notices, reminders) = tokio::join!(
+        scan(&services.db, task.id, actor),
+        push_queue::notice_stats(services, &task, JobKind::Task, throughput),
+        push_queue::notice_stats(services, &task, JobKind::Reminder, throughput),
+    );
+    let (totals, by_college, by_level) = scanned?;
     Ok(Progress {
         task,
         totals,
         by_college,
         by_level,
-        notices,
-        reminders,
+        notices: notices?,
+        reminders: reminders?,
     })
 }
 

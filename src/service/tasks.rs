@@ -541,6 +541,8 @@ async fn insert_assignments(
         .column((accounts::Entity, accounts::Column::Id))
         .column((accounts::Entity, accounts::Column::OrgUnitId))
         .column((accounts::Entity, accounts::Column::OrgPath))
+        .expr(level_bits())
+        .expr(Expr::exists(bound_subquery()))
         .expr(Expr::val(now))
         .from(accounts::Entity)
         .cond_where(matching_counselors(actor, patterns, levels));
@@ -551,6 +553,8 @@ async fn insert_assignments(
             assignments::Column::AccountId,
             assignments::Column::CollegeId,
             assignments::Column::OrgPath,
+            assignments::Column::Levels,
+            assignments::Column::Bound,
             assignments::Column::CreatedAt,
         ])
         .select_from(select)
@@ -561,6 +565,51 @@ async fn insert_assignments(
         .execute(StatementBuilder::build(&insert, &backend))
         .await?;
     Ok(result.rows_affected())
+}
+
+/// The counselor's levels as bits: a correlated sum over their (unique) levels.
+fn level_bits() -> sea_orm::sea_query::SimpleExpr {
+    let mut case = sea_orm::sea_query::CaseStatement::new();
+    for level in EducationLevel::ALL {
+        case = case.case(
+            Expr::col((
+                account_levels::Entity,
+                account_levels::Column::EducationLevel,
+            ))
+            .eq(level.as_str()),
+            Expr::val(level.bit()),
+        );
+    }
+    let case: sea_orm::sea_query::SimpleExpr = case.finally(Expr::val(0)).into();
+    let mut sum = Query::select();
+    sum.expr(sea_orm::sea_query::Func::coalesce([
+        sea_orm::sea_query::Func::sum(case).into(),
+        Expr::val(0).into(),
+    ]))
+    .from(account_levels::Entity)
+    .and_where(
+        Expr::col((account_levels::Entity, account_levels::Column::AccountId))
+            .equals((accounts::Entity, accounts::Column::Id)),
+    );
+    sea_orm::sea_query::SimpleExpr::SubQuery(
+        None,
+        Box::new(sea_orm::sea_query::SubQueryStatement::SelectStatement(sum)),
+    )
+}
+
+fn bound_subquery() -> SelectStatement {
+    let mut bound = Query::select();
+    bound
+        .expr(Expr::val(1))
+        .from(account_wechat::Entity)
+        .and_where(
+            Expr::col((account_wechat::Entity, account_wechat::Column::AccountId))
+                .equals((accounts::Entity, accounts::Column::Id)),
+        )
+        .and_where(
+            Expr::col((account_wechat::Entity, account_wechat::Column::OaOpenid)).is_not_null(),
+        );
+    bound
 }
 
 /// Withdraw a published task: counselors stop seeing it and its unsent notices are cancelled.

@@ -44,6 +44,9 @@ async fn progress_breaks_down_by_college_and_level_lists_the_pending_and_exports
                 1
             );
             assert_eq!(p["notices"]["queued"], 1);
+            // Binding after the task went out counts at once.
+            app.follow_and_bind(&crew.a2, "o_a2").await;
+            assert_eq!(app.progress(&w.school_a, id).await["not_bound"], 1);
 
             let pending = app
                 .get(

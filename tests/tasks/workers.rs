@@ -193,3 +193,38 @@ async fn two_workers_on_one_database_never_send_a_job_twice() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_minute_limit_waits_for_the_next_minute_without_spending_a_try() {
+    each_backend_with(no_push, |app| async move {
+        let w = app.world().await;
+        bulk_bound(&app, &w.school_a, w.college_a1, w.major_a1_bachelor, 1).await;
+        app.publish(&w.school_a, task("全校通知", json!({}))).await;
+        let worker = worker(&app, |s| s.push.max_attempts = 1).await;
+        app.mock.state.inject(Injection {
+            path: SEND.into(),
+            errcode: 45011,
+            times: 1,
+            delay_ms: 0,
+        });
+        let round = worker.run_once().await.expect("round");
+        assert_eq!((round.sent, round.retried, round.failed), (0, 1, 0));
+        // Back in the queue for the next minute, the try not counted (max_attempts is 1).
+        assert_eq!(
+            app.count("push_jobs WHERE status = 'queued' AND attempts = 0 AND error_code = 45011")
+                .await,
+            1
+        );
+        // Let the minute pass without waiting for it.
+        sea_orm::ConnectionTrait::execute_unprepared(
+            &app.db,
+            "UPDATE push_jobs SET next_attempt_at = created_at",
+        )
+        .await
+        .expect("move the clock");
+        let round = worker.run_once().await.expect("round");
+        assert_eq!(round.sent, 1);
+        assert_eq!(app.mock.state.sent().len(), 1);
+    })
+    .await;
+}

@@ -13,6 +13,8 @@ pub struct Model {
     pub completed_at: Option<DateTimeUtc>,
     pub signed_in_at: Option<DateTimeUtc>,
     pub done_at: Option<DateTimeUtc>,
+    pub levels: i32,
+    pub bound: bool,
     pub created_at: DateTimeUtc,
 }
 
