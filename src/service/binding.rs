@@ -13,7 +13,7 @@ use sea_orm::{
 };
 use serde_json::json;
 
-use super::{audit, push_queue, RequestMeta, Services};
+use super::{audit, followers as follower_records, push_queue, RequestMeta, Services};
 use crate::db::entities::{account_wechat, accounts, assignments, bind_codes, followers};
 use crate::domain::bind_code::{BindCode, VALID_MINUTES};
 use crate::domain::scope::Actor;
@@ -217,6 +217,11 @@ pub async fn bind_with_code(
     services.bound_accounts.forget_openid(openid).await;
     if let Some(previous) = previous {
         services.bound_accounts.forget_openid(&previous).await;
+    }
+    // Only followers can write to the official account: one who binds in chat follows it,
+    // even when their subscribe event predates this system.
+    if follower_records::find(services, openid).await?.is_none() {
+        follower_records::record(services, openid, true, now).await?;
     }
     Ok(BindOutcome::Bound { name: account.name })
 }
