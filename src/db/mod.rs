@@ -39,6 +39,13 @@ pub async fn connect(settings: &DatabaseSettings) -> Result<DatabaseConnection, 
         .connect_timeout(Duration::from_secs(10))
         .acquire_timeout(Duration::from_secs(10))
         .sqlx_logging(false);
+    if url.starts_with("postgres") {
+        // Statements are prepared once per connection; after five runs PostgreSQL may switch to
+        // a generic plan that ignores the values. Task sizes differ by orders of magnitude (ten
+        // counselors or a hundred thousand), and the generic plan for a big task sorts on disk
+        // where a custom one hashes in memory: always plan with the values.
+        options.map_sqlx_postgres_opts(|pg| pg.options([("plan_cache_mode", "force_custom_plan")]));
+    }
     let db = Database::connect(options).await?;
     if db.get_database_backend() == DbBackend::Sqlite {
         // WAL lets readers work while a writer commits; foreign keys are off by default in SQLite.

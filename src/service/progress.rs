@@ -15,7 +15,6 @@ use super::{tasks as task_service, Services};
 use crate::db::entities::{account_wechat, accounts, assignments, followers, org_units, tasks};
 use crate::domain::education::EducationLevel;
 use crate::domain::page::{Page, PageRequest};
-use crate::domain::push::JobKind;
 use crate::domain::scope::Actor;
 use crate::error::AppResult;
 
@@ -201,20 +200,20 @@ pub async fn progress(
     throughput: Throughput,
 ) -> AppResult<Progress> {
     let task = task_service::visible_task(&services.db, actor, task_id).await?;
-    // Three independent reads; on a pooled server database they run side by side.
-    let (scanned, notices, reminders) = tokio::join!(
+    // Two independent reads; on a pooled server database they run side by side.
+    let (scanned, notices) = tokio::join!(
         scan(&services.db, task.id, actor),
-        push_queue::notice_stats(services, &task, JobKind::Task, throughput),
-        push_queue::notice_stats(services, &task, JobKind::Reminder, throughput),
+        push_queue::notice_stats(services, &task, throughput),
     );
     let (totals, by_college, by_level) = scanned?;
+    let (notices, reminders) = notices?;
     Ok(Progress {
         task,
         totals,
         by_college,
         by_level,
-        notices: notices?,
-        reminders: reminders?,
+        notices,
+        reminders,
     })
 }
 

@@ -280,32 +280,39 @@ pub struct Throughput {
     pub per_second: u64,
 }
 
+/// The task's notices and reminders by state, in one grouped read.
 pub async fn notice_stats(
     services: &Services,
     task: &tasks::Model,
-    kind: JobKind,
     throughput: Throughput,
-) -> AppResult<NoticeStats> {
+) -> AppResult<(NoticeStats, NoticeStats)> {
     #[derive(FromQueryResult)]
     struct Row {
+        kind: String,
         status: String,
         delivery: Option<String>,
         n: i64,
     }
     let rows = push_jobs::Entity::find()
         .select_only()
+        .column(push_jobs::Column::Kind)
         .column(push_jobs::Column::Status)
         .column(push_jobs::Column::Delivery)
         .column_as(push_jobs::Column::Id.count(), "n")
         .filter(push_jobs::Column::TaskId.eq(task.id))
-        .filter(push_jobs::Column::Kind.eq(kind.as_str()))
+        .group_by(push_jobs::Column::Kind)
         .group_by(push_jobs::Column::Status)
         .group_by(push_jobs::Column::Delivery)
         .into_model::<Row>()
         .all(&services.db)
         .await?;
-    let mut stats = NoticeStats::default();
+    let mut notices = NoticeStats::default();
+    let mut reminders = NoticeStats::default();
     for row in rows {
+        let stats = match JobKind::from_db(&row.kind) {
+            Some(JobKind::Reminder) => &mut reminders,
+            _ => &mut notices,
+        };
         let n = row.n.max(0) as u64;
         match row.status.as_str() {
             "queued" => stats.queued += n,
@@ -322,34 +329,48 @@ pub async fn notice_stats(
             _ => stats.cancelled += n,
         }
     }
-    if stats.queued + stats.sending > 0 {
-        // Everything queued at or before this task's deadline goes out before its last notice.
-        let ahead = push_jobs::Entity::find()
-            .filter(
-                push_jobs::Column::Status
-                    .is_in([JobStatus::Queued.as_str(), JobStatus::Sending.as_str()]),
-            )
-            .filter(push_jobs::Column::DeadlineAt.lte(task.deadline))
-            .count(&services.db)
-            .await?;
-        let now = Utc::now();
-        let today = push_days::Entity::find_by_id(quota_day(now))
-            .one(&services.db)
-            .await?;
-        let left_today = match &today {
-            Some(day) if day.paused => 0,
-            Some(day) => throughput
-                .daily_quota
-                .saturating_sub(day.sent.max(0) as u64),
-            None => throughput.daily_quota,
-        };
-        stats.expected_done_at = Some(expected_done(
-            now,
-            ahead,
-            left_today,
-            throughput.daily_quota,
-            throughput.per_second,
-        ));
+    if notices.queued + notices.sending + reminders.queued + reminders.sending > 0 {
+        let expected = expected_for(services, task, throughput).await?;
+        for stats in [&mut notices, &mut reminders] {
+            if stats.queued + stats.sending > 0 {
+                stats.expected_done_at = Some(expected);
+            }
+        }
     }
-    Ok(stats)
+    Ok((notices, reminders))
+}
+
+/// When the queue reaches this task's last notice: everything queued at or before its deadline
+/// goes out first.
+async fn expected_for(
+    services: &Services,
+    task: &tasks::Model,
+    throughput: Throughput,
+) -> AppResult<DateTime<Utc>> {
+    let ahead = push_jobs::Entity::find()
+        .filter(
+            push_jobs::Column::Status
+                .is_in([JobStatus::Queued.as_str(), JobStatus::Sending.as_str()]),
+        )
+        .filter(push_jobs::Column::DeadlineAt.lte(task.deadline))
+        .count(&services.db)
+        .await?;
+    let now = Utc::now();
+    let today = push_days::Entity::find_by_id(quota_day(now))
+        .one(&services.db)
+        .await?;
+    let left_today = match &today {
+        Some(day) if day.paused => 0,
+        Some(day) => throughput
+            .daily_quota
+            .saturating_sub(day.sent.max(0) as u64),
+        None => throughput.daily_quota,
+    };
+    Ok(expected_done(
+        now,
+        ahead,
+        left_today,
+        throughput.daily_quota,
+        throughput.per_second,
+    ))
 }
