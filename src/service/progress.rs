@@ -200,10 +200,12 @@ pub async fn progress(
     throughput: Throughput,
 ) -> AppResult<Progress> {
     let task = task_service::visible_task(&services.db, actor, task_id).await?;
+    // A task from above counts only the actor's counselors.
+    let received = (!actor.covers_unit(&task.org_path)).then(|| actor.subtree_pattern());
     // Two independent reads; on a pooled server database they run side by side.
     let (scanned, notices) = tokio::join!(
         scan(&services.db, task.id, actor),
-        push_queue::notice_stats(services, &task, throughput),
+        push_queue::notice_stats(services, &task, received.as_deref(), throughput),
     );
     let (totals, by_college, by_level) = scanned?;
     let (notices, reminders) = notices?;

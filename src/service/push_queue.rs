@@ -284,6 +284,7 @@ pub struct Throughput {
 pub async fn notice_stats(
     services: &Services,
     task: &tasks::Model,
+    subtree: Option<&str>,
     throughput: Throughput,
 ) -> AppResult<(NoticeStats, NoticeStats)> {
     #[derive(FromQueryResult)]
@@ -293,7 +294,18 @@ pub async fn notice_stats(
         delivery: Option<String>,
         n: i64,
     }
-    let rows = push_jobs::Entity::find()
+    let mut query = push_jobs::Entity::find();
+    if let Some(pattern) = subtree {
+        // Only the notices of counselors inside this subtree.
+        let mut inside = Query::select();
+        inside
+            .column(assignments::Column::AccountId)
+            .from(assignments::Entity)
+            .and_where(assignments::Column::TaskId.eq(task.id))
+            .and_where(assignments::Column::OrgPath.like(pattern));
+        query = query.filter(push_jobs::Column::AccountId.in_subquery(inside));
+    }
+    let rows = query
         .select_only()
         .column(push_jobs::Column::Kind)
         .column(push_jobs::Column::Status)

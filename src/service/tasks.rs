@@ -285,11 +285,26 @@ pub async fn visible_task<C: ConnectionTrait>(
     if !actor.is_admin() {
         return Err(AppError::not_found("任务"));
     }
-    tasks::Entity::find_by_id(id)
+    let task = tasks::Entity::find_by_id(id)
         .one(conn)
         .await?
-        .filter(|task| actor.covers_unit(&task.org_path))
-        .ok_or(AppError::not_found("任务"))
+        .ok_or(AppError::not_found("任务"))?;
+    if actor.covers_unit(&task.org_path) {
+        return Ok(task);
+    }
+    // A task from a level above that reached counselors in the actor's subtree: the actor
+    // follows its progress there (every count is limited to the subtree).
+    let reached = assignments::Entity::find()
+        .filter(assignments::Column::TaskId.eq(task.id))
+        .filter(assignments::Column::OrgPath.like(actor.subtree_pattern()))
+        .one(conn)
+        .await?
+        .is_some();
+    if reached && TaskStatus::from_db(&task.status) != TaskStatus::Draft {
+        Ok(task)
+    } else {
+        Err(AppError::not_found("任务"))
+    }
 }
 
 /// A task the actor may change: published at their own unit. Lower units' tasks are
@@ -317,10 +332,13 @@ pub struct TaskFilter {
     pub kind: Option<TaskKind>,
     /// Only tasks published by the actor's own unit.
     pub mine: bool,
+    /// Instead: tasks from levels above that reached counselors in the actor's subtree.
+    pub received: bool,
     pub q: Option<String>,
 }
 
-/// Tasks published inside the actor's subtree, newest first.
+/// Tasks published inside the actor's subtree (or, `received`, from above into it), newest
+/// first.
 pub async fn list(
     services: &Services,
     actor: &Actor,
@@ -328,8 +346,20 @@ pub async fn list(
     page: PageRequest,
 ) -> AppResult<Page<TaskDetail>> {
     require_dispatcher(actor)?;
-    let mut query =
-        tasks::Entity::find().filter(tasks::Column::OrgPath.like(actor.subtree_pattern()));
+    let mut query = if filter.received {
+        let mut reached = Query::select();
+        reached
+            .distinct()
+            .column(assignments::Column::TaskId)
+            .from(assignments::Entity)
+            .and_where(assignments::Column::OrgPath.like(actor.subtree_pattern()));
+        tasks::Entity::find()
+            .filter(tasks::Column::Id.in_subquery(reached))
+            .filter(tasks::Column::OrgPath.not_like(actor.subtree_pattern()))
+            .filter(tasks::Column::Status.ne(TaskStatus::Draft.as_str()))
+    } else {
+        tasks::Entity::find().filter(tasks::Column::OrgPath.like(actor.subtree_pattern()))
+    };
     if filter.mine {
         query = query.filter(tasks::Column::OrgUnitId.eq(actor.org_unit_id));
     }

@@ -358,3 +358,52 @@ async fn the_share_view_opens_without_login_and_refuses_forged_and_confidential_
     })
     .await;
 }
+
+#[tokio::test]
+async fn admins_follow_tasks_from_above_for_their_own_counselors_only() {
+    each_backend_with(no_push, |app| async move {
+        let w = app.world().await;
+        let (national, _) = app.publish(&w.ministry, task("全国通知", json!({}))).await;
+        let draft = app.draft(&w.ministry, task("未发布", json!({}))).await;
+        let received = app
+            .get("/api/v1/tasks?received=true", &w.school_a)
+            .await
+            .expect(200);
+        assert_eq!(received["total"], 1);
+        assert_eq!(received["items"][0]["id"], national);
+        assert_eq!(received["items"][0]["progress"]["assigned"], 1);
+        // Its progress counts school A's counselor only; school B sees its own.
+        let a = app.progress(&w.school_a, national).await;
+        assert_eq!(a["assigned"], 1);
+        assert_eq!(a["by_college"][0]["name"], "计算机学院");
+        let b = app.progress(&w.school_b, national).await;
+        assert_eq!(b["assigned"], 1);
+        assert_eq!(b["by_college"][0]["name"], "机械学院");
+        assert_eq!(app.progress(&w.ministry, national).await["assigned"], 2);
+        // Following is not managing; drafts from above stay invisible.
+        app.post(
+            &format!("/api/v1/tasks/{national}/withdraw"),
+            &w.school_a,
+            json!({}),
+        )
+        .await
+        .expect_error(403, "forbidden");
+        app.post(
+            &format!("/api/v1/tasks/{national}/remind"),
+            &w.school_a,
+            json!({}),
+        )
+        .await
+        .expect_error(403, "forbidden");
+        app.get(&format!("/api/v1/tasks/{draft}"), &w.school_a)
+            .await
+            .expect_error(404, "not_found");
+        // The college admin of A1 sees it too; the one of a college it did not reach would not.
+        let college = app
+            .get("/api/v1/tasks?received=true", &w.college_admin_a1)
+            .await
+            .expect(200);
+        assert_eq!(college["total"], 1);
+    })
+    .await;
+}

@@ -101,6 +101,9 @@ pub struct TaskQuery {
     pub kind: Option<String>,
     /// Only tasks published by your own unit.
     pub mine: Option<bool>,
+    /// Tasks from levels above that reached counselors in your scope (their progress counts
+    /// only your counselors).
+    pub received: Option<bool>,
     /// Part of the title.
     pub q: Option<String>,
     pub page: Option<u64>,
@@ -128,6 +131,7 @@ pub async fn list(query: TaskQuery, depot: &mut Depot) -> ApiResult<Json<TaskPag
         status: query.status.as_deref().map(parse_status).transpose()?,
         kind: query.kind.as_deref().map(TaskKind::parse).transpose()?,
         mine: query.mine.unwrap_or(false),
+        received: query.received.unwrap_or(false),
         q: query.q.clone(),
     };
     let page = tasks::list(
