@@ -6,7 +6,12 @@ use std::path::Path;
 use std::time::Duration;
 
 use migrations::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr};
+use sea_orm::sea_query::{
+    MysqlQueryBuilder, PostgresQueryBuilder, SelectStatement, SqliteQueryBuilder,
+};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, Statement,
+};
 
 use crate::config::DatabaseSettings;
 
@@ -39,13 +44,6 @@ pub async fn connect(settings: &DatabaseSettings) -> Result<DatabaseConnection, 
         .connect_timeout(Duration::from_secs(10))
         .acquire_timeout(Duration::from_secs(10))
         .sqlx_logging(false);
-    if url.starts_with("postgres") {
-        // Statements are prepared once per connection; after five runs PostgreSQL may switch to
-        // a generic plan that ignores the values. Task sizes differ by orders of magnitude (ten
-        // counselors or a hundred thousand), and the generic plan for a big task sorts on disk
-        // where a custom one hashes in memory: always plan with the values.
-        options.map_sqlx_postgres_opts(|pg| pg.options([("plan_cache_mode", "force_custom_plan")]));
-    }
     let db = Database::connect(options).await?;
     if db.get_database_backend() == DbBackend::Sqlite {
         // WAL lets readers work while a writer commits; foreign keys are off by default in SQLite.
@@ -53,6 +51,20 @@ pub async fn connect(settings: &DatabaseSettings) -> Result<DatabaseConnection, 
             .await?;
     }
     Ok(db)
+}
+
+/// A read with its values written into the SQL instead of bound. PostgreSQL may run a
+/// prepared statement with a generic plan that ignores the values, and report queries over
+/// tasks of ten or a hundred thousand counselors need the plan for the values at hand (a hash
+/// in memory, not a sort on disk). Only for values the server made itself (ids, org paths).
+pub fn inlined<C: ConnectionTrait>(conn: &C, query: &SelectStatement) -> Statement {
+    let backend = conn.get_database_backend();
+    let sql = match backend {
+        DbBackend::Postgres => query.to_string(PostgresQueryBuilder),
+        DbBackend::MySql => query.to_string(MysqlQueryBuilder),
+        DbBackend::Sqlite => query.to_string(SqliteQueryBuilder),
+    };
+    Statement::from_string(backend, sql)
 }
 
 /// The file path inside a `sqlite:` URL, unless it is an in-memory database.

@@ -128,10 +128,7 @@ async fn scan<C: ConnectionTrait>(
             count_if(condition, format!("{}_{step}", level.as_str()), &mut query);
         }
     }
-    let backend = conn.get_database_backend();
-    let rows = conn
-        .query_all(StatementBuilder::build(&query, &backend))
-        .await?;
+    let rows = conn.query_all(crate::db::inlined(conn, &query)).await?;
     let get = |row: &sea_orm::QueryResult, name: &str| -> AppResult<i64> {
         Ok(row.try_get::<i64>("", name)?)
     };

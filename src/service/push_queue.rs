@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Alias, Expr, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult,
-    PaginatorTrait, QueryFilter, QuerySelect, StatementBuilder,
+    PaginatorTrait, QueryFilter, QuerySelect, QueryTrait, StatementBuilder,
 };
 
 use super::Services;
@@ -305,7 +305,7 @@ pub async fn notice_stats(
             .and_where(assignments::Column::OrgPath.like(pattern));
         query = query.filter(push_jobs::Column::AccountId.in_subquery(inside));
     }
-    let rows = query
+    let grouped = query
         .select_only()
         .column(push_jobs::Column::Kind)
         .column(push_jobs::Column::Status)
@@ -315,7 +315,8 @@ pub async fn notice_stats(
         .group_by(push_jobs::Column::Kind)
         .group_by(push_jobs::Column::Status)
         .group_by(push_jobs::Column::Delivery)
-        .into_model::<Row>()
+        .into_query();
+    let rows = Row::find_by_statement(crate::db::inlined(&services.db, &grouped))
         .all(&services.db)
         .await?;
     let mut notices = NoticeStats::default();
