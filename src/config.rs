@@ -147,8 +147,6 @@ pub struct MiniprogramSettings {
     pub bind_path: String,
     /// Page a task notice opens; `{task_id}` is replaced.
     pub task_path: String,
-    /// Page the students' share view opens; `{token}` is replaced.
-    pub share_path: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -78,8 +78,8 @@ impl EndpointOutRegister for ApiError {
         for (status, description) in [
             ("401", "未登录或会话已失效 (unauthenticated, invalid_credentials)"),
             ("403", "无权操作、账号停用或须先改密码 (forbidden, account_disabled, password_change_required)"),
-            ("404", "不存在或不在管理范围内 (not_found, wechat_not_linked)"),
-            ("409", "与已有数据冲突 (username_taken, org_unit_exists, major_exists)"),
+            ("404", "不存在或不在管理范围内 (not_found, wechat_not_linked, share_unavailable)"),
+            ("409", "与当前状态冲突 (username_taken, org_unit_exists, major_exists, task_not_draft, task_not_published, task_withdrawn, remind_too_soon, sign_in_not_open, sign_in_closed, not_a_live_course)"),
             ("413", "请求体过大 (payload_too_large)"),
             ("422", "输入不合法 (invalid_input, wrong_old_password)"),
             ("423", "账号已锁定 (account_locked)"),

@@ -10,6 +10,7 @@ use sea_orm::{
 
 use super::Services;
 use crate::db::entities::{assignments, org_units, tasks};
+use crate::domain::org::OrgKind;
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::role::Role;
 use crate::domain::scope::Actor;
@@ -36,7 +37,10 @@ pub struct MyTask {
     pub starts_at: Option<DateTime<Utc>>,
     pub ends_at: Option<DateTime<Utc>>,
     pub share_nonce: String,
+    /// The publishing unit; a college signs with its university (see `org::publisher_names`).
     pub publisher: String,
+    pub publisher_kind: String,
+    pub publisher_parent: Option<String>,
     pub published_at: Option<DateTime<Utc>>,
     pub viewed_at: Option<DateTime<Utc>>,
     pub completed_at: Option<DateTime<Utc>>,
@@ -108,6 +112,14 @@ fn with_columns(query: &mut SelectStatement) {
             Expr::col((org_units::Entity, org_units::Column::Name)),
             Alias::new("publisher"),
         )
+        .expr_as(
+            Expr::col((org_units::Entity, org_units::Column::Kind)),
+            Alias::new("publisher_kind"),
+        )
+        .expr_as(
+            Expr::col((Alias::new("publisher_parent"), org_units::Column::Name)),
+            Alias::new("publisher_parent"),
+        )
         .columns([
             (assignments::Entity, assignments::Column::ViewedAt),
             (assignments::Entity, assignments::Column::CompletedAt),
@@ -118,7 +130,24 @@ fn with_columns(query: &mut SelectStatement) {
             org_units::Entity,
             Expr::col((org_units::Entity, org_units::Column::Id))
                 .equals((tasks::Entity, tasks::Column::OrgUnitId)),
+        )
+        .join_as(
+            sea_orm::JoinType::LeftJoin,
+            org_units::Entity,
+            Alias::new("publisher_parent"),
+            Expr::col((Alias::new("publisher_parent"), org_units::Column::Id))
+                .equals((org_units::Entity, org_units::Column::ParentId)),
         );
+}
+
+/// Sign a college's tasks with its university, as `org::publisher_names` does.
+fn sign(mut task: MyTask) -> MyTask {
+    if task.publisher_kind == OrgKind::College.as_str() {
+        if let Some(parent) = &task.publisher_parent {
+            task.publisher = format!("{parent}{}", task.publisher);
+        }
+    }
+    task
 }
 
 #[derive(FromQueryResult)]
@@ -171,7 +200,10 @@ pub async fn list(
         .offset(page.offset());
     let items = MyTask::find_by_statement(StatementBuilder::build(&query, &backend))
         .all(&services.db)
-        .await?;
+        .await?
+        .into_iter()
+        .map(sign)
+        .collect();
     Ok(Page::new(items, page, total))
 }
 
@@ -183,6 +215,7 @@ async fn load<C: ConnectionTrait>(conn: &C, account_id: i32, task_id: i32) -> Ap
     MyTask::find_by_statement(StatementBuilder::build(&query, &backend))
         .one(conn)
         .await?
+        .map(sign)
         .ok_or(AppError::not_found("任务"))
 }
 
@@ -358,6 +391,9 @@ pub async fn pending_for_chat(
         .limit(limit);
     let items = MyTask::find_by_statement(StatementBuilder::build(&query, &backend))
         .all(&services.db)
-        .await?;
+        .await?
+        .into_iter()
+        .map(sign)
+        .collect();
     Ok((items, total))
 }

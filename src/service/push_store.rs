@@ -9,9 +9,7 @@ use sea_orm::{
     EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 
-use crate::db::entities::{
-    account_wechat, accounts, assignments, org_units, push_days, push_jobs, tasks,
-};
+use crate::db::entities::{account_wechat, accounts, assignments, push_days, push_jobs, tasks};
 use crate::domain::push::{quota_day, JobStatus};
 use crate::error::AppResult;
 
@@ -317,18 +315,11 @@ pub async fn tasks_of(
         .filter(tasks::Column::Id.is_in(ids))
         .all(db)
         .await?;
-    let units = org_units::Entity::find()
-        .filter(org_units::Column::Id.is_in(rows.iter().map(|t| t.org_unit_id)))
-        .all(db)
-        .await?;
+    let names = super::org::publisher_names(db, rows.iter().map(|t| t.org_unit_id)).await?;
     Ok(rows
         .into_iter()
         .map(|task| {
-            let name = units
-                .iter()
-                .find(|u| u.id == task.org_unit_id)
-                .map(|u| u.name.clone())
-                .unwrap_or_default();
+            let name = names.get(&task.org_unit_id).cloned().unwrap_or_default();
             (task, name)
         })
         .collect())

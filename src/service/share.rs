@@ -15,7 +15,7 @@ use subtle::ConstantTimeEq;
 use tokio::sync::OnceCell;
 
 use super::Services;
-use crate::db::entities::{org_units, server_keys, tasks};
+use crate::db::entities::{server_keys, tasks};
 use crate::domain::task::TaskStatus;
 use crate::error::{AppError, AppResult};
 
@@ -129,10 +129,9 @@ pub async fn open(services: &Services, token: &str) -> AppResult<SharedTask> {
     if task.confidential || TaskStatus::from_db(&task.status) != TaskStatus::Published {
         return Err(refused());
     }
-    let publisher = org_units::Entity::find_by_id(task.org_unit_id)
-        .one(&services.db)
+    let publisher = super::org::publisher_names(&services.db, [task.org_unit_id])
         .await?
-        .map(|u| u.name)
+        .remove(&task.org_unit_id)
         .unwrap_or_default();
     Ok(SharedTask { task, publisher })
 }

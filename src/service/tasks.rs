@@ -263,10 +263,9 @@ pub async fn create(
 }
 
 async fn detail_of<C: ConnectionTrait>(conn: &C, task: tasks::Model) -> AppResult<TaskDetail> {
-    let publisher = org_units::Entity::find_by_id(task.org_unit_id)
-        .one(conn)
+    let publisher = org::publisher_names(conn, [task.org_unit_id])
         .await?
-        .map(|unit| unit.name)
+        .remove(&task.org_unit_id)
         .unwrap_or_default();
     let target = target_of(&task);
     Ok(TaskDetail {
@@ -379,19 +378,11 @@ pub async fn list(
         .limit(page.per_page)
         .all(&services.db)
         .await?;
-    let unit_ids: Vec<i32> = rows.iter().map(|t| t.org_unit_id).collect();
-    let units = org_units::Entity::find()
-        .filter(org_units::Column::Id.is_in(unit_ids))
-        .all(&services.db)
-        .await?;
+    let names = org::publisher_names(&services.db, rows.iter().map(|t| t.org_unit_id)).await?;
     let items = rows
         .into_iter()
         .map(|task| {
-            let publisher = units
-                .iter()
-                .find(|u| u.id == task.org_unit_id)
-                .map(|u| u.name.clone())
-                .unwrap_or_default();
+            let publisher = names.get(&task.org_unit_id).cloned().unwrap_or_default();
             let target = target_of(&task);
             TaskDetail {
                 task,
@@ -754,6 +745,11 @@ pub async fn remind(
         });
     }
     let queued = push_queue::enqueue_for_task(&txn, &task, JobKind::Reminder, true, now).await?;
+    if queued == 0 {
+        // Nobody bound is left to remind: nothing was sent, so the hourly slot stays free.
+        txn.rollback().await?;
+        return Ok(0);
+    }
     audit::record(
         &txn,
         Some(actor),

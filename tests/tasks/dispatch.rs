@@ -66,6 +66,13 @@ async fn fan_out_reaches_exactly_the_counselors_in_scope_and_filters() {
             .await;
         assert_eq!(published["assigned"], 1);
 
+        // A college signs its tasks with its university.
+        let signed = app
+            .get(&format!("/api/v1/my/tasks/{college}"), &w.counselor_a1)
+            .await
+            .expect(200);
+        assert_eq!(signed["publisher"], "江南示范大学计算机学院");
+
         // Each counselor sees the tasks of every level above them that reached them.
         let mut a1 = app.my_pending(&w.counselor_a1).await;
         a1.sort();
@@ -404,6 +411,28 @@ async fn admins_follow_tasks_from_above_for_their_own_counselors_only() {
             .await
             .expect(200);
         assert_eq!(college["total"], 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_reminder_that_reaches_nobody_keeps_the_hourly_slot() {
+    each_backend_with(no_push, |app| async move {
+        let w = app.world().await;
+        let (id, _) = app.publish(&w.school_a, task("学校通知", json!({}))).await;
+        let path = format!("/api/v1/tasks/{id}/remind");
+        assert_eq!(
+            app.post(&path, &w.school_a, json!({})).await.expect(200)["queued"],
+            0
+        );
+        app.follow_and_bind(&w.counselor_a1, "o_a1").await;
+        assert_eq!(
+            app.post(&path, &w.school_a, json!({})).await.expect(200)["queued"],
+            1
+        );
+        app.post(&path, &w.school_a, json!({}))
+            .await
+            .expect_error(409, "remind_too_soon");
     })
     .await;
 }
