@@ -1,0 +1,183 @@
+// Create an account (role and unit as the admin may choose; a counselor also needs
+// education levels and majors from the college's catalog), or edit one (?id=ID).
+// The initial password goes to the phone by SMS.
+const accounts = require('../../../services/accounts');
+const org = require('../../../services/org');
+const meService = require('../../../services/me');
+const session = require('../../../api/session');
+const labels = require('../../../utils/labels');
+
+Component({
+  data: {
+    id: '',
+    editing: false,
+    roles: [],
+    roleIndex: 0,
+    role: '',
+    units: [],
+    unitIndex: -1,
+    unitName: '',
+    name: '',
+    phone: '',
+    username: '',
+    levels: [],
+    majors: [],
+    isCounselor: false,
+    submitting: false,
+  },
+  methods: {
+    async onLoad(options) {
+      const id = (options && options.id) || '';
+      let profile = session.getProfile();
+      try {
+        if (!profile) profile = await meService.fetchMe();
+      } catch (error) {
+        return;
+      }
+      this._profile = profile;
+      this._selectedMajors = [];
+      this.setData({
+        id,
+        editing: Boolean(id),
+        levels: labels.EDUCATION_LEVELS.map((l) => ({ value: l.value, label: l.label, checked: false })),
+      });
+      wx.setNavigationBarTitle({ title: id ? '编辑账号' : '新建账号' });
+      if (id) await this.loadAccount(id);
+      else {
+        this.setData({ roles: labels.creatableRoles(profile.role) });
+        await this.selectRole(0);
+      }
+    },
+    async loadAccount(id) {
+      try {
+        const account = await accounts.fetchAccount(id);
+        this._selectedMajors = account.majors.map((m) => m.id);
+        this._collegeId = account.org_unit.id;
+        this.setData({
+          role: account.role,
+          roles: [{ value: account.role, label: account.role_label }],
+          isCounselor: account.role === 'counselor',
+          unitName: account.org_unit.name,
+          name: account.name,
+          phone: account.phone || '',
+          username: account.username,
+          levels: this.data.levels.map((l) =>
+            Object.assign({}, l, { checked: account.education_levels.indexOf(l.value) >= 0 }),
+          ),
+        });
+        if (account.role === 'counselor') await this.loadMajors(account.org_unit.id);
+      } catch (error) {
+        // Shown by the request layer.
+      }
+    },
+    async selectRole(roleIndex) {
+      const role = this.data.roles[roleIndex] ? this.data.roles[roleIndex].value : '';
+      this.setData({ roleIndex, role, isCounselor: role === 'counselor', units: [], unitIndex: -1, majors: [] });
+      this._selectedMajors = [];
+      if (!role) return;
+      const kind = labels.UNIT_KIND_OF_ROLE[role];
+      try {
+        const items = await org.listAllUnits({ kind });
+        let units = items.map((u) => ({ id: u.id, name: u.name }));
+        // A college admin's own college is the only choice.
+        if (units.length === 0 && this._profile.org_unit.kind === kind) {
+          units = [{ id: this._profile.org_unit.id, name: this._profile.org_unit.name }];
+        }
+        this.setData({ units });
+        if (units.length === 1) await this.selectUnit(0);
+      } catch (error) {
+        // Shown by the request layer.
+      }
+    },
+    async selectUnit(unitIndex) {
+      const unit = this.data.units[unitIndex];
+      this.setData({ unitIndex, unitName: unit ? unit.name : '' });
+      this._collegeId = unit ? unit.id : null;
+      this._selectedMajors = [];
+      if (unit && this.data.isCounselor) await this.loadMajors(unit.id);
+    },
+    async loadMajors(collegeId) {
+      try {
+        const majors = await org.listMajors(collegeId);
+        this._allMajors = majors;
+        this.showMajors();
+      } catch (error) {
+        // Shown by the request layer.
+      }
+    },
+    // Majors offered at the chosen education levels.
+    showMajors() {
+      const levels = this.data.levels.filter((l) => l.checked).map((l) => l.value);
+      const selected = this._selectedMajors || [];
+      const majors = (this._allMajors || [])
+        .filter((m) => levels.indexOf(m.education_level) >= 0)
+        .map((m) => ({
+          id: m.id,
+          name: `${m.name}（${labels.levelLabel(m.education_level)}）`,
+          checked: selected.indexOf(m.id) >= 0,
+        }));
+      this._selectedMajors = majors.filter((m) => m.checked).map((m) => m.id);
+      this.setData({ majors });
+    },
+    onRoleChange(event) {
+      return this.selectRole(Number(event.detail.value));
+    },
+    onUnitChange(event) {
+      return this.selectUnit(Number(event.detail.value));
+    },
+    onInput(event) {
+      this.setData({ [event.currentTarget.dataset.field]: event.detail.value });
+    },
+    onLevelTap(event) {
+      const index = Number(event.currentTarget.dataset.index);
+      this.setData({ [`levels[${index}].checked`]: !this.data.levels[index].checked });
+      this.showMajors();
+    },
+    onMajorTap(event) {
+      const index = Number(event.currentTarget.dataset.index);
+      const major = this.data.majors[index];
+      this.setData({ [`majors[${index}].checked`]: !major.checked });
+      this._selectedMajors = this.data.majors.filter((m) => m.checked).map((m) => m.id);
+    },
+    async onSubmit() {
+      if (this.data.submitting) return;
+      const d = this.data;
+      let problem = '';
+      if (!d.name.trim()) problem = '请填写姓名';
+      else if (!/^1\d{10}$/.test(d.phone.trim())) problem = '请填写 11 位手机号';
+      else if (!d.editing && !this._collegeId) problem = '请选择所属单位';
+      else if (d.isCounselor && !d.levels.some((l) => l.checked)) problem = '请选择学历层次';
+      else if (d.isCounselor && this._selectedMajors.length === 0) problem = '请至少选择一个负责专业';
+      if (problem) {
+        wx.showToast({ title: problem, icon: 'none' });
+        return;
+      }
+      const duties = d.isCounselor
+        ? {
+            education_levels: d.levels.filter((l) => l.checked).map((l) => l.value),
+            major_ids: this._selectedMajors.slice(),
+          }
+        : {};
+      this.setData({ submitting: true });
+      try {
+        if (d.editing) {
+          await accounts.updateAccount(d.id, Object.assign({ name: d.name.trim(), phone: d.phone.trim() }, duties));
+          wx.showToast({ title: '已保存', icon: 'success' });
+        } else {
+          const body = Object.assign(
+            { role: d.role, org_unit_id: this._collegeId, name: d.name.trim(), phone: d.phone.trim() },
+            duties,
+          );
+          if (d.username.trim()) body.username = d.username.trim();
+          await accounts.createAccount(body);
+          wx.showToast({ title: '已创建，初始密码已短信发送', icon: 'none' });
+        }
+        wx.navigateBack({ delta: 1 });
+      } catch (error) {
+        // Shown by the request layer (e.g. 用户名已被使用).
+      } finally {
+        this.setData({ submitting: false });
+      }
+    },
+  },
+});

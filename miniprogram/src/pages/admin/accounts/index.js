@@ -1,0 +1,121 @@
+// Accounts in the admin's scope: search, filter by role, and for the accounts the admin
+// manages: edit, reset the password (sent by SMS), disable or enable.
+const pagedList = require('../../../behaviors/paged-list');
+const accounts = require('../../../services/accounts');
+const session = require('../../../api/session');
+const labels = require('../../../utils/labels');
+
+function decorate(account) {
+  return {
+    id: account.id,
+    name: account.name,
+    username: account.username,
+    phone: account.phone || '',
+    role: account.role,
+    roleLabel: account.role_label,
+    unitName: account.org_unit.name,
+    disabled: account.disabled,
+    mustChange: account.must_change_password,
+    bound: account.wechat.bound,
+  };
+}
+
+Component({
+  behaviors: [pagedList],
+  data: {
+    role: '',
+    q: '',
+    roleOptions: [{ value: '', label: '全部角色' }],
+    roleIndex: 0,
+    canCreate: false,
+  },
+  methods: {
+    onLoad() {
+      const role = session.getRole();
+      this.setData({
+        role,
+        roleOptions: [{ value: '', label: '全部角色' }].concat(labels.rolesBelow(role)),
+        canCreate: labels.creatableRoles(role).length > 0,
+      });
+      return this.loadPage(true);
+    },
+    fetchPage(page, perPage) {
+      return accounts.listAccounts({
+        q: this.data.q.trim(),
+        role: this.data.roleOptions[this.data.roleIndex].value,
+        page,
+        perPage,
+      });
+    },
+    decorateItem: decorate,
+    onQueryInput(event) {
+      this.setData({ q: event.detail.value });
+    },
+    onSearch() {
+      return this.loadPage(true);
+    },
+    onRoleChange(event) {
+      this.setData({ roleIndex: Number(event.detail.value) });
+      return this.loadPage(true);
+    },
+    onCreate() {
+      wx.navigateTo({ url: '/pages/admin/account-edit/index' });
+    },
+    onItemTap(event) {
+      const item = this.data.items[Number(event.currentTarget.dataset.index)];
+      if (!item) return;
+      if ((labels.MANAGES[this.data.role] || []).indexOf(item.role) < 0) {
+        wx.showToast({ title: '只能管理下一级账号，此账号仅可查看', icon: 'none' });
+        return;
+      }
+      const actions = ['编辑', '重置密码', item.disabled ? '启用账号' : '停用账号'];
+      wx.showActionSheet({
+        itemList: actions,
+        success: (res) => {
+          if (res.tapIndex === 0) wx.navigateTo({ url: `/pages/admin/account-edit/index?id=${item.id}` });
+          else if (res.tapIndex === 1) this.confirmReset(item);
+          else if (res.tapIndex === 2) this.confirmToggle(item);
+        },
+      });
+    },
+    confirmReset(item) {
+      wx.showModal({
+        title: '重置密码',
+        content: `将为「${item.name}」生成新密码并短信发送，对方下次登录须修改密码。`,
+        confirmText: '重置',
+        success: async (res) => {
+          if (!res.confirm) return;
+          try {
+            const result = await accounts.resetPassword(item.id);
+            wx.showToast({ title: `新密码已发送至 ${result.sent_to}`, icon: 'none' });
+          } catch (error) {
+            // Shown by the request layer.
+          }
+        },
+      });
+    },
+    confirmToggle(item) {
+      const disable = !item.disabled;
+      wx.showModal({
+        title: disable ? '停用账号' : '启用账号',
+        content: disable
+          ? `停用后「${item.name}」将立即退出登录且无法再登录。`
+          : `启用后「${item.name}」可以重新登录。`,
+        confirmText: disable ? '停用' : '启用',
+        success: async (res) => {
+          if (!res.confirm) return;
+          try {
+            const updated = disable
+              ? await accounts.disableAccount(item.id)
+              : await accounts.enableAccount(item.id);
+            const index = this.data.items.findIndex((entry) => entry.id === item.id);
+            if (index >= 0) this.setData({ [`items[${index}]`]: decorate(updated) });
+            wx.showToast({ title: disable ? '已停用' : '已启用', icon: 'success' });
+          } catch (error) {
+            // Shown by the request layer.
+          }
+        },
+      });
+    },
+  },
+});

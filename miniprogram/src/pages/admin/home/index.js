@@ -1,0 +1,49 @@
+// An admin's home: the tasks of their own unit, newest first, each with its progress.
+const pagedList = require('../../../behaviors/paged-list');
+const tasks = require('../../../services/tasks');
+const session = require('../../../api/session');
+const labels = require('../../../utils/labels');
+const format = require('../../../utils/format');
+
+function decorate(task) {
+  const progress = task.progress || { assigned: 0, viewed: 0, completed: 0, done: 0, done_percent: 0 };
+  const statusType = { draft: 'muted', published: 'done', withdrawn: 'danger' }[task.status] || 'muted';
+  return {
+    id: task.id,
+    title: task.title,
+    kindLabel: task.kind_label,
+    statusLabel: labels.TASK_STATUS[task.status] || task.status,
+    statusType,
+    confidential: task.confidential,
+    deadlineText: format.formatDateTime(task.deadline),
+    assigned: progress.assigned,
+    viewed: progress.viewed,
+    done: progress.done,
+    percent: progress.done_percent,
+    caption: `${progress.done}/${progress.assigned}`,
+    published: task.status === 'published',
+  };
+}
+
+Component({
+  behaviors: [pagedList],
+  data: {
+    role: '',
+  },
+  methods: {
+    onLoad() {
+      this.setData({ role: session.getRole() });
+      return this.loadPage(true);
+    },
+    fetchPage(page, perPage) {
+      return tasks.listOwnTasks({ page, perPage });
+    },
+    decorateItem: decorate,
+    onItemTap(event) {
+      wx.navigateTo({ url: `/pages/admin/progress/index?id=${event.currentTarget.dataset.id}` });
+    },
+    onCreate() {
+      wx.navigateTo({ url: '/pages/admin/task-new/index' });
+    },
+  },
+});

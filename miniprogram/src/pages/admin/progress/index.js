@@ -1,0 +1,130 @@
+// Progress of one task: totals, by college and education level, notices, the counselors
+// who have not finished (with bind and follow status), and the reminder (催办) button.
+const pagedList = require('../../../behaviors/paged-list');
+const tasks = require('../../../services/tasks');
+const format = require('../../../utils/format');
+const labels = require('../../../utils/labels');
+
+function pendingItem(row) {
+  let wechatText = '未绑定';
+  let wechatType = 'danger';
+  if (row.bound && row.following) {
+    wechatText = '已关注';
+    wechatType = 'done';
+  } else if (row.bound) {
+    wechatText = '已取关';
+    wechatType = 'warn';
+  }
+  let stateText = '未读';
+  if (row.completed_at) stateText = '已完成，待签到';
+  else if (row.viewed_at) stateText = '已读未完成';
+  return {
+    id: row.account_id,
+    name: row.name,
+    college: row.college,
+    phone: row.phone || '',
+    wechatText,
+    wechatType,
+    stateText,
+  };
+}
+
+function group(row) {
+  return {
+    key: row.key,
+    name: row.name,
+    caption: `${row.done}/${row.assigned}`,
+    percent: row.done_percent,
+  };
+}
+
+Component({
+  behaviors: [pagedList],
+  data: {
+    id: '',
+    progress: null,
+    statusLabel: '',
+    deadlineText: '',
+    remindedText: '',
+    colleges: [],
+    levelGroups: [],
+    reminding: false,
+    publishing: false,
+  },
+  methods: {
+    onLoad(options) {
+      this.setData({ id: (options && options.id) || '' });
+      return this.refresh();
+    },
+    refresh() {
+      return Promise.all([this.loadProgress(), this.loadPage(true)]);
+    },
+    async loadProgress() {
+      try {
+        const progress = await tasks.fetchProgress(this.data.id);
+        this.setData({
+          progress,
+          statusLabel: labels.TASK_STATUS[progress.status] || progress.status,
+          deadlineText: format.formatDateTime(progress.deadline),
+          remindedText: progress.last_reminded_at ? format.formatDateTime(progress.last_reminded_at) : '',
+          colleges: progress.by_college.map(group),
+          levelGroups: progress.by_education_level.map(group),
+        });
+      } catch (error) {
+        // Shown by the request layer.
+      }
+    },
+    fetchPage(page, perPage) {
+      return tasks.listPending(this.data.id, { page, perPage });
+    },
+    decorateItem: pendingItem,
+    onRemind() {
+      if (this.data.reminding || !this.data.progress) return;
+      wx.showModal({
+        title: '催办',
+        content: `将向 ${this.data.progress.pending} 名未完成的辅导员中已绑定服务号的人发送催办通知。每小时最多催办一次。`,
+        confirmText: '发送',
+        success: (res) => {
+          if (res.confirm) this.remind();
+        },
+      });
+    },
+    // A draft left by a failed publish can be published from here.
+    onPublishDraft() {
+      if (this.data.publishing) return;
+      wx.showModal({
+        title: '发布草稿',
+        content: `发布「${this.data.progress.title}」？发布后目标范围内的辅导员都会收到该任务。`,
+        confirmText: '发布',
+        success: async (res) => {
+          if (!res.confirm) return;
+          this.setData({ publishing: true });
+          try {
+            const result = await tasks.publishTask(this.data.id);
+            wx.showToast({ title: `已发布，派发 ${result.assigned} 人`, icon: 'none' });
+            await this.refresh();
+          } catch (error) {
+            // Shown by the request layer.
+          } finally {
+            this.setData({ publishing: false });
+          }
+        },
+      });
+    },
+    async remind() {
+      this.setData({ reminding: true });
+      try {
+        const result = await tasks.remindTask(this.data.id);
+        wx.showToast({
+          title: result.queued > 0 ? `已向 ${result.queued} 人发送催办` : '没有可接收通知的未完成辅导员',
+          icon: 'none',
+        });
+        await this.loadProgress();
+      } catch (error) {
+        // remind_too_soon and others: shown by the request layer.
+      } finally {
+        this.setData({ reminding: false });
+      }
+    },
+  },
+});

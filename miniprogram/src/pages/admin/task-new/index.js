@@ -1,0 +1,207 @@
+// Create and publish a task. Targets stay inside the admin's scope: the ministry picks
+// provinces (or, opened up, their universities), a province its universities, a school its
+// colleges, a college nothing; all may narrow by education level. The reach (matched,
+// bound, not bound) is previewed live; publishing asks for confirmation first.
+const tasks = require('../../../services/tasks');
+const org = require('../../../services/org');
+const meService = require('../../../services/me');
+const session = require('../../../api/session');
+const labels = require('../../../utils/labels');
+const format = require('../../../utils/format');
+
+const UNIT_HINT = {
+  ministry_admin: '选择省份，或展开省份选择高校；不选则发给全部辅导员',
+  province_admin: '选择高校；不选则发给本省全部高校的辅导员',
+  school_admin: '选择院系；不选则发给本校全部院系的辅导员',
+};
+
+function inDays(days) {
+  return format.pickerDate(Date.now() + days * 24 * 3600 * 1000);
+}
+
+Component({
+  data: {
+    kinds: labels.TASK_KINDS,
+    kindIndex: 0,
+    isLive: false,
+    title: '',
+    content: '',
+    link: '',
+    confidential: false,
+    today: '',
+    deadlineDate: '',
+    deadlineTime: '18:00',
+    startDate: '',
+    startTime: '19:00',
+    endDate: '',
+    endTime: '20:30',
+    canPickUnits: false,
+    unitHint: '',
+    units: [],
+    levels: labels.EDUCATION_LEVELS.map((l) => ({ value: l.value, label: l.label, checked: false })),
+    reach: null,
+    submitting: false,
+  },
+  methods: {
+    async onLoad() {
+      this.setData({ today: inDays(0), deadlineDate: inDays(7), startDate: inDays(1), endDate: inDays(1) });
+      let profile = session.getProfile();
+      try {
+        if (!profile) profile = await meService.fetchMe();
+      } catch (error) {
+        return;
+      }
+      this._profile = profile;
+      const canPickUnits = profile.role !== 'college_admin';
+      this.setData({ canPickUnits, unitHint: UNIT_HINT[profile.role] || '' });
+      if (canPickUnits) await this.loadUnits(profile.org_unit.id);
+      await this.preview();
+    },
+    async loadUnits(parentId) {
+      try {
+        const items = await org.listAllUnits({ parentId });
+        const expandable = this._profile.role === 'ministry_admin';
+        this.setData({
+          units: items.map((u) => ({
+            id: u.id,
+            name: u.name,
+            depth: 0,
+            checked: false,
+            expandable,
+            expanded: false,
+          })),
+        });
+      } catch (error) {
+        // Shown by the request layer.
+      }
+    },
+    // Ministry: show a province's universities under it.
+    async onExpand(event) {
+      const index = Number(event.currentTarget.dataset.index);
+      const unit = this.data.units[index];
+      if (!unit || unit.expanded) return;
+      try {
+        const items = await org.listAllUnits({ parentId: unit.id });
+        const children = items.map((u) => ({
+          id: u.id,
+          name: u.name,
+          depth: 1,
+          checked: false,
+          expandable: false,
+          expanded: false,
+        }));
+        const units = this.data.units.slice();
+        units[index] = Object.assign({}, unit, { expanded: true });
+        units.splice(index + 1, 0, ...children);
+        this.setData({ units });
+      } catch (error) {
+        // Shown by the request layer.
+      }
+    },
+    onKindChange(event) {
+      const kindIndex = Number(event.detail.value);
+      this.setData({ kindIndex, isLive: this.data.kinds[kindIndex].value === 'live_course' });
+    },
+    onInput(event) {
+      this.setData({ [event.currentTarget.dataset.field]: event.detail.value });
+    },
+    onPick(event) {
+      this.setData({ [event.currentTarget.dataset.field]: event.detail.value });
+    },
+    onConfidential(event) {
+      this.setData({ confidential: Boolean(event.detail.value) });
+    },
+    onUnitTap(event) {
+      const index = Number(event.currentTarget.dataset.index);
+      this.setData({ [`units[${index}].checked`]: !this.data.units[index].checked });
+      return this.preview();
+    },
+    onLevelTap(event) {
+      const index = Number(event.currentTarget.dataset.index);
+      this.setData({ [`levels[${index}].checked`]: !this.data.levels[index].checked });
+      return this.preview();
+    },
+    target() {
+      return {
+        unit_ids: this.data.units.filter((u) => u.checked).map((u) => u.id),
+        education_levels: this.data.levels.filter((l) => l.checked).map((l) => l.value),
+      };
+    },
+    async preview() {
+      this._previewSeq = (this._previewSeq || 0) + 1;
+      const seq = this._previewSeq;
+      try {
+        const reach = await tasks.previewReach(this.target());
+        if (seq === this._previewSeq) this.setData({ reach });
+      } catch (error) {
+        if (seq === this._previewSeq) this.setData({ reach: null });
+      }
+    },
+    // The request body, or a Chinese reason why it cannot be sent yet.
+    buildTask() {
+      const d = this.data;
+      const title = d.title.trim();
+      if (!title) return { problem: '请填写任务标题' };
+      if (!d.content.trim()) return { problem: '请填写任务内容' };
+      const task = {
+        kind: d.kinds[d.kindIndex].value,
+        title,
+        content: d.content,
+        confidential: d.confidential,
+        target: this.target(),
+      };
+      const link = d.link.trim();
+      if (link) task.link = link;
+      if (d.isLive) {
+        if (!d.startDate || !d.endDate) return { problem: '请选择直播开始和结束时间' };
+        task.starts_at = format.beijingIso(d.startDate, d.startTime);
+        task.ends_at = format.beijingIso(d.endDate, d.endTime);
+      } else {
+        if (!d.deadlineDate) return { problem: '请选择截止时间' };
+        task.deadline = format.beijingIso(d.deadlineDate, d.deadlineTime);
+      }
+      return { task };
+    },
+    onPublish() {
+      if (this.data.submitting) return;
+      const { task, problem } = this.buildTask();
+      if (problem) {
+        wx.showToast({ title: problem, icon: 'none' });
+        return;
+      }
+      const reach = this.data.reach;
+      if (reach && reach.matched === 0) {
+        wx.showToast({ title: '所选范围内没有辅导员，请调整发布对象', icon: 'none' });
+        return;
+      }
+      const who = reach
+        ? `将派发给 ${reach.matched} 名辅导员，其中 ${reach.bound} 人会收到服务号通知。`
+        : '';
+      wx.showModal({
+        title: '确认发布',
+        content: `「${task.title}」${who}发布后只能修改正文和延后截止时间。`,
+        confirmText: '发布',
+        success: (res) => {
+          if (res.confirm) this.publish(task);
+        },
+      });
+    },
+    async publish(task) {
+      this.setData({ submitting: true });
+      try {
+        // A draft saved by an earlier attempt whose publishing failed is published as it is.
+        if (!this._draftId) {
+          const draft = await tasks.createTask(task);
+          this._draftId = draft.id;
+        }
+        const result = await tasks.publishTask(this._draftId);
+        wx.showToast({ title: `已发布，派发 ${result.assigned} 人`, icon: 'none' });
+        wx.redirectTo({ url: `/pages/admin/progress/index?id=${this._draftId}` });
+      } catch (error) {
+        // Shown by the request layer (invalid fields come with the API's message).
+      } finally {
+        this.setData({ submitting: false });
+      }
+    },
+  },
+});

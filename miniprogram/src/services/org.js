@@ -1,0 +1,28 @@
+// Org units and majors inside the caller's scope.
+const http = require('../api/request');
+
+function listUnits({ parentId, kind, page, perPage }) {
+  return http.get('/api/v1/org/units', {
+    parent_id: parentId,
+    kind,
+    page,
+    per_page: perPage || 100,
+  });
+}
+
+// Every unit matching, page after page (a province can have more than 100 universities).
+async function listAllUnits({ parentId, kind }) {
+  const items = [];
+  for (let page = 1; page <= 50; page += 1) {
+    const result = await listUnits({ parentId, kind, page, perPage: 100 });
+    items.push(...result.items);
+    if (result.items.length === 0 || items.length >= result.total) break;
+  }
+  return items;
+}
+
+function listMajors(collegeId) {
+  return http.get(`/api/v1/org/units/${encodeURIComponent(collegeId)}/majors`);
+}
+
+module.exports = { listUnits, listAllUnits, listMajors };

@@ -1,0 +1,131 @@
+const { mountPage, tap, textOf } = require('../support/mount');
+const { useApi, loggedIn, ok, fail, page, admin, inDays } = require('../support/stub');
+
+const ROUTE = 'pages/admin/progress/index';
+
+function progress(extra) {
+  return Object.assign(
+    {
+      task_id: 7,
+      title: '春季双选会',
+      status: 'published',
+      deadline: inDays(3),
+      assigned: 8,
+      viewed: 5,
+      completed: 3,
+      signed_in: 0,
+      done: 3,
+      pending: 5,
+      not_bound: 6,
+      done_percent: 37.5,
+      by_college: [{ key: '4', name: '计算机科学与技术学院', assigned: 8, viewed: 5, completed: 3, done: 3, pending: 5, done_percent: 37.5 }],
+      by_education_level: [{ key: 'bachelor', name: '本科', assigned: 8, viewed: 5, completed: 3, done: 3, pending: 5, done_percent: 37.5 }],
+      notices: { queued: 1, sending: 0, sent: 1, delivered: 0, failed: 0, cancelled: 0, expected_done_at: inDays(0.01), expected_note: '还有 1 条通知排队，预计 11月29日 18:00 前发完' },
+      reminders: { queued: 0, sending: 0, sent: 0, delivered: 0, failed: 0, cancelled: 0, expected_done_at: null, expected_note: null },
+      last_reminded_at: null,
+    },
+    extra,
+  );
+}
+
+function person(id, extra) {
+  return Object.assign(
+    { account_id: id, name: `辅导员${id}`, phone: '139****0001', college: '计算机科学与技术学院', bound: false, following: null, viewed_at: null, completed_at: null, signed_in_at: null, done_at: null },
+    extra,
+  );
+}
+
+describe('task progress page', () => {
+  beforeEach(() => loggedIn(admin('school_admin', { id: 3, kind: 'university', name: '江南示范大学' })));
+
+  test('shows totals, groups, notices and who is pending with bind status', async () => {
+    useApi({
+      'GET /api/v1/tasks/7/progress': ok(progress()),
+      'GET /api/v1/tasks/7/progress/pending': ok(page([person(1), person(2, { bound: true, following: true, viewed_at: inDays(-0.1) }), person(3, { bound: true, following: false })], 5)),
+    });
+    const p = await mountPage(ROUTE, { id: '7' });
+    expect(textOf(p.querySelector('#assigned'))).toBe('8');
+    expect(textOf(p.querySelector('#done'))).toBe('3');
+    expect(textOf(p.querySelector('#pending'))).toBe('5');
+    expect(textOf(p.querySelector('#summary'))).toContain('37.5%');
+    expect(textOf(p.querySelector('#by-college'))).toContain('计算机科学与技术学院');
+    expect(textOf(p.querySelector('#by-college'))).toContain('3/8');
+    expect(textOf(p.querySelector('#by-level'))).toContain('本科');
+    expect(textOf(p.querySelector('#expected-note'))).toContain('还有 1 条通知排队');
+    expect(textOf(p.querySelector('#pending-1'))).toContain('未绑定');
+    expect(textOf(p.querySelector('#pending-1'))).toContain('未读');
+    expect(textOf(p.querySelector('#pending-2'))).toContain('已关注');
+    expect(textOf(p.querySelector('#pending-2'))).toContain('已读未完成');
+    expect(textOf(p.querySelector('#pending-3'))).toContain('已取关');
+    expect(textOf(p.querySelector('#pending-list'))).toContain('未完成名单（5）');
+  });
+
+  test('pending list pages on reaching the bottom', async () => {
+    const api = useApi({
+      'GET /api/v1/tasks/7/progress': ok(progress()),
+      'GET /api/v1/tasks/7/progress/pending': (req) => ok(page(req.query.page === '1' ? [person(1), person(2)] : [person(3)], 3, Number(req.query.page))),
+    });
+    const p = await mountPage(ROUTE, { id: '7' });
+    await p.instance.onReachBottom();
+    expect(api.calls('GET /api/v1/tasks/7/progress/pending')[1].query.page).toBe('2');
+    expect(p.instance.data.items).toHaveLength(3);
+    await p.instance.onPullDownRefresh();
+    expect(api.calls('GET /api/v1/tasks/7/progress')).toHaveLength(2);
+  });
+
+  test('remind: confirm, queued count, then too soon shows the API message', async () => {
+    let first = true;
+    const api = useApi({
+      'GET /api/v1/tasks/7/progress': ok(progress()),
+      'GET /api/v1/tasks/7/progress/pending': ok(page([])),
+      'POST /api/v1/tasks/7/remind': () => {
+        if (first) {
+          first = false;
+          return ok({ queued: 2 });
+        }
+        return fail(409, 'remind_too_soon', '每小时只能催办一次，请稍后再试');
+      },
+    });
+    const p = await mountPage(ROUTE, { id: '7' });
+    await tap(p, '#remind');
+    expect(wxControl.state.modals[0].content).toContain('5 名未完成');
+    expect(wxControl.lastToast()).toBe('已向 2 人发送催办');
+    await tap(p, '#remind');
+    expect(api.calls('POST /api/v1/tasks/7/remind')).toHaveLength(2);
+    expect(wxControl.lastToast()).toBe('每小时只能催办一次，请稍后再试');
+  });
+
+  test('a withdrawn task has no remind button', async () => {
+    useApi({
+      'GET /api/v1/tasks/7/progress': ok(progress({ status: 'withdrawn' })),
+      'GET /api/v1/tasks/7/progress/pending': ok(page([])),
+    });
+    const p = await mountPage(ROUTE, { id: '7' });
+    expect(textOf(p.querySelector('#summary'))).toContain('已撤回');
+    expect(p.querySelector('#remind')).toBeFalsy();
+  });
+});
+
+describe('task progress page, draft', () => {
+  beforeEach(() => loggedIn(admin('college_admin', { id: 4, kind: 'college', name: '计算机科学与技术学院' })));
+
+  test('a draft can be published from here', async () => {
+    let status = 'draft';
+    const api = useApi({
+      'GET /api/v1/tasks/7/progress': () => ok(progress({ status, assigned: status === 'draft' ? 0 : 8 })),
+      'GET /api/v1/tasks/7/progress/pending': ok(page([])),
+      'POST /api/v1/tasks/7/publish': () => {
+        status = 'published';
+        return ok({ assigned: 8, queued: 0 });
+      },
+    });
+    const p = await mountPage(ROUTE, { id: '7' });
+    expect(textOf(p.querySelector('#summary'))).toContain('草稿');
+    expect(p.querySelector('#remind')).toBeFalsy();
+    await tap(p, '#publish-draft');
+    expect(api.calls('POST /api/v1/tasks/7/publish')).toHaveLength(1);
+    expect(wxControl.lastToast()).toBe('已发布，派发 8 人');
+    expect(textOf(p.querySelector('#assigned'))).toBe('8');
+    expect(p.querySelector('#remind')).toBeTruthy();
+  });
+});

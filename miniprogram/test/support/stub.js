@@ -1,0 +1,109 @@
+// Shorthands for render tests: install a stub API and a wx.login code source.
+const { createStubApi, ok, fail, page } = require('./stub-api');
+
+function useApi(routes) {
+  const api = createStubApi(routes);
+  wxControl.setTransport(api.transport);
+  return api;
+}
+
+function loggedIn(profile) {
+  wx.setStorageSync('fudao_token', 'token-1');
+  if (profile) wx.setStorageSync('fudao_profile', profile);
+}
+
+const COUNSELOR = {
+  id: 11,
+  username: '13900010001',
+  name: '赵欣怡',
+  phone: '13900010001',
+  role: 'counselor',
+  role_label: '辅导员',
+  org_unit: { id: 4, kind: 'college', name: '计算机科学与技术学院' },
+  education_levels: ['bachelor', 'master'],
+  majors: [{ id: 1, college_id: 4, education_level: 'bachelor', name: '软件工程' }],
+  wechat: { bound: false, following: null, mini_linked: true },
+  disabled: false,
+  must_change_password: false,
+};
+
+function admin(role, unit) {
+  return Object.assign({}, COUNSELOR, {
+    id: 3,
+    username: `${role}_user`,
+    name: '管理员',
+    role,
+    role_label: { ministry_admin: '教育部', province_admin: '省级就业部门', school_admin: '校级用户', college_admin: '院级用户' }[role],
+    org_unit: unit,
+    education_levels: [],
+    majors: [],
+  });
+}
+
+function inDays(days) {
+  return new Date(Date.now() + days * 24 * 3600 * 1000).toISOString();
+}
+
+function myTask(id, extra) {
+  return Object.assign(
+    {
+      id,
+      kind: 'job_fair',
+      kind_label: '招聘会',
+      title: `任务${id}`,
+      content: '内容',
+      link: null,
+      confidential: false,
+      deadline: inDays(5),
+      starts_at: null,
+      ends_at: null,
+      publisher: '江南示范大学就业处',
+      published_at: inDays(-1),
+      viewed_at: null,
+      completed_at: null,
+      signed_in_at: null,
+      done: false,
+      done_at: null,
+      overdue: false,
+      sign_in: null,
+      share_token: null,
+      share_note: null,
+    },
+    extra,
+  );
+}
+
+module.exports = { useApi, loggedIn, ok, fail, page, COUNSELOR, admin, inDays, myTask };
+
+function adminTask(id, extra) {
+  return Object.assign(
+    {
+      id,
+      kind: 'policy',
+      kind_label: '就业创业政策',
+      title: `政策${id}`,
+      content: '内容',
+      link: null,
+      confidential: false,
+      deadline: inDays(5),
+      starts_at: null,
+      ends_at: null,
+      status: 'published',
+      publisher: '江南示范大学就业处',
+      org_unit_id: 3,
+      target: { unit_ids: [], education_levels: [] },
+      published_at: inDays(-1),
+      withdrawn_at: null,
+      last_reminded_at: null,
+      progress: { assigned: 8, viewed: 5, completed: 3, done: 3, done_percent: 37.5 },
+    },
+    extra,
+  );
+}
+
+function unit(id, name, kind, parentId) {
+  return { id, kind, name, code: String(id), parent_id: parentId, created_at: '2026-01-01T00:00:00Z' };
+}
+
+module.exports.adminTask = adminTask;
+module.exports.unit = unit;

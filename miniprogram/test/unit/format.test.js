@@ -1,0 +1,61 @@
+const format = require('../../src/utils/format');
+const labels = require('../../src/utils/labels');
+const nav = require('../../src/api/nav');
+
+describe('format', () => {
+  const now = Date.parse('2026-11-29T02:00:00Z');
+
+  test('dates are Beijing time, with the year only when not this year', () => {
+    expect(format.formatDateTime('2026-12-01T10:00:00Z', now)).toBe('12月01日 18:00');
+    expect(format.formatDateTime('2027-03-15T10:00:00Z', now)).toBe('2027年03月15日 18:00');
+    expect(format.formatDateTime('2026-12-31T16:30:00Z', now)).toBe('2027年01月01日 00:30');
+    expect(format.formatDateTime('not a date', now)).toBe('');
+  });
+
+  test('picked date and time become RFC 3339 in Beijing time', () => {
+    expect(format.beijingIso('2026-12-01', '18:00')).toBe('2026-12-01T18:00:00+08:00');
+    expect(format.pickerDate('2026-12-01T17:00:00Z')).toBe('2026-12-02');
+    expect(format.pickerTime('2026-12-01T17:05:00Z')).toBe('01:05');
+  });
+
+  test('deadline badge: done, overdue, due within a day, later', () => {
+    expect(format.deadlineBadge({ deadline: '2026-11-28T00:00:00Z', done: true }, now).type).toBe('done');
+    expect(format.deadlineBadge({ deadline: '2026-11-28T00:00:00Z', overdue: true }, now)).toEqual({ type: 'danger', text: '已逾期' });
+    expect(format.deadlineBadge({ deadline: '2026-11-29T10:00:00Z' }, now)).toEqual({ type: 'warn', text: '截止 11月29日 18:00' });
+    expect(format.deadlineBadge({ deadline: '2026-12-05T10:00:00Z' }, now).type).toBe('muted');
+  });
+
+  test('paragraphs split at blank lines and keep line breaks inside', () => {
+    expect(format.paragraphs('时间：3月15日\n地点：体育馆\n\n\n请转发\r\n\r\n')).toEqual(['时间：3月15日\n地点：体育馆', '请转发']);
+    expect(format.paragraphs('')).toEqual([]);
+  });
+});
+
+describe('labels', () => {
+  test('roles below and roles each admin may create', () => {
+    expect(labels.rolesBelow('school_admin').map((r) => r.value)).toEqual(['college_admin', 'counselor']);
+    expect(labels.creatableRoles('ministry_admin')).toEqual([{ value: 'province_admin', label: '省级就业部门' }]);
+    expect(labels.creatableRoles('counselor')).toEqual([]);
+    expect(labels.levelLabel('master')).toBe('硕士研究生');
+  });
+});
+
+describe('nav', () => {
+  test('only pages of this app are a way back, never login or password', () => {
+    expect(nav.safeReturn('/pages/task/detail?id=3')).toBe('/pages/task/detail?id=3');
+    expect(nav.safeReturn('https://evil.example/pages/x')).toBe('');
+    expect(nav.safeReturn('/pages/login/index?redirect=x')).toBe('');
+    expect(nav.safeReturn('/pages/password/index')).toBe('');
+  });
+
+  test('query values are decoded once', () => {
+    expect(nav.decodeParam(encodeURIComponent('/pages/task/detail?id=3'))).toBe('/pages/task/detail?id=3');
+    expect(nav.decodeParam('/pages/tasks/index')).toBe('/pages/tasks/index');
+    expect(nav.decodeParam(undefined)).toBe('');
+  });
+
+  test('home of each role', () => {
+    expect(nav.homeOf('counselor')).toBe('/pages/tasks/index');
+    expect(nav.homeOf('college_admin')).toBe('/pages/admin/home/index');
+  });
+});
