@@ -1,7 +1,8 @@
 // Starts, once for the whole run, the real fudao server on a temporary SQLite database and
 // the WeChat API mock served by the same binary; loads the demo data set; and leaves what
 // the flow tests need (URLs, the first admin's password, the demo logins) in a JSON file
-// named by FUDAO_MP_SERVER_INFO. The binary is FUDAO_BIN, or ../target/debug/fudao copied
+// named by FUDAO_MP_SERVER_INFO. The binary is FUDAO_BIN, or $CARGO_TARGET_DIR (default
+// ../target)/debug/fudao copied
 // to the temporary folder first (it may be rebuilt while the tests run).
 const { spawn, execFile } = require('child_process');
 const fs = require('fs');
@@ -80,7 +81,11 @@ module.exports = async function globalSetup() {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fudao-mp-'));
   let bin = process.env.FUDAO_BIN;
   if (!bin) {
-    const built = path.resolve(__dirname, '../../target/debug/fudao');
+    // Where cargo put it: CARGO_TARGET_DIR when set (as cargo itself reads it), else ../target.
+    const targetDir = process.env.CARGO_TARGET_DIR
+      ? path.resolve(process.env.CARGO_TARGET_DIR)
+      : path.resolve(__dirname, '../../target');
+    const built = path.join(targetDir, 'debug', 'fudao');
     if (!fs.existsSync(built)) {
       throw new Error(`no fudao binary at ${built}: build it (cargo build) or set FUDAO_BIN`);
     }
