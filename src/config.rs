@@ -154,6 +154,8 @@ pub struct MiniprogramSettings {
 pub struct ServerSettings {
     pub addr: SocketAddr,
     pub body_limit_kib: u64,
+    /// Largest file upload (the employment data report), in MiB.
+    pub upload_limit_mib: u64,
     pub request_timeout_secs: u64,
     pub trust_forwarded_for: bool,
 }

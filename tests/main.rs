@@ -7,5 +7,6 @@ mod helpers;
 mod api;
 mod architecture;
 mod binary;
+mod employment;
 mod tasks;
 mod wechat;

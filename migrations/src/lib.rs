@@ -10,6 +10,7 @@ mod m20261129_000001_org_and_accounts;
 mod m20261129_000002_outbox_and_audit;
 mod m20261129_000003_wechat_identities;
 mod m20261129_000004_tasks_and_push;
+mod m20261129_000005_employment_data;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000002_outbox_and_audit::Migration),
             Box::new(m20261129_000003_wechat_identities::Migration),
             Box::new(m20261129_000004_tasks_and_push::Migration),
+            Box::new(m20261129_000005_employment_data::Migration),
         ]
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod bind_code;
 pub mod education;
+pub mod employment;
 pub mod org;
 pub mod page;
 pub mod password;

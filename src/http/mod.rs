@@ -20,7 +20,7 @@ use salvo::request_id::RequestId;
 use salvo::timeout::Timeout;
 use salvo_oapi::scalar::Scalar;
 
-use api::{accounts, audit, health, my_tasks, org, tasks};
+use api::{accounts, audit, employment, health, my_tasks, org, tasks};
 use state::AppState;
 
 /// The whole HTTP service: routes, shared state and the JSON error catcher.
@@ -62,6 +62,7 @@ pub fn service(state: AppState, gateway: std::sync::Arc<wechat_callback::Gateway
                 ),
         )
         .push(Router::with_path("audit").get(audit::list))
+        .push(Router::with_path("employment/template").get(employment::template))
         .push(
             Router::with_path("tasks")
                 .get(tasks::list)
@@ -117,7 +118,14 @@ pub fn service(state: AppState, gateway: std::sync::Arc<wechat_callback::Gateway
         .callback_path
         .trim_start_matches('/')
         .to_string();
+    // Uploads carry their own size limit (`server.upload_limit_mib`), not the JSON body limit.
+    let uploads = Router::with_path("api/v1/employment/imports")
+        .hoop(auth::require_session)
+        .hoop(auth::require_password_changed)
+        .post(employment::import);
+
     let routes = Router::new()
+        .push(uploads)
         .push(Router::with_path("healthz").get(health::healthz))
         .push(Router::with_path("readyz").get(health::readyz))
         .push(api_v1);

@@ -6,6 +6,8 @@ pub mod auth;
 pub mod binding;
 pub mod bootstrap;
 pub mod demo;
+pub mod employment;
+pub mod employment_file;
 pub mod followers;
 pub mod my_tasks;
 pub mod notifier;

@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod employment;
 pub mod health;
 pub mod my_tasks;
 pub mod org;

@@ -1,0 +1,22 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "employment_imports")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub university_id: i32,
+    pub org_path: String,
+    pub actor_id: i32,
+    pub filename: String,
+    pub rows: i32,
+    pub inserted: i32,
+    pub updated: i32,
+    pub unchanged: i32,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

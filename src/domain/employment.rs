@@ -1,0 +1,353 @@
+//! The employment data report (就业数据上报): its columns with the header names schools use,
+//! and one graduate's row parsed. Codes are checked against the code table by the caller.
+
+use super::education::EducationLevel;
+
+/// A column of the report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    StudentNo,
+    Name,
+    College,
+    Major,
+    Level,
+    Cohort,
+    Destination,
+    EmployerType,
+    Industry,
+    Region,
+}
+
+impl Column {
+    pub const ALL: [Column; 10] = [
+        Column::StudentNo,
+        Column::Name,
+        Column::College,
+        Column::Major,
+        Column::Level,
+        Column::Cohort,
+        Column::Destination,
+        Column::EmployerType,
+        Column::Industry,
+        Column::Region,
+    ];
+
+    /// The header of the downloadable template.
+    pub fn header(self) -> &'static str {
+        self.aliases()[0]
+    }
+
+    /// Header names seen in schools' exports, the template's first.
+    pub fn aliases(self) -> &'static [&'static str] {
+        match self {
+            Self::StudentNo => &["学号", "学生学号", "学籍号"],
+            Self::Name => &["姓名", "学生姓名"],
+            Self::College => &["院系", "学院", "院系名称", "所在院系"],
+            Self::Major => &["专业", "专业名称"],
+            Self::Level => &["学历层次", "学历", "培养层次"],
+            Self::Cohort => &["届别", "毕业届别", "届", "毕业年份"],
+            Self::Destination => &["毕业去向代码", "毕业去向", "去向代码"],
+            Self::EmployerType => &["单位性质代码", "单位性质"],
+            Self::Industry => &["单位行业代码", "单位行业", "行业代码"],
+            Self::Region => &["就业地区代码", "单位所在地代码", "地区代码", "就业地区"],
+        }
+    }
+
+    pub fn required(self) -> bool {
+        !matches!(self, Self::EmployerType | Self::Industry | Self::Region)
+    }
+
+    fn of_header(header: &str) -> Option<Column> {
+        let header = header.trim().trim_start_matches('\u{feff}').trim();
+        Self::ALL
+            .into_iter()
+            .find(|column| column.aliases().contains(&header))
+    }
+}
+
+/// What is wrong where: the spreadsheet row (1 = the header), the column, why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowError {
+    pub row: usize,
+    pub column: String,
+    pub reason: String,
+}
+
+/// Where each column is in the file.
+#[derive(Debug, Clone)]
+pub struct Layout(Vec<(Column, usize)>);
+
+impl Layout {
+    /// Read the header row; every missing required column is an error on row 1.
+    pub fn parse(headers: &[String]) -> Result<Self, Vec<RowError>> {
+        let mut found = Vec::new();
+        for (index, header) in headers.iter().enumerate() {
+            if let Some(column) = Column::of_header(header) {
+                if !found.iter().any(|(c, _)| *c == column) {
+                    found.push((column, index));
+                }
+            }
+        }
+        let missing: Vec<RowError> = Column::ALL
+            .into_iter()
+            .filter(|c| c.required() && !found.iter().any(|(f, _)| f == c))
+            .map(|c| RowError {
+                row: 1,
+                column: c.header().to_string(),
+                reason: format!(
+                    "缺少“{}”列（可用表头：{}）",
+                    c.header(),
+                    c.aliases().join("、")
+                ),
+            })
+            .collect();
+        if missing.is_empty() {
+            Ok(Self(found))
+        } else {
+            Err(missing)
+        }
+    }
+
+    fn cell<'a>(&self, cells: &'a [String], column: Column) -> &'a str {
+        self.0
+            .iter()
+            .find(|(c, _)| *c == column)
+            .and_then(|(_, i)| cells.get(*i))
+            .map(|s| s.trim())
+            .unwrap_or("")
+    }
+}
+
+/// One graduate, every field parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GraduateRow {
+    pub student_no: String,
+    pub name: String,
+    pub college: String,
+    pub major: String,
+    pub level: EducationLevel,
+    pub cohort: i32,
+    pub destination: String,
+    pub employer_type: Option<String>,
+    pub industry: Option<String>,
+    pub region: Option<String>,
+}
+
+/// 单位性质 codes of the report.
+pub const EMPLOYER_TYPES: [&str; 12] = [
+    "10", "20", "21", "22", "23", "29", "31", "32", "39", "40", "55", "56",
+];
+
+/// GB/T 2260 province prefixes.
+const PROVINCES: [&str; 34] = [
+    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41",
+    "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71",
+    "81", "82",
+];
+
+/// "10", "10 签就业协议形式就业", "10-签…" → "10".
+fn leading_code(value: &str) -> &str {
+    let end = value
+        .char_indices()
+        .find(|(_, c)| !c.is_ascii_digit())
+        .map(|(i, _)| i)
+        .unwrap_or(value.len());
+    &value[..end]
+}
+
+fn level_of(value: &str) -> Option<EducationLevel> {
+    let value = value.trim();
+    EducationLevel::parse(value).ok().or(match value {
+        "专科生" | "高职" | "高职专科" => Some(EducationLevel::Associate),
+        "本科生" => Some(EducationLevel::Bachelor),
+        "硕士" | "硕士生" | "研究生" => Some(EducationLevel::Master),
+        "博士" | "博士生" => Some(EducationLevel::Doctor),
+        _ => None,
+    })
+}
+
+/// Parse one data row. `destination_known(cohort, code)` says whether the code table of that
+/// cohort has the code.
+pub fn parse_row(
+    row: usize,
+    cells: &[String],
+    layout: &Layout,
+    destination_known: impl Fn(i32, &str) -> bool,
+) -> Result<GraduateRow, Vec<RowError>> {
+    let mut errors = Vec::new();
+    let mut fail = |column: Column, reason: String| {
+        errors.push(RowError {
+            row,
+            column: column.header().to_string(),
+            reason,
+        })
+    };
+    let text = |column: Column, max: usize, fail: &mut dyn FnMut(Column, String)| {
+        let value = layout.cell(cells, column);
+        if value.is_empty() {
+            fail(column, "不能为空".into());
+        } else if value.chars().count() > max {
+            fail(column, format!("不能超过 {max} 个字"));
+        }
+        value.to_string()
+    };
+    let student_no = text(Column::StudentNo, 32, &mut fail);
+    if !student_no.is_empty() && !student_no.chars().all(|c| c.is_ascii_alphanumeric()) {
+        fail(Column::StudentNo, "学号只能包含字母和数字".into());
+    }
+    let name = text(Column::Name, 64, &mut fail);
+    let college = text(Column::College, 100, &mut fail);
+    let major = text(Column::Major, 100, &mut fail);
+    let level_cell = layout.cell(cells, Column::Level);
+    let level = level_of(level_cell);
+    if level.is_none() {
+        fail(
+            Column::Level,
+            format!("学历层次“{level_cell}”无效，应为专科、本科、硕士研究生或博士研究生"),
+        );
+    }
+    let cohort_cell = layout.cell(cells, Column::Cohort);
+    let cohort = leading_code(cohort_cell)
+        .parse::<i32>()
+        .ok()
+        .filter(|y| (2000..=2100).contains(y));
+    if cohort.is_none() {
+        fail(
+            Column::Cohort,
+            format!("届别“{cohort_cell}”无效，应为四位年份，如 2027"),
+        );
+    }
+    let destination_cell = layout.cell(cells, Column::Destination);
+    let destination = leading_code(destination_cell).to_string();
+    match cohort {
+        Some(cohort) if !destination_known(cohort, &destination) => fail(
+            Column::Destination,
+            format!("毕业去向代码“{destination_cell}”不在 {cohort} 届的代码表中"),
+        ),
+        _ => {}
+    }
+    let optional = |column: Column, fail: &mut dyn FnMut(Column, String)| -> Option<String> {
+        let cell = layout.cell(cells, column);
+        if cell.is_empty() {
+            return None;
+        }
+        let code = leading_code(cell);
+        let valid = match column {
+            Column::EmployerType => EMPLOYER_TYPES.contains(&code),
+            Column::Industry => code.len() == 2,
+            _ => code.len() == 6 && PROVINCES.contains(&&code[..2]),
+        };
+        if !valid {
+            fail(column, format!("代码“{cell}”无效"));
+            return None;
+        }
+        Some(code.to_string())
+    };
+    let employer_type = optional(Column::EmployerType, &mut fail);
+    let industry = optional(Column::Industry, &mut fail);
+    let region = optional(Column::Region, &mut fail);
+    match (level, cohort, errors.is_empty()) {
+        (Some(level), Some(cohort), true) => Ok(GraduateRow {
+            student_no,
+            name,
+            college,
+            major,
+            level,
+            cohort,
+            destination,
+            employer_type,
+            industry,
+            region,
+        }),
+        _ => Err(errors),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings(values: &[&str]) -> Vec<String> {
+        values.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn headers_take_aliases_and_name_what_is_missing() {
+        let layout = Layout::parse(&strings(&[
+            "\u{feff}学生学号",
+            "姓名",
+            "学院",
+            "专业名称",
+            "学历",
+            "毕业届别",
+            "毕业去向",
+        ]))
+        .unwrap();
+        let row = parse_row(
+            2,
+            &strings(&[
+                "2023001",
+                "张三",
+                "计算机学院",
+                "软件工程",
+                "本科生",
+                "2027",
+                "10 签就业协议形式就业",
+            ]),
+            &layout,
+            |cohort, code| cohort == 2027 && code == "10",
+        )
+        .unwrap();
+        assert_eq!(row.level, EducationLevel::Bachelor);
+        assert_eq!(row.destination, "10");
+        let missing = Layout::parse(&strings(&["学号", "姓名"])).unwrap_err();
+        assert_eq!(missing.len(), 5);
+        assert!(missing[0].reason.contains("缺少"));
+    }
+
+    #[test]
+    fn every_bad_cell_is_reported_with_its_column() {
+        let layout = Layout::parse(&strings(&[
+            "学号",
+            "姓名",
+            "院系",
+            "专业",
+            "学历层次",
+            "届别",
+            "毕业去向代码",
+            "单位性质代码",
+            "就业地区代码",
+        ]))
+        .unwrap();
+        let errors = parse_row(
+            7,
+            &strings(&[
+                "20-1",
+                "",
+                "计算机学院",
+                "软件工程",
+                "小学",
+                "27",
+                "99",
+                "77",
+                "990000",
+            ]),
+            &layout,
+            |_, _| false,
+        )
+        .unwrap_err();
+        let columns: Vec<&str> = errors.iter().map(|e| e.column.as_str()).collect();
+        assert_eq!(
+            columns,
+            vec![
+                "学号",
+                "姓名",
+                "学历层次",
+                "届别",
+                "单位性质代码",
+                "就业地区代码"
+            ]
+        );
+        assert!(errors.iter().all(|e| e.row == 7));
+    }
+}

@@ -1,0 +1,153 @@
+//! The employment data report: import (dry run or commit) and the template to fill in.
+
+use salvo::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use salvo::http::HeaderValue;
+use salvo::oapi::{ToParameters, ToSchema};
+use salvo::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::employment::RowError;
+use crate::domain::Invalid;
+use crate::error::AppError;
+use crate::http::auth::{actor, meta};
+use crate::http::error::{ApiError, ApiResult};
+use crate::http::state::AppState;
+use crate::service::employment::{self, ImportReport};
+
+#[derive(Debug, Deserialize, ToParameters)]
+#[salvo(parameters(default_parameter_in = Query))]
+pub struct ImportQuery {
+    /// true: check every row and report, write nothing.
+    pub dry_run: Option<bool>,
+    /// The file's name, for the import history.
+    pub filename: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RowErrorView {
+    /// Spreadsheet row, 1 = the header row.
+    pub row: usize,
+    pub column: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImportReportView {
+    /// Data rows in the file.
+    pub rows: usize,
+    /// Every problem found; a commit happens only when there is none.
+    pub errors: Vec<RowErrorView>,
+    /// New graduates (would be) added.
+    pub inserted: usize,
+    /// Graduates whose record (would) change.
+    pub updated: usize,
+    /// Rows identical to what is stored.
+    pub unchanged: usize,
+    pub committed: bool,
+}
+
+impl ImportReportView {
+    fn new(report: ImportReport) -> Self {
+        Self {
+            rows: report.rows,
+            errors: report
+                .errors
+                .into_iter()
+                .map(
+                    |RowError {
+                         row,
+                         column,
+                         reason,
+                     }| RowErrorView {
+                        row,
+                        column,
+                        reason,
+                    },
+                )
+                .collect(),
+            inserted: report.inserted,
+            updated: report.updated,
+            unchanged: report.unchanged,
+            committed: report.committed,
+        }
+    }
+}
+
+/// Import the employment data report (XLSX, or CSV in UTF-8 or GBK) as the request body. A
+/// school admin imports their university's graduates, a college admin their college's. With
+/// `dry_run=true` nothing is written; a commit with any row error answers 422
+/// `import_has_errors` with the same report and writes nothing.
+#[endpoint(
+    tags("employment"),
+    responses((status_code = 200, description = "The import report", body = ImportReportView))
+)]
+pub async fn import(
+    query: ImportQuery,
+    req: &mut Request,
+    depot: &mut Depot,
+    res: &mut Response,
+) -> ApiResult<()> {
+    let state = AppState::from_depot(depot)?.clone();
+    let limit_mib = state.settings.server.upload_limit_mib;
+    let bytes = req
+        .payload_with_max_size(
+            usize::try_from(limit_mib.saturating_mul(1024 * 1024)).unwrap_or(usize::MAX),
+        )
+        .await
+        .map_err(|_| Invalid::new("file", format!("文件过大或上传中断（上限 {limit_mib} MB）")))?
+        .clone();
+    let dry_run = query.dry_run.unwrap_or(false);
+    let filename = query.filename.unwrap_or_else(|| "upload".into());
+    let report = employment::import(
+        &state.services,
+        actor(depot)?,
+        &filename,
+        &bytes,
+        dry_run,
+        &meta(depot),
+    )
+    .await?;
+    let failed = !dry_run && !report.errors.is_empty();
+    let count = report.errors.len();
+    let mut body = serde_json::to_value(ImportReportView::new(report))
+        .map_err(|e| ApiError(AppError::Internal(e.to_string())))?;
+    if failed {
+        // The error shape every client knows, with the report that says where to fix the file.
+        body["code"] = "import_has_errors".into();
+        body["message"] = format!("文件中有 {count} 处错误，未导入任何数据，请修改后重试").into();
+        body["field"] = "file".into();
+        res.status_code(StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    res.render(Json(body));
+    Ok(())
+}
+
+/// The template to fill in: one sheet with the report's headers.
+#[endpoint(tags("employment"), responses((status_code = 200, description = "XLSX workbook")))]
+pub async fn template(res: &mut Response) -> ApiResult<()> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    let fail = |e: rust_xlsxwriter::XlsxError| ApiError(AppError::Internal(format!("xlsx: {e}")));
+    sheet.set_name("就业数据").map_err(fail)?;
+    for (col, header) in employment::template_headers().iter().enumerate() {
+        sheet
+            .write_with_format(0, col as u16, *header, &bold)
+            .map_err(fail)?;
+        sheet.set_column_width(col as u16, 14).map_err(fail)?;
+    }
+    let bytes = book.save_to_buffer().map_err(fail)?;
+    res.headers_mut().insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+    );
+    res.headers_mut().insert(
+        CONTENT_DISPOSITION,
+        HeaderValue::from_static("attachment; filename=\"employment-template.xlsx\""),
+    );
+    res.write_body(bytes)
+        .map_err(|e| ApiError(AppError::Internal(format!("template body: {e}"))))?;
+    Ok(())
+}

@@ -1,0 +1,214 @@
+use super::{cohort_2027, csv};
+use crate::helpers::each_backend;
+
+#[tokio::test]
+async fn a_dry_run_reports_every_row_error_and_writes_nothing() {
+    each_backend(|app| async move {
+        let w = app.world().await;
+        let bad = csv(&[
+            "2023001,张一,计算机学院,软件工程,本科,2027,10,31,34,320100",
+            "2023002,,计算机学院,软件工程,小学,2027,10,,,",
+            "2023003,张三,计算机学院,软件工程,本科,2027,99,,,",
+            "2023001,张一,计算机学院,软件工程,本科,2027,10,,,",
+            "2023004,张四,计算机学院,软件工程,本科,27,10,77,,990000",
+        ]);
+        let report = app.upload(&w.school_a, bad.clone(), true).await.expect(200);
+        assert_eq!(report["rows"], 5);
+        assert_eq!(report["committed"], false);
+        let errors: Vec<(i64, String)> = report["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                (
+                    e["row"].as_i64().unwrap(),
+                    e["column"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            errors,
+            vec![
+                (3, "姓名".to_string()),
+                (3, "学历层次".into()),
+                (4, "毕业去向代码".into()),
+                (5, "学号".into()),
+                (6, "届别".into()),
+                (6, "单位性质代码".into()),
+                (6, "就业地区代码".into()),
+            ]
+        );
+        // Committing the same file is refused with the same report; nothing is written.
+        let refused = app.upload(&w.school_a, bad, false).await;
+        refused.expect_error(422, "import_has_errors");
+        assert_eq!(refused.body["errors"].as_array().unwrap().len(), 7);
+        assert_eq!(app.count("graduates").await, 0);
+        assert_eq!(app.count("employment_imports").await, 0);
+        // A file without the required columns says which.
+        let headless = app
+            .upload(&w.school_a, "学号,姓名\n1,张\n".as_bytes().to_vec(), true)
+            .await
+            .expect(200);
+        assert!(headless["errors"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("缺少"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_commit_upserts_and_reimporting_the_same_file_changes_nothing() {
+    each_backend(|app| async move {
+        let w = app.world().await;
+        let dry = app
+            .upload(&w.school_a, cohort_2027(), true)
+            .await
+            .expect(200);
+        assert_eq!(
+            (dry["inserted"].as_i64(), dry["committed"].as_bool()),
+            (Some(8), Some(false))
+        );
+        assert_eq!(app.count("graduates").await, 0);
+        let done = app
+            .upload(&w.school_a, cohort_2027(), false)
+            .await
+            .expect(200);
+        assert_eq!(done["inserted"], 8);
+        assert_eq!(done["committed"], true);
+        assert_eq!(app.count("graduates").await, 8);
+        let again = app
+            .upload(&w.school_a, cohort_2027(), false)
+            .await
+            .expect(200);
+        assert_eq!(
+            (
+                again["inserted"].as_i64(),
+                again["updated"].as_i64(),
+                again["unchanged"].as_i64()
+            ),
+            (Some(0), Some(0), Some(8))
+        );
+        // One graduate found a job: one update, the rest unchanged.
+        let changed = csv(&["2023005,张五,计算机学院,软件工程,本科,2027,10,31,34,320100"]);
+        let update = app.upload(&w.school_a, changed, false).await.expect(200);
+        assert_eq!(
+            (update["updated"].as_i64(), update["inserted"].as_i64()),
+            (Some(1), Some(0))
+        );
+        assert_eq!(
+            app.count("graduates WHERE destination_code = '10'").await,
+            2
+        );
+        // The same student numbers at another university are other people.
+        app.upload(&w.school_b, cohort_2027(), false)
+            .await
+            .expect(200);
+        assert_eq!(app.count("graduates").await, 16);
+        let audit = app
+            .get("/api/v1/audit?action=employment.import", &w.school_a)
+            .await
+            .expect(200);
+        assert_eq!(audit["total"], 3);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn gbk_csv_and_xlsx_read_like_utf8() {
+    each_backend(|app| async move {
+        let w = app.world().await;
+        let text = String::from_utf8(cohort_2027())
+            .unwrap()
+            .replace("学历层次", "学历");
+        let (gbk, _, _) = encoding_rs::GBK.encode(&text);
+        let report = app
+            .upload(&w.school_a, gbk.into_owned(), false)
+            .await
+            .expect(200);
+        assert_eq!(report["inserted"], 8);
+        assert_eq!(
+            app.count("graduates WHERE name = '张一' AND college_name = '计算机学院'")
+                .await,
+            1
+        );
+
+        // The template, filled in Excel (numbers as numbers), for the 2028 cohort.
+        let template = app
+            .client
+            .get(format!("{}/api/v1/employment/template", app.base))
+            .bearer_auth(&w.school_a)
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        use calamine::Reader;
+        let mut book: calamine::Xlsx<_> =
+            calamine::Xlsx::new(std::io::Cursor::new(template.to_vec())).unwrap();
+        let headers: Vec<String> = book
+            .worksheet_range_at(0)
+            .unwrap()
+            .unwrap()
+            .rows()
+            .next()
+            .unwrap()
+            .iter()
+            .map(|c| c.to_string())
+            .collect();
+        assert_eq!(headers[0], "学号");
+        let mut xlsx = rust_xlsxwriter::Workbook::new();
+        let sheet = xlsx.add_worksheet();
+        for (col, header) in headers.iter().enumerate() {
+            sheet.write(0, col as u16, header.as_str()).unwrap();
+        }
+        // Student number, cohort and code typed as numbers, as Excel keeps them.
+        sheet.write(1, 0, 2024001.0).unwrap();
+        for (col, text) in [(1, "王五"), (2, "计算机学院"), (3, "软件工程"), (4, "本科")]
+        {
+            sheet.write(1, col, text).unwrap();
+        }
+        sheet.write(1, 5, 2028.0).unwrap();
+        sheet.write(1, 6, 10.0).unwrap();
+        let bytes = xlsx.save_to_buffer().unwrap();
+        let report = app.upload(&w.school_a, bytes, false).await.expect(200);
+        assert_eq!(report["inserted"], 1, "{report}");
+        assert_eq!(
+            app.count("graduates WHERE student_no = '2024001' AND cohort = 2028")
+                .await,
+            1
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn only_school_and_college_admins_import_and_only_their_own() {
+    each_backend(|app| async move {
+        let w = app.world().await;
+        for token in [&w.counselor_a1, &w.province, &w.ministry] {
+            app.upload(token, cohort_2027(), true)
+                .await
+                .expect_error(403, "forbidden");
+        }
+        // The college admin of 计算机学院: the other college's rows are errors.
+        let report = app
+            .upload(&w.college_admin_a1, cohort_2027(), true)
+            .await
+            .expect(200);
+        let rows: Vec<i64> = report["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["row"].as_i64().unwrap())
+            .collect();
+        assert_eq!(rows, vec![8, 9]);
+        let own = csv(&["2023001,张一,计算机学院,软件工程,本科,2027,10,31,34,320100"]);
+        app.upload(&w.college_admin_a1, own, false)
+            .await
+            .expect(200);
+        assert_eq!(app.count("graduates").await, 1);
+    })
+    .await;
+}
