@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 
 use super::context::BotCtx;
-use super::handlers::{binding, delivery, follow, help, silent, tasks};
+use super::handlers::{binding, delivery, follow, help, progress, silent, tasks};
 use super::router::{Interceptor, Matcher, Router, Rule};
 use crate::error::AppResult;
 use crate::service::binding as binding_service;
@@ -83,6 +83,12 @@ pub fn router() -> Router {
             matcher: Matcher::keyword(r"签到(\s*\S.*)?"),
             handler: |ctx| Box::pin(tasks::sign_in(ctx)),
             help: Some("签到 12 — 直播课签到"),
+        })
+        .rule(Rule {
+            name: "employment",
+            matcher: Matcher::keyword(r"进展|就业进展"),
+            handler: |ctx| Box::pin(progress::employment(ctx)),
+            help: Some("进展 — 查看所负责专业的毕业去向落实情况"),
         })
         .rule(Rule {
             name: "help",
@@ -172,6 +178,7 @@ mod tests {
             (text("解绑"), "unbind"),
             (text("解除绑定"), "unbind"),
             (text("任务"), "tasks"),
+            (text("进展"), "employment"),
             (text("待办"), "tasks"),
             (text("完成 12"), "complete"),
             (text("完成12"), "complete"),
@@ -203,7 +210,7 @@ mod tests {
     #[test]
     fn help_lists_every_typed_command() {
         let lines = router().help_lines();
-        assert_eq!(lines.len(), 6);
+        assert_eq!(lines.len(), 7);
         assert!(lines.iter().any(|l| l.starts_with("绑定")));
     }
 

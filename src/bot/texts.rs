@@ -2,6 +2,7 @@
 
 use super::context::Links;
 use crate::domain::task::TaskKind;
+use crate::service::employment_stats::{group_label, Statistics};
 use crate::service::my_tasks::{MyTask, Step};
 
 pub const BUSY: &str = "系统繁忙，请稍后再试。";
@@ -150,4 +151,24 @@ pub fn step_done(command: &str, step: &Step, links: &Links) -> String {
     text.push('\n');
     text.push_str(&mini_link(links, &path, "查看任务"));
     text
+}
+
+/// The `进展` reply: cohort, graduates, 去向落实率 and each group, for the counselor's majors.
+pub fn employment_headline(stats: &Statistics, links: &Links) -> String {
+    let Some(cohort) = stats.cohort.filter(|_| stats.total.graduates > 0) else {
+        return "暂无您负责专业的就业数据。数据由学校导入就业数据上报后可见；如已导入仍看不到，请联系管理员核对您账号中的院系和专业名称。".to_string();
+    };
+    let groups: Vec<String> = stats
+        .total
+        .groups
+        .iter()
+        .map(|(group, n)| format!("{}{n}人", group_label(group)))
+        .collect();
+    format!(
+        "{cohort}届 您负责专业的毕业生共{}人，去向落实率{:.1}%。\n{}\n{}",
+        stats.total.graduates,
+        stats.total.rate(),
+        groups.join("，"),
+        mini_link(links, &links.tasks_path, "打开小程序")
+    )
 }

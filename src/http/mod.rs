@@ -63,6 +63,8 @@ pub fn service(state: AppState, gateway: std::sync::Arc<wechat_callback::Gateway
         )
         .push(Router::with_path("audit").get(audit::list))
         .push(Router::with_path("employment/template").get(employment::template))
+        .push(Router::with_path("employment/stats").get(api::employment_stats::scope))
+        .push(Router::with_path("my/employment-stats").get(api::employment_stats::mine))
         .push(
             Router::with_path("tasks")
                 .get(tasks::list)

@@ -8,6 +8,7 @@ pub mod bootstrap;
 pub mod demo;
 pub mod employment;
 pub mod employment_file;
+pub mod employment_stats;
 pub mod followers;
 pub mod my_tasks;
 pub mod notifier;

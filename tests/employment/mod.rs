@@ -1,6 +1,7 @@
 //! The employment data report: dry run vs commit, idempotent re-import, GBK CSV, XLSX, scope.
 
 mod import;
+mod stats;
 
 use crate::helpers::{Reply, TestApp};
 

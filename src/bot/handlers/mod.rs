@@ -4,5 +4,6 @@ pub mod binding;
 pub mod delivery;
 pub mod follow;
 pub mod help;
+pub mod progress;
 pub mod silent;
 pub mod tasks;

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod audit;
 pub mod auth;
 pub mod employment;
+pub mod employment_stats;
 pub mod health;
 pub mod my_tasks;
 pub mod org;

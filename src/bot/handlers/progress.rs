@@ -1,0 +1,24 @@
+//! `进展`: the counselor's headline employment figures.
+
+use std::sync::Arc;
+
+use crate::bot::context::BotCtx;
+use crate::bot::texts;
+use crate::error::AppResult;
+use crate::service::{auth, employment_stats};
+use crate::wechat::reply::Reply;
+
+pub async fn employment(ctx: Arc<BotCtx>) -> AppResult<Option<Reply>> {
+    let Some(account) = &ctx.account else {
+        return Ok(Some(Reply::Text(texts::bind_instructions(ctx.links()))));
+    };
+    if account.role != "counselor" {
+        return Ok(Some(Reply::Text(texts::NOT_A_COUNSELOR.to_string())));
+    }
+    let actor = auth::actor_of(account)?;
+    let stats = employment_stats::for_counselor(ctx.services(), &actor, None).await?;
+    Ok(Some(Reply::Text(texts::employment_headline(
+        &stats,
+        ctx.links(),
+    ))))
+}
