@@ -263,6 +263,20 @@ pub fn parse_row(
     }
 }
 
+/// The code-table scheme a cohort uses: the newest one starting at or before it; cohorts older
+/// than every scheme use the oldest.
+pub fn scheme_for(starts: impl IntoIterator<Item = i32>, cohort: i32) -> Option<i32> {
+    let mut starts: Vec<i32> = starts.into_iter().collect();
+    starts.sort_unstable();
+    starts.dedup();
+    starts
+        .iter()
+        .rev()
+        .find(|from| **from <= cohort)
+        .or(starts.first())
+        .copied()
+}
+
 /// Province names by GB/T 2260 prefix, for destination regions.
 pub fn province_name(prefix: &str) -> &'static str {
     match prefix {
@@ -329,6 +343,16 @@ mod tests {
 
     fn strings(values: &[&str]) -> Vec<String> {
         values.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn each_cohort_takes_the_newest_scheme_before_it() {
+        let starts = [2021, 2024, 2021];
+        assert_eq!(scheme_for(starts, 2023), Some(2021));
+        assert_eq!(scheme_for(starts, 2024), Some(2024));
+        assert_eq!(scheme_for(starts, 2030), Some(2024));
+        assert_eq!(scheme_for(starts, 2019), Some(2021));
+        assert_eq!(scheme_for([], 2024), None);
     }
 
     #[test]

@@ -12,7 +12,7 @@ use serde_json::json;
 
 use super::{audit, employment_file, RequestMeta, Services};
 use crate::db::entities::{destination_codes, employment_imports, graduates, org_units};
-use crate::domain::employment::{parse_row, GraduateRow, Layout, RowError};
+use crate::domain::employment::{parse_row, scheme_for, GraduateRow, Layout, RowError};
 use crate::domain::role::Role;
 use crate::domain::scope::Actor;
 use crate::error::{AppError, AppResult};
@@ -58,19 +58,10 @@ async fn scope_of<C: ConnectionTrait>(conn: &C, actor: &Actor) -> AppResult<Impo
     }
 }
 
-/// The code table scheme of a cohort: the newest one starting at or before it (cohorts older
-/// than every scheme use the oldest).
+/// Whether a code is in the code table of a cohort's scheme.
 fn code_lookup(codes: &[destination_codes::Model]) -> impl Fn(i32, &str) -> bool + '_ {
     move |cohort, code| {
-        let mut starts: Vec<i32> = codes.iter().map(|c| c.from_cohort).collect();
-        starts.sort_unstable();
-        starts.dedup();
-        let scheme = starts
-            .iter()
-            .rev()
-            .find(|from| **from <= cohort)
-            .or(starts.first())
-            .copied();
+        let scheme = scheme_for(codes.iter().map(|c| c.from_cohort), cohort);
         scheme.is_some_and(|from| {
             codes
                 .iter()

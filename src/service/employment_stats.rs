@@ -15,6 +15,7 @@ use super::Services;
 use crate::db::entities::{
     account_levels, account_majors, destination_codes, graduates, majors, org_units,
 };
+use crate::domain::employment::scheme_for;
 use crate::domain::org::OrgKind;
 use crate::domain::role::Role;
 use crate::domain::scope::Actor;
@@ -153,15 +154,7 @@ async fn scheme_of<C: ConnectionTrait>(
     cohort: i32,
 ) -> AppResult<(Option<i32>, HashMap<String, String>)> {
     let codes = destination_codes::Entity::find().all(conn).await?;
-    let mut starts: Vec<i32> = codes.iter().map(|c| c.from_cohort).collect();
-    starts.sort_unstable();
-    starts.dedup();
-    let scheme = starts
-        .iter()
-        .rev()
-        .find(|from| **from <= cohort)
-        .or(starts.first())
-        .copied();
+    let scheme = scheme_for(codes.iter().map(|c| c.from_cohort), cohort);
     let groups = codes
         .into_iter()
         .filter(|c| Some(c.from_cohort) == scheme)
