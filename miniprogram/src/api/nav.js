@@ -8,6 +8,8 @@ const PASSWORD = '/pages/password/index';
 const LAUNCH = '/pages/index/index';
 const COUNSELOR_HOME = '/pages/tasks/index';
 const ADMIN_HOME = '/pages/admin/home/index';
+const COUNSELOR_STATS = '/pages/stats/index';
+const ADMIN_STATS = '/pages/admin/stats/index';
 
 // Pages that are never a destination to return to after logging in.
 const NO_RETURN = [LOGIN, PASSWORD, LAUNCH];
@@ -46,6 +48,11 @@ function safeReturn(url) {
 
 function homeOf(role) {
   return session.isAdmin(role) ? ADMIN_HOME : COUNSELOR_HOME;
+}
+
+// The employment statistics page of the role (counselors and admins each have their own).
+function statsOf(role) {
+  return session.isAdmin(role) ? ADMIN_STATS : COUNSELOR_STATS;
 }
 
 // Several requests failing together must not stack several login pages.
@@ -99,10 +106,13 @@ module.exports = {
   LAUNCH,
   COUNSELOR_HOME,
   ADMIN_HOME,
+  COUNSELOR_STATS,
+  ADMIN_STATS,
   buildUrl,
   currentUrl,
   safeReturn,
   homeOf,
+  statsOf,
   toLogin,
   toChangePassword,
   afterLogin,

@@ -3,7 +3,7 @@ const { mountComponent, tap, textOf } = require('../support/mount');
 describe('tab-bar', () => {
   test('counselor items, current highlighted, tap switches', async () => {
     const bar = mountComponent('components/tab-bar/index', { current: 'tasks', role: 'counselor' });
-    expect(bar.querySelectorAll('.tab-item').map(textOf)).toEqual(['任务', '我的']);
+    expect(bar.querySelectorAll('.tab-item').map(textOf)).toEqual(['任务', '就业进展', '我的']);
     expect(bar.querySelector('#tab-tasks').dom.className).toContain('tab-item-active');
     await tap(bar, '#tab-me');
     expect(wxControl.lastNavigation()).toEqual({ type: 'redirectTo', url: '/pages/me/index' });
@@ -11,7 +11,16 @@ describe('tab-bar', () => {
 
   test('admin items', () => {
     const bar = mountComponent('components/tab-bar/index', { current: 'accounts', role: 'province_admin' });
-    expect(bar.querySelectorAll('.tab-item').map(textOf)).toEqual(['任务', '账号', '关注绑定', '我的']);
+    expect(bar.querySelectorAll('.tab-item').map(textOf)).toEqual(['任务', '就业统计', '账号', '关注绑定', '我的']);
+  });
+
+  test('the statistics pages are one tap away', async () => {
+    const counselor = mountComponent('components/tab-bar/index', { current: 'tasks', role: 'counselor' });
+    await tap(counselor, '#tab-stats');
+    expect(wxControl.lastNavigation()).toEqual({ type: 'redirectTo', url: '/pages/stats/index' });
+    const admin = mountComponent('components/tab-bar/index', { current: 'admin-tasks', role: 'school_admin' });
+    await tap(admin, '#tab-admin-stats');
+    expect(wxControl.lastNavigation()).toEqual({ type: 'redirectTo', url: '/pages/admin/stats/index' });
   });
 });
 

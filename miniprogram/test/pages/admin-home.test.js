@@ -46,4 +46,13 @@ describe('admin home', () => {
     await tap(bar, '#tab-follow');
     expect(wxControl.lastNavigation()).toEqual({ type: 'redirectTo', url: '/pages/admin/follow/index' });
   });
+
+  test('the 就业统计 entry opens the statistics page', async () => {
+    useApi({ 'GET /api/v1/tasks': ok(page([])) });
+    const p = await mountPage(ROUTE);
+    const bar = p.querySelector('#tab-bar');
+    expect(textOf(bar.querySelector('#tab-admin-stats'))).toBe('就业统计');
+    await tap(bar, '#tab-admin-stats');
+    expect(wxControl.lastNavigation()).toEqual({ type: 'redirectTo', url: '/pages/admin/stats/index' });
+  });
 });

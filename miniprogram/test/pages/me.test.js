@@ -17,6 +17,7 @@ describe('me page', () => {
     expect(textOf(p.querySelector('#following'))).toBe('—');
     expect(textOf(p.querySelector('#mini'))).toContain('已关联');
     expect(p.querySelector('#tab-bar').querySelector('#tab-me')).toBeTruthy();
+    expect(textOf(p.querySelector('#tab-bar').querySelector('#tab-stats'))).toBe('就业进展');
     expect(p.querySelector('#tab-bar').querySelector('#tab-accounts')).toBeFalsy();
   });
 

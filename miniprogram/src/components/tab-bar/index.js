@@ -3,11 +3,13 @@ const session = require('../../api/session');
 
 const COUNSELOR_ITEMS = [
   { key: 'tasks', text: '任务', url: '/pages/tasks/index' },
+  { key: 'stats', text: '就业进展', url: '/pages/stats/index' },
   { key: 'me', text: '我的', url: '/pages/me/index' },
 ];
 
 const ADMIN_ITEMS = [
   { key: 'admin-tasks', text: '任务', url: '/pages/admin/home/index' },
+  { key: 'admin-stats', text: '就业统计', url: '/pages/admin/stats/index' },
   { key: 'accounts', text: '账号', url: '/pages/admin/accounts/index' },
   { key: 'follow', text: '关注绑定', url: '/pages/admin/follow/index' },
   { key: 'me', text: '我的', url: '/pages/me/index' },

@@ -1,0 +1,67 @@
+// An admin's 就业统计: their scope in one cohort, broken down by the level below (the
+// ministry by province, a province by university, a university by college, a college by
+// major). Province and university rows open that unit (unit_id) with a way back up; college
+// rows are names, not units, and do not open. Counselors opening it go to their own page.
+const cohortStats = require('../../../behaviors/cohort-stats');
+const employment = require('../../../services/employment');
+const meService = require('../../../services/me');
+const session = require('../../../api/session');
+const nav = require('../../../api/nav');
+const view = require('../../../utils/employment');
+
+Component({
+  behaviors: [cohortStats],
+  data: {
+    role: '',
+    // Units opened from the admin's own down to the one shown: [{unitId, name, kind}].
+    trail: [],
+    trailText: '',
+    breakdownTitle: '',
+    drillable: false,
+  },
+  methods: {
+    async onLoad() {
+      let profile = session.getProfile();
+      if (!profile || !profile.org_unit) {
+        try {
+          profile = await meService.fetchMe();
+        } catch (error) {
+          return;
+        }
+      }
+      if (!session.isAdmin(profile.role)) {
+        wx.redirectTo({ url: nav.statsOf(profile.role) });
+        return;
+      }
+      this.setData({ role: profile.role });
+      const kind = view.KIND_OF_ROLE[profile.role] || 'university';
+      await this.openTrail([{ unitId: '', name: profile.org_unit.name, kind }]);
+    },
+    openTrail(trail) {
+      const level = view.LEVELS[trail[trail.length - 1].kind] || view.LEVELS.university;
+      this.setData({
+        trail,
+        trailText: trail.map((unit) => unit.name).join(' › '),
+        breakdownTitle: level.title,
+        drillable: Boolean(level.next),
+        report: null,
+      });
+      return this.loadStats();
+    },
+    fetchStats(cohort) {
+      const current = this.data.trail[this.data.trail.length - 1];
+      return employment.fetchScopeStats({ cohort, unitId: current.unitId });
+    },
+    // A province or university row: its own figures, by the level below it.
+    onDrill(event) {
+      const current = this.data.trail[this.data.trail.length - 1];
+      const next = (view.LEVELS[current.kind] || {}).next;
+      if (!next || !event.detail.key) return undefined;
+      return this.openTrail(this.data.trail.concat([{ unitId: event.detail.key, name: event.detail.label, kind: next }]));
+    },
+    onUp() {
+      if (this.data.trail.length < 2) return undefined;
+      return this.openTrail(this.data.trail.slice(0, -1));
+    },
+  },
+});
