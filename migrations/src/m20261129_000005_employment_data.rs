@@ -50,6 +50,17 @@ enum EmploymentImports {
 }
 
 #[derive(DeriveIden)]
+enum EmploymentTallies {
+    Table,
+    UniversityId,
+    Cohort,
+    Dim,
+    DimValue,
+    DestinationCode,
+    N,
+}
+
+#[derive(DeriveIden)]
 enum OrgUnits {
     Table,
     Id,
@@ -172,6 +183,30 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
+            .create_table(
+                Table::create()
+                    .table(EmploymentTallies::Table)
+                    // Graduates per university, cohort, one dimension's value and destination
+                    // code, rebuilt for the cohorts an import touches: provinces and the nation
+                    // add these up instead of scanning millions of graduates.
+                    .col(integer(EmploymentTallies::UniversityId))
+                    .col(integer(EmploymentTallies::Cohort))
+                    .col(string_len(EmploymentTallies::Dim, 16))
+                    .col(string_len(EmploymentTallies::DimValue, 100))
+                    .col(string_len(EmploymentTallies::DestinationCode, 4))
+                    .col(integer(EmploymentTallies::N))
+                    .primary_key(
+                        Index::create()
+                            .col(EmploymentTallies::Cohort)
+                            .col(EmploymentTallies::Dim)
+                            .col(EmploymentTallies::UniversityId)
+                            .col(EmploymentTallies::DimValue)
+                            .col(EmploymentTallies::DestinationCode),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
             .create_index(
                 Index::create()
                     .name("ix_graduates_scope")
@@ -188,6 +223,7 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for table in [
+            EmploymentTallies::Table.into_iden(),
             Graduates::Table.into_iden(),
             EmploymentImports::Table.into_iden(),
             DestinationCodes::Table.into_iden(),

@@ -44,7 +44,12 @@ pub fn service(state: AppState, gateway: std::sync::Arc<wechat_callback::Gateway
                     Router::with_path("{id}").get(org::get_unit).push(
                         Router::with_path("majors")
                             .get(org::list_majors)
-                            .post(org::add_major),
+                            .post(org::add_major)
+                            .push(
+                                Router::with_path("{major_id}")
+                                    .patch(org::rename_major)
+                                    .push(Router::with_path("merge").post(org::merge_major)),
+                            ),
                     ),
                 ),
         )
@@ -64,6 +69,7 @@ pub fn service(state: AppState, gateway: std::sync::Arc<wechat_callback::Gateway
         .push(Router::with_path("audit").get(audit::list))
         .push(Router::with_path("employment/template").get(employment::template))
         .push(Router::with_path("employment/stats").get(api::employment_stats::scope))
+        .push(Router::with_path("employment/diagnostics").get(employment::diagnostics))
         .push(Router::with_path("my/employment-stats").get(api::employment_stats::mine))
         .push(
             Router::with_path("tasks")

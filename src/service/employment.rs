@@ -25,6 +25,8 @@ pub struct ImportReport {
     pub inserted: usize,
     pub updated: usize,
     pub unchanged: usize,
+    /// Majors added to the catalog of existing colleges.
+    pub majors_added: usize,
     pub committed: bool,
 }
 
@@ -205,6 +207,16 @@ pub async fn import(
         active.id = Set(*id);
         active.update(&txn).await?;
     }
+    let mut touched: Vec<i32> = parsed.iter().map(|r| r.cohort).collect();
+    touched.sort_unstable();
+    touched.dedup();
+    for cohort in touched {
+        super::employment_tallies::rebuild(&txn, scope.university.id, cohort).await?;
+    }
+    // The majors found feed the catalog account forms choose from.
+    let majors_added =
+        super::catalog::feed(&txn, &scope.university, &parsed.iter().collect::<Vec<_>>()).await?;
+    report.majors_added = majors_added;
     audit::record(
         &txn,
         Some(actor),
@@ -220,6 +232,7 @@ pub async fn import(
                 "inserted": report.inserted,
                 "updated": report.updated,
                 "unchanged": report.unchanged,
+                "majors_added": majors_added,
             }),
         },
     )

@@ -229,61 +229,167 @@ async fn compute<C: ConnectionTrait>(
         None => latest_cohort(conn, &filter.university_ids).await?,
     };
     let Some(cohort) = cohort.filter(|_| !filter.university_ids.is_empty()) else {
-        return Ok(Statistics {
-            cohort: None,
-            scheme: None,
-            total: Figures::default(),
-            breakdown: Vec::new(),
-            by_level: Vec::new(),
-            by_region: Vec::new(),
-            by_industry: Vec::new(),
-            by_employer_type: Vec::new(),
-        });
+        return Ok(empty());
     };
     let (scheme, groups) = scheme_of(conn, cohort).await?;
-    let level = Expr::col(graduates::Column::EducationLevel).into();
-    let by_breakdown = counts(conn, &filter, cohort, breakdown).await?;
-    let by_level = counts(conn, &filter, cohort, level).await?;
-    let region = Expr::cust("SUBSTR(region_code, 1, 2)");
-    let by_region = counts(conn, &filter, cohort, region).await?;
-    let by_industry = counts(
-        conn,
-        &filter,
-        cohort,
-        Expr::col(graduates::Column::IndustryCode).into(),
-    )
-    .await?;
-    let by_employer = counts(
-        conn,
-        &filter,
-        cohort,
-        Expr::col(graduates::Column::EmployerTypeCode).into(),
-    )
-    .await?;
-    let breakdown = slices(&by_breakdown, &groups, label);
+    let breakdown = slices(
+        &counts(conn, &filter, cohort, breakdown).await?,
+        &groups,
+        label,
+    );
+    let column = |c: graduates::Column| -> SimpleExpr { Expr::col(c).into() };
+    let parts = Parts {
+        by_level: counts(
+            conn,
+            &filter,
+            cohort,
+            column(graduates::Column::EducationLevel),
+        )
+        .await?,
+        by_region: counts(
+            conn,
+            &filter,
+            cohort,
+            Expr::cust("SUBSTR(region_code, 1, 2)"),
+        )
+        .await?,
+        by_industry: counts(
+            conn,
+            &filter,
+            cohort,
+            column(graduates::Column::IndustryCode),
+        )
+        .await?,
+        by_employer: counts(
+            conn,
+            &filter,
+            cohort,
+            column(graduates::Column::EmployerTypeCode),
+        )
+        .await?,
+    };
+    Ok(assemble(cohort, scheme, breakdown, parts, &groups))
+}
+
+/// Rows from the tallies: per `dim_value`, or per university for `by_university`.
+async fn tally_counts<C: ConnectionTrait>(
+    conn: &C,
+    universities: Option<&[i32]>,
+    cohort: i32,
+    dim: &str,
+    by_university: bool,
+) -> AppResult<Vec<Row>> {
+    use crate::db::entities::employment_tallies as t;
+    let value: SimpleExpr = if by_university {
+        Expr::col(t::Column::UniversityId).cast_as(Alias::new(text_type(conn)))
+    } else {
+        Expr::col(t::Column::DimValue).into()
+    };
+    let mut query = Query::select();
+    query
+        .expr_as(value.clone(), Alias::new("dim"))
+        .expr_as(Expr::col(t::Column::DestinationCode), Alias::new("code"))
+        .expr_as(super::employment_tallies::sum_n(conn), Alias::new("n"))
+        .from(t::Entity)
+        .and_where(t::Column::Cohort.eq(cohort))
+        .and_where(t::Column::Dim.eq(dim))
+        .add_group_by([value, Expr::col(t::Column::DestinationCode).into()]);
+    if let Some(ids) = universities {
+        query.and_where(t::Column::UniversityId.is_in(ids.to_vec()));
+    }
+    Ok(Row::find_by_statement(crate::db::inlined(conn, &query))
+        .all(conn)
+        .await?)
+}
+
+/// Province and nation figures added up from the tallies, broken down by university.
+async fn rollup<C: ConnectionTrait>(
+    conn: &C,
+    universities: Option<&[i32]>,
+    cohort: Option<i32>,
+    label: impl Fn(&str) -> String,
+) -> AppResult<Statistics> {
+    use crate::db::entities::employment_tallies as t;
+    let cohort = match cohort {
+        Some(cohort) => Some(cohort),
+        None => {
+            let mut query = t::Entity::find()
+                .select_only()
+                .column(t::Column::Cohort)
+                .order_by_desc(t::Column::Cohort)
+                .limit(1);
+            if let Some(ids) = universities {
+                query = query.filter(t::Column::UniversityId.is_in(ids.to_vec()));
+            }
+            query.into_tuple::<i32>().one(conn).await?
+        }
+    };
+    let Some(cohort) = cohort else {
+        return Ok(empty());
+    };
+    let (scheme, groups) = scheme_of(conn, cohort).await?;
+    let breakdown = tally_counts(conn, universities, cohort, "college", true).await?;
+    let breakdown = slices(&breakdown, &groups, label);
+    let parts = Parts {
+        by_level: tally_counts(conn, universities, cohort, "level", false).await?,
+        by_region: tally_counts(conn, universities, cohort, "region", false).await?,
+        by_industry: tally_counts(conn, universities, cohort, "industry", false).await?,
+        by_employer: tally_counts(conn, universities, cohort, "employer", false).await?,
+    };
+    Ok(assemble(cohort, scheme, breakdown, parts, &groups))
+}
+
+fn empty() -> Statistics {
+    Statistics {
+        cohort: None,
+        scheme: None,
+        total: Figures::default(),
+        breakdown: Vec::new(),
+        by_level: Vec::new(),
+        by_region: Vec::new(),
+        by_industry: Vec::new(),
+        by_employer_type: Vec::new(),
+    }
+}
+
+/// The per-dimension counts besides the breakdown.
+struct Parts {
+    by_level: Vec<Row>,
+    by_region: Vec<Row>,
+    by_industry: Vec<Row>,
+    by_employer: Vec<Row>,
+}
+
+fn assemble(
+    cohort: i32,
+    scheme: Option<i32>,
+    breakdown: Vec<Slice>,
+    parts: Parts,
+    groups: &HashMap<String, String>,
+) -> Statistics {
     let mut total = Figures::default();
     for slice in &breakdown {
         for (group, n) in &slice.figures.groups {
             total.add(group, *n);
         }
     }
-    Ok(Statistics {
+    Statistics {
         cohort: Some(cohort),
         scheme,
         total,
         breakdown,
-        by_level: slices(&by_level, &groups, |k| {
+        by_level: slices(&parts.by_level, groups, |k| {
             crate::domain::education::EducationLevel::parse(k)
                 .map(|l| l.label().to_string())
                 .unwrap_or_else(|_| k.to_string())
         }),
-        by_region: placed_by(&by_region, &groups)
+        by_region: placed_by(&parts.by_region, groups)
             .into_iter()
             .map(|(code, n)| (format!("{code}0000"), n))
             .collect(),
-        by_industry: placed_by(&by_industry, &groups),
-        by_employer_type: placed_by(&by_employer, &groups),
-    })
+        by_industry: placed_by(&parts.by_industry, groups),
+        by_employer_type: placed_by(&parts.by_employer, groups),
+    }
 }
 
 /// A counselor's own figures: their college, education levels and majors.
@@ -385,9 +491,8 @@ pub async fn for_admin(
                 .iter()
                 .map(|u| (u.id.to_string(), u.name.clone()))
                 .collect();
-            let university =
-                Expr::col(graduates::Column::UniversityId).cast_as(Alias::new(text_type(db)));
-            compute(db, filter, cohort, university, |k| {
+            let ids: Vec<i32> = universities.iter().map(|u| u.id).collect();
+            rollup(db, Some(&ids), cohort, |k| {
                 names.get(k).cloned().unwrap_or_default()
             })
             .await
@@ -408,9 +513,8 @@ pub async fn for_admin(
                     ))
                 })
                 .collect();
-            let university =
-                Expr::col(graduates::Column::UniversityId).cast_as(Alias::new(text_type(db)));
-            let mut stats = compute(db, filter, cohort, university, |k| k.to_string()).await?;
+            // The ministry's subtree is every university: nothing to filter by.
+            let mut stats = rollup(db, None, cohort, |k| k.to_string()).await?;
             let mut merged: BTreeMap<String, Slice> = BTreeMap::new();
             for slice in stats.breakdown {
                 let (id, name) = province_of.get(&slice.key).cloned().unwrap_or_default();

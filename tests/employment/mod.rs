@@ -1,5 +1,6 @@
 //! The employment data report: dry run vs commit, idempotent re-import, GBK CSV, XLSX, scope.
 
+mod catalog;
 mod import;
 mod stats;
 

@@ -134,6 +134,21 @@ async fn admins_see_their_scope_rolled_up_by_the_level_below() {
         assert_eq!(nation["breakdown"][0]["label"], "江苏省");
         assert_eq!(nation["total"]["graduates"], 8);
 
+        // The nation's figures follow every import at once.
+        app.upload(
+            &w.school_a,
+            csv(&["2023005,张五,计算机学院,软件工程,本科,2027,10,31,34,320100"]),
+            false,
+        )
+        .await
+        .expect(200);
+        let nation = app
+            .get("/api/v1/employment/stats", &w.ministry)
+            .await
+            .expect(200);
+        assert_eq!(nation["total"]["placed"], 7);
+        assert_eq!(nation["total"]["graduates"], 8);
+
         // School B sees nothing of A, not even by asking for A's unit.
         let b = app
             .get("/api/v1/employment/stats", &w.school_b)

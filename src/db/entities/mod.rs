@@ -9,6 +9,7 @@ pub mod audit_log;
 pub mod bind_codes;
 pub mod destination_codes;
 pub mod employment_imports;
+pub mod employment_tallies;
 pub mod followers;
 pub mod graduates;
 pub mod majors;

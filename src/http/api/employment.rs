@@ -43,6 +43,8 @@ pub struct ImportReportView {
     pub updated: usize,
     /// Rows identical to what is stored.
     pub unchanged: usize,
+    /// Majors the commit added to the catalog of existing colleges.
+    pub majors_added: usize,
     pub committed: bool,
 }
 
@@ -68,6 +70,7 @@ impl ImportReportView {
             inserted: report.inserted,
             updated: report.updated,
             unchanged: report.unchanged,
+            majors_added: report.majors_added,
             committed: report.committed,
         }
     }
@@ -150,4 +153,84 @@ pub async fn template(res: &mut Response) -> ApiResult<()> {
     res.write_body(bytes)
         .map_err(|e| ApiError(AppError::Internal(format!("template body: {e}"))))?;
     Ok(())
+}
+
+#[derive(Debug, Deserialize, ToParameters)]
+#[salvo(parameters(default_parameter_in = Query))]
+pub struct DiagnosticsQuery {
+    /// 届别; the latest cohort with data when absent.
+    pub cohort: Option<i32>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AccountMismatchView {
+    pub account_id: i32,
+    pub name: String,
+    pub college: String,
+    /// Why this counselor would see no (or too few) figures.
+    pub reasons: Vec<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UncoveredMajorView {
+    pub college: String,
+    pub education_level: String,
+    pub major: String,
+    pub graduates: u64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CollegeCountView {
+    pub college: String,
+    pub graduates: u64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DiagnosticsView {
+    pub cohort: Option<i32>,
+    /// Counselors whose college or majors match no graduate of the cohort.
+    pub accounts: Vec<AccountMismatchView>,
+    /// Majors with graduates but no counselor responsible for them.
+    pub majors_without_counselor: Vec<UncoveredMajorView>,
+    /// College names in the data that match no college of the university.
+    pub colleges_without_unit: Vec<CollegeCountView>,
+}
+
+/// Where account names and the employment data disagree (school and college admins).
+#[endpoint(tags("employment"))]
+pub async fn diagnostics(
+    query: DiagnosticsQuery,
+    depot: &mut Depot,
+) -> ApiResult<Json<DiagnosticsView>> {
+    let state = AppState::from_depot(depot)?;
+    let found =
+        crate::service::diagnostics::check(&state.services, actor(depot)?, query.cohort).await?;
+    Ok(Json(DiagnosticsView {
+        cohort: found.cohort,
+        accounts: found
+            .accounts
+            .into_iter()
+            .map(|a| AccountMismatchView {
+                account_id: a.account_id,
+                name: a.name,
+                college: a.college,
+                reasons: a.reasons,
+            })
+            .collect(),
+        majors_without_counselor: found
+            .majors_without_counselor
+            .into_iter()
+            .map(|m| UncoveredMajorView {
+                college: m.college,
+                education_level: m.education_level,
+                major: m.major,
+                graduates: m.graduates,
+            })
+            .collect(),
+        colleges_without_unit: found
+            .colleges_without_unit
+            .into_iter()
+            .map(|(college, graduates)| CollegeCountView { college, graduates })
+            .collect(),
+    }))
 }

@@ -141,3 +141,65 @@ pub async fn add_major(
     res.status_code(StatusCode::CREATED);
     Ok(Json(MajorView::new(&major)))
 }
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct RenameMajorRequest {
+    /// The name as the employment data report writes it.
+    pub name: String,
+}
+
+/// Rename a major; the counselors responsible for it keep it.
+#[endpoint(tags("org"))]
+pub async fn rename_major(
+    id: PathParam<i32>,
+    major_id: PathParam<i32>,
+    body: JsonBody<RenameMajorRequest>,
+    depot: &mut Depot,
+) -> ApiResult<Json<MajorView>> {
+    let state = AppState::from_depot(depot)?;
+    let major = crate::service::catalog::rename(
+        &state.services,
+        actor(depot)?,
+        id.into_inner(),
+        major_id.into_inner(),
+        &body.name,
+        &meta(depot),
+    )
+    .await?;
+    Ok(Json(MajorView::new(&major)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct MergeMajorRequest {
+    /// The major (same college and level) that stays.
+    pub into_id: i32,
+}
+
+#[derive(Debug, serde::Serialize, ToSchema)]
+pub struct MergeMajorResponse {
+    /// Counselors now responsible for the remaining major instead.
+    pub accounts_moved: u64,
+}
+
+/// Merge a duplicate or misspelt major into the right one; its counselors move along.
+#[endpoint(tags("org"))]
+pub async fn merge_major(
+    id: PathParam<i32>,
+    major_id: PathParam<i32>,
+    body: JsonBody<MergeMajorRequest>,
+    depot: &mut Depot,
+) -> ApiResult<Json<MergeMajorResponse>> {
+    let state = AppState::from_depot(depot)?;
+    let moved = crate::service::catalog::merge(
+        &state.services,
+        actor(depot)?,
+        id.into_inner(),
+        major_id.into_inner(),
+        body.into_inner().into_id,
+        &meta(depot),
+    )
+    .await?;
+    Ok(Json(MergeMajorResponse {
+        accounts_moved: moved,
+    }))
+}
