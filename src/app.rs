@@ -96,6 +96,7 @@ impl Application {
                 tasks_path: settings.miniprogram.tasks_path.clone(),
                 bind_path: settings.miniprogram.bind_path.clone(),
                 task_path: settings.miniprogram.task_path.clone(),
+                stats_path: settings.miniprogram.stats_path.clone(),
             },
             Duration::from_millis(settings.wechat.reply_deadline_ms),
             chrono::TimeDelta::minutes(i64::from(settings.tasks.sign_in_lead_minutes)),

@@ -147,6 +147,8 @@ pub struct MiniprogramSettings {
     pub bind_path: String,
     /// Page a task notice opens; `{task_id}` is replaced.
     pub task_path: String,
+    /// A counselor's employment statistics page (`进展` links to it).
+    pub stats_path: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]

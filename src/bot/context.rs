@@ -16,6 +16,8 @@ pub struct Links {
     pub bind_path: String,
     /// One task's page; `{task_id}` is replaced.
     pub task_path: String,
+    /// The counselor's employment statistics page.
+    pub stats_path: String,
 }
 
 /// What every message shares, built once: cloning a context is one reference count.

@@ -169,6 +169,6 @@ pub fn employment_headline(stats: &Statistics, links: &Links) -> String {
         stats.total.graduates,
         stats.total.rate(),
         groups.join("，"),
-        mini_link(links, &links.tasks_path, "打开小程序")
+        mini_link(links, &links.stats_path, "查看各专业和去向详情")
     )
 }

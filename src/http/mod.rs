@@ -68,7 +68,11 @@ pub fn service(state: AppState, gateway: std::sync::Arc<wechat_callback::Gateway
         )
         .push(Router::with_path("audit").get(audit::list))
         .push(Router::with_path("employment/template").get(employment::template))
-        .push(Router::with_path("employment/stats").get(api::employment_stats::scope))
+        .push(
+            Router::with_path("employment/stats")
+                .get(api::employment_stats::scope)
+                .push(Router::with_path("export").get(api::employment_stats::export)),
+        )
         .push(Router::with_path("employment/diagnostics").get(employment::diagnostics))
         .push(Router::with_path("my/employment-stats").get(api::employment_stats::mine))
         .push(

@@ -77,6 +77,11 @@ async fn a_counselor_sees_the_figures_of_their_own_majors_and_no_student() {
             "{}",
             reply.content()
         );
+        assert!(
+            reply.content().contains("pages/stats/index"),
+            "{}",
+            reply.content()
+        );
     })
     .await;
 }
@@ -161,6 +166,36 @@ async fn admins_see_their_scope_rolled_up_by_the_level_below() {
         )
         .await
         .expect_error(404, "not_found");
+        // The same figures as a workbook.
+        let bytes = app
+            .client
+            .get(format!("{}/api/v1/employment/stats/export", app.base))
+            .bearer_auth(&w.school_a)
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap()
+            .to_vec();
+        use calamine::{Data, Reader};
+        let mut book: calamine::Xlsx<_> =
+            calamine::Xlsx::new(std::io::Cursor::new(bytes)).expect("a workbook");
+        let summary = book.worksheet_range("汇总").expect("summary");
+        assert_eq!(
+            summary.get_value((1, 0)),
+            Some(&Data::String("合计".into()))
+        );
+        assert_eq!(summary.get_value((1, 1)), Some(&Data::Float(8.0)));
+        assert_eq!(
+            summary.get_value((2, 0)),
+            Some(&Data::String("外国语学院".into()))
+        );
+        assert!(book.worksheet_range("去向").is_ok());
+        app.get("/api/v1/employment/stats/export", &w.counselor_a1)
+            .await
+            .expect_error(403, "forbidden");
+
         // The province drills into one university.
         let drill = app
             .get(

@@ -145,3 +145,115 @@ pub async fn scope(query: StatsQuery, depot: &mut Depot) -> ApiResult<Json<Stati
             .await?;
     Ok(Json(StatisticsView::new(&stats)))
 }
+
+/// The scope's statistics as an Excel workbook: totals, the breakdown, levels, destinations.
+#[endpoint(tags("employment"), responses((status_code = 200, description = "XLSX workbook")))]
+pub async fn export(query: StatsQuery, depot: &mut Depot, res: &mut Response) -> ApiResult<()> {
+    let state = AppState::from_depot(depot)?;
+    let stats =
+        employment_stats::for_admin(&state.services, actor(depot)?, query.unit_id, query.cohort)
+            .await?;
+    let bytes = workbook(&StatisticsView::new(&stats))
+        .map_err(|e| crate::error::AppError::Internal(format!("xlsx: {e}")))?;
+    res.headers_mut().insert(
+        salvo::http::header::CONTENT_TYPE,
+        salvo::http::HeaderValue::from_static(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+    );
+    res.headers_mut().insert(
+        salvo::http::header::CONTENT_DISPOSITION,
+        salvo::http::HeaderValue::from_static("attachment; filename=\"employment-stats.xlsx\""),
+    );
+    res.write_body(bytes)
+        .map_err(|e| crate::error::AppError::Internal(format!("export body: {e}")))?;
+    Ok(())
+}
+
+/// Every group label across the rows, in first-seen order: the workbook's group columns.
+fn group_columns(rows: &[&FiguresView]) -> Vec<(String, String)> {
+    let mut columns: Vec<(String, String)> = Vec::new();
+    for row in rows {
+        for group in &row.groups {
+            if !columns.iter().any(|(key, _)| *key == group.key) {
+                columns.push((group.key.clone(), group.label.clone()));
+            }
+        }
+    }
+    columns
+}
+
+fn figures_sheet(
+    book: &mut rust_xlsxwriter::Workbook,
+    name: &str,
+    first: &str,
+    rows: &[&FiguresView],
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    let sheet = book.add_worksheet();
+    sheet.set_name(name)?;
+    let columns = group_columns(rows);
+    let mut headers = vec![
+        first.to_string(),
+        "毕业生".into(),
+        "已落实".into(),
+        "去向落实率(%)".into(),
+    ];
+    headers.extend(columns.iter().map(|(_, label)| label.clone()));
+    for (col, header) in headers.iter().enumerate() {
+        sheet.write_with_format(0, col as u16, header.as_str(), &bold)?;
+    }
+    for (i, row) in rows.iter().enumerate() {
+        let r = 1 + i as u32;
+        sheet.write(r, 0, row.label.as_str())?;
+        sheet.write(r, 1, row.graduates as f64)?;
+        sheet.write(r, 2, row.placed as f64)?;
+        sheet.write(r, 3, row.rate_percent)?;
+        for (c, (key, _)) in columns.iter().enumerate() {
+            let n = row
+                .groups
+                .iter()
+                .find(|g| g.key == *key)
+                .map(|g| g.count)
+                .unwrap_or(0);
+            sheet.write(r, 4 + c as u16, n as f64)?;
+        }
+    }
+    sheet.autofit();
+    Ok(())
+}
+
+fn workbook(view: &StatisticsView) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let mut rows: Vec<&FiguresView> = vec![&view.total];
+    rows.extend(view.breakdown.iter());
+    let title = view
+        .cohort
+        .map(|c| format!("{c}届"))
+        .unwrap_or_else(|| "暂无数据".into());
+    figures_sheet(&mut book, "汇总", &title, &rows)?;
+    let levels: Vec<&FiguresView> = view.by_education_level.iter().collect();
+    figures_sheet(&mut book, "学历层次", "学历层次", &levels)?;
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    let sheet = book.add_worksheet();
+    sheet.set_name("去向")?;
+    let mut row = 0u32;
+    for (title, list) in [
+        ("就业地区", &view.by_region),
+        ("单位行业", &view.by_industry),
+        ("单位性质", &view.by_employer_type),
+    ] {
+        sheet.write_with_format(row, 0, title, &bold)?;
+        sheet.write_with_format(row, 1, "代码", &bold)?;
+        sheet.write_with_format(row, 2, "已落实人数", &bold)?;
+        row += 1;
+        for item in list {
+            sheet.write(row, 0, item.label.as_str())?;
+            sheet.write(row, 1, item.code.as_str())?;
+            sheet.write(row, 2, item.count as f64)?;
+            row += 1;
+        }
+        row += 1;
+    }
+    book.save_to_buffer()
+}
