@@ -269,29 +269,7 @@ pub struct Step {
 pub async fn complete(services: &Services, actor: &Actor, task_id: i32) -> AppResult<Step> {
     require_counselor(actor)?;
     let task = load(&services.db, actor.account_id, task_id).await?;
-    let now = Utc::now();
-    let changed = assignments::Entity::update_many()
-        .col_expr(assignments::Column::CompletedAt, Expr::value(now))
-        .col_expr(
-            assignments::Column::ViewedAt,
-            Func::coalesce([
-                Expr::col(assignments::Column::ViewedAt).into(),
-                Expr::val(now).into(),
-            ])
-            .into(),
-        )
-        .filter(assignments::Column::TaskId.eq(task_id))
-        .filter(assignments::Column::AccountId.eq(actor.account_id))
-        .filter(assignments::Column::CompletedAt.is_null())
-        .exec(&services.db)
-        .await?
-        .rows_affected
-        == 1;
-    settle(&services.db, actor.account_id, &task, now).await?;
-    Ok(Step {
-        task: load(&services.db, actor.account_id, task_id).await?,
-        changed,
-    })
+    record(services, actor, &task, assignments::Column::CompletedAt).await
 }
 
 /// Sign in to a live course, inside its window.
@@ -339,8 +317,19 @@ pub async fn sign_in(
         }
         SignIn::Open => {}
     }
+    record(services, actor, &task, assignments::Column::SignedInAt).await
+}
+
+/// Stamp one step (completed, signed in) once, count the task as viewed, settle `done_at`.
+async fn record(
+    services: &Services,
+    actor: &Actor,
+    task: &MyTask,
+    step: assignments::Column,
+) -> AppResult<Step> {
+    let now = Utc::now();
     let changed = assignments::Entity::update_many()
-        .col_expr(assignments::Column::SignedInAt, Expr::value(now))
+        .col_expr(step, Expr::value(now))
         .col_expr(
             assignments::Column::ViewedAt,
             Func::coalesce([
@@ -349,16 +338,16 @@ pub async fn sign_in(
             ])
             .into(),
         )
-        .filter(assignments::Column::TaskId.eq(task_id))
+        .filter(assignments::Column::TaskId.eq(task.task_id))
         .filter(assignments::Column::AccountId.eq(actor.account_id))
-        .filter(assignments::Column::SignedInAt.is_null())
+        .filter(step.is_null())
         .exec(&services.db)
         .await?
         .rows_affected
         == 1;
-    settle(&services.db, actor.account_id, &task, now).await?;
+    settle(&services.db, actor.account_id, task, now).await?;
     Ok(Step {
-        task: load(&services.db, actor.account_id, task_id).await?,
+        task: load(&services.db, actor.account_id, task.task_id).await?,
         changed,
     })
 }
