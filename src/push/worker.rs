@@ -18,6 +18,7 @@ use crate::db::entities::{push_jobs, tasks};
 use crate::domain::push::{backoff, next_minute, JobKind, JobStatus};
 use crate::domain::task::{TaskKind, TaskStatus};
 use crate::error::AppResult;
+use crate::service::push_store::retrying;
 use crate::service::{followers, push_queue, push_store, tasks as task_service, Services};
 use crate::wechat::client::WechatClient;
 use crate::wechat::error::{WxError, WxErrorClass};
@@ -134,10 +135,10 @@ impl PushWorker {
         let db = &self.services.db;
         let now = Utc::now();
         let mut report = RoundReport {
-            reclaimed: push_store::reclaim_expired(db, now).await?,
+            reclaimed: retrying(|| push_store::reclaim_expired(db, now)).await?,
             ..Default::default()
         };
-        let today = push_store::day(db, now).await?;
+        let today = retrying(|| push_store::day(db, now)).await?;
         let left = (i64::from(push.daily_quota) - i64::from(today.sent)).max(0) as u32;
         if today.paused || left == 0 {
             report.quota_exhausted = true;
@@ -145,18 +146,19 @@ impl PushWorker {
         }
         let day = today.day;
         let lease = TimeDelta::seconds(i64::from(push.lease_secs));
-        let mut jobs = push_store::claim(db, push.batch_size.min(left), lease, now).await?;
+        let mut jobs =
+            retrying(|| push_store::claim(db, push.batch_size.min(left), lease, now)).await?;
         report.claimed = jobs.len();
         if jobs.is_empty() {
             return Ok(report);
         }
         // Count the sends against today's quota before making them; what another worker took
         // meanwhile goes back to the queue untouched.
-        let granted =
-            push_store::reserve(db, now, jobs.len() as u32, push.daily_quota).await? as usize;
+        let granted = retrying(|| push_store::reserve(db, now, jobs.len() as u32, push.daily_quota))
+            .await? as usize;
         if granted < jobs.len() {
             for job in jobs.split_off(granted) {
-                push_store::requeue(db, job.id, now, false, None, "").await?;
+                retrying(|| push_store::requeue(db, job.id, now, false, None, "")).await?;
             }
             report.quota_exhausted = true;
             if jobs.is_empty() {
@@ -192,11 +194,14 @@ impl PushWorker {
                         refunds += u32::from(refund);
                         if counts && job.attempts >= push.max_attempts as i32 {
                             report.failed += 1;
-                            push_store::finish(db, job.id, JobStatus::Failed, code, &text, now)
-                                .await?;
+                            retrying(|| {
+                                push_store::finish(db, job.id, JobStatus::Failed, code, &text, now)
+                            })
+                            .await?;
                         } else {
                             report.retried += 1;
-                            push_store::requeue(db, job.id, at, counts, code, &text).await?;
+                            retrying(|| push_store::requeue(db, job.id, at, counts, code, &text))
+                                .await?;
                         }
                     }
                     Outcome::Finish {
@@ -212,7 +217,8 @@ impl PushWorker {
                         } else {
                             report.failed += 1;
                         }
-                        push_store::finish(db, job.id, status, code, &text, now).await?;
+                        retrying(|| push_store::finish(db, job.id, status, code, &text, now))
+                            .await?;
                         if unfollowed {
                             followers::record(&self.services, &job.openid, false, now).await?;
                         }
@@ -220,30 +226,32 @@ impl PushWorker {
                     Outcome::QuotaExhausted => {
                         refunds += 1;
                         paused = true;
-                        push_store::requeue(
-                            db,
-                            job.id,
-                            now,
-                            false,
-                            Some(45009),
-                            "当日模板消息额度已用完",
-                        )
+                        retrying(|| {
+                            push_store::requeue(
+                                db,
+                                job.id,
+                                now,
+                                false,
+                                Some(45009),
+                                "当日模板消息额度已用完",
+                            )
+                        })
                         .await?;
                     }
                     Outcome::Released => {
                         refunds += 1;
-                        push_store::requeue(db, job.id, now, false, None, "").await?;
+                        retrying(|| push_store::requeue(db, job.id, now, false, None, "")).await?;
                     }
                 }
             }
-            push_store::mark_sent(db, &sent, now).await?;
+            retrying(|| push_store::mark_sent(db, &sent, now)).await?;
         }
         if paused {
-            push_store::pause_day(db, &day, Utc::now()).await?;
+            retrying(|| push_store::pause_day(db, &day, Utc::now())).await?;
             report.quota_exhausted = true;
             tracing::warn!(day = %day, "wechat reports the daily template quota used up; pushes pause until the next day");
         }
-        push_store::refund(db, &day, refunds).await?;
+        retrying(|| push_store::refund(db, &day, refunds)).await?;
         Ok(report)
     }
 
