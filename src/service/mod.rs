@@ -54,6 +54,30 @@ impl Services {
     }
 }
 
+/// How many rows a select matches: its joins and conditions with `COUNT(counted)` as the only
+/// column.
+pub(crate) async fn count_rows<C: sea_orm::ConnectionTrait>(
+    conn: &C,
+    mut query: sea_orm::sea_query::SelectStatement,
+    counted: impl sea_orm::sea_query::IntoColumnRef,
+) -> crate::error::AppResult<u64> {
+    #[derive(sea_orm::FromQueryResult)]
+    struct Count {
+        n: i64,
+    }
+    query.expr_as(
+        sea_orm::sea_query::Expr::col(counted).count(),
+        sea_orm::sea_query::Alias::new("n"),
+    );
+    let backend = conn.get_database_backend();
+    let row = <Count as sea_orm::FromQueryResult>::find_by_statement(
+        sea_orm::StatementBuilder::build(&query, &backend),
+    )
+    .one(conn)
+    .await?;
+    Ok(row.map(|r| r.n.max(0) as u64).unwrap_or(0))
+}
+
 /// Where a request came from, for the audit log.
 #[derive(Debug, Clone, Default)]
 pub struct RequestMeta {

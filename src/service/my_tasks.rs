@@ -8,7 +8,7 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, StatementBuilder,
 };
 
-use super::Services;
+use super::{count_rows, Services};
 use crate::db::entities::{assignments, org_units, tasks};
 use crate::domain::org::OrgKind;
 use crate::domain::page::{Page, PageRequest};
@@ -150,11 +150,6 @@ fn sign(mut task: MyTask) -> MyTask {
     task
 }
 
-#[derive(FromQueryResult)]
-struct Count {
-    n: i64,
-}
-
 /// The counselor's tasks, newest deadline first.
 pub async fn list(
     services: &Services,
@@ -178,17 +173,13 @@ pub async fn list(
     if let Some(kind) = kind {
         query.and_where(Expr::col((tasks::Entity, tasks::Column::Kind)).eq(kind.as_str()));
     }
+    let total = count_rows(
+        &services.db,
+        query.clone(),
+        (assignments::Entity, assignments::Column::Id),
+    )
+    .await?;
     let backend = services.db.get_database_backend();
-    let mut count = query.clone();
-    count.expr_as(
-        Expr::col((assignments::Entity, assignments::Column::Id)).count(),
-        Alias::new("n"),
-    );
-    let total = Count::find_by_statement(StatementBuilder::build(&count, &backend))
-        .one(&services.db)
-        .await?
-        .map(|c| c.n.max(0) as u64)
-        .unwrap_or(0);
     with_columns(&mut query);
     query
         .order_by(
@@ -360,17 +351,13 @@ pub async fn pending_for_chat(
 ) -> AppResult<(Vec<MyTask>, u64)> {
     let mut query = base(account_id);
     query.and_where(Expr::col((assignments::Entity, assignments::Column::DoneAt)).is_null());
+    let total = count_rows(
+        &services.db,
+        query.clone(),
+        (assignments::Entity, assignments::Column::Id),
+    )
+    .await?;
     let backend = services.db.get_database_backend();
-    let mut count = query.clone();
-    count.expr_as(
-        Expr::col((assignments::Entity, assignments::Column::Id)).count(),
-        Alias::new("n"),
-    );
-    let total = Count::find_by_statement(StatementBuilder::build(&count, &backend))
-        .one(&services.db)
-        .await?
-        .map(|c| c.n.max(0) as u64)
-        .unwrap_or(0);
     with_columns(&mut query);
     query
         .order_by(

@@ -11,7 +11,7 @@ use sea_orm::{
 };
 
 use super::push_queue::{self, NoticeStats, Throughput};
-use super::{tasks as task_service, Services};
+use super::{count_rows, tasks as task_service, Services};
 use crate::db::entities::{account_wechat, accounts, assignments, followers, org_units, tasks};
 use crate::domain::education::EducationLevel;
 use crate::domain::page::{Page, PageRequest};
@@ -293,11 +293,6 @@ fn row_columns(query: &mut SelectStatement) {
         );
 }
 
-#[derive(FromQueryResult)]
-struct Count {
-    n: i64,
-}
-
 /// Counselors who have not finished the task, by college.
 pub async fn pending(
     services: &Services,
@@ -306,17 +301,13 @@ pub async fn pending(
     page: PageRequest,
 ) -> AppResult<Page<CounselorRow>> {
     let task = task_service::visible_task(&services.db, actor, task_id).await?;
+    let total = count_rows(
+        &services.db,
+        counselor_rows(task.id, actor, true),
+        (assignments::Entity, assignments::Column::Id),
+    )
+    .await?;
     let backend = services.db.get_database_backend();
-    let mut count = counselor_rows(task.id, actor, true);
-    count.expr_as(
-        Expr::col((assignments::Entity, assignments::Column::Id)).count(),
-        Alias::new("n"),
-    );
-    let total = Count::find_by_statement(StatementBuilder::build(&count, &backend))
-        .one(&services.db)
-        .await?
-        .map(|c| c.n.max(0) as u64)
-        .unwrap_or(0);
     let mut query = counselor_rows(task.id, actor, true);
     row_columns(&mut query);
     query.limit(page.per_page).offset(page.offset());

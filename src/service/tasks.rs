@@ -3,15 +3,14 @@
 
 use chrono::{DateTime, Utc};
 use rand::RngCore;
-use sea_orm::sea_query::{Alias, Expr, Query, SelectStatement};
+use sea_orm::sea_query::{Expr, Query, SelectStatement};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait,
-    FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, StatementBuilder,
-    TransactionTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, StatementBuilder, TransactionTrait,
 };
 use serde_json::json;
 
-use super::{audit, org, push_queue, RequestMeta, Services};
+use super::{audit, count_rows, org, push_queue, RequestMeta, Services};
 use crate::db::entities::{
     account_levels, account_wechat, accounts, assignments, org_units, tasks,
 };
@@ -151,28 +150,9 @@ fn matching_counselors(actor: &Actor, patterns: &[String], levels: &[EducationLe
     condition
 }
 
-#[derive(FromQueryResult)]
-struct Count {
-    n: i64,
-}
-
-async fn count_rows<C: ConnectionTrait>(conn: &C, query: &SelectStatement) -> AppResult<u64> {
-    let backend = conn.get_database_backend();
-    let row = Count::find_by_statement(StatementBuilder::build(query, &backend))
-        .one(conn)
-        .await?;
-    Ok(row.map(|r| r.n.max(0) as u64).unwrap_or(0))
-}
-
 async fn reach<C: ConnectionTrait>(conn: &C, condition: Condition) -> AppResult<Reach> {
     let mut matched = Query::select();
-    matched
-        .expr_as(
-            Expr::col((accounts::Entity, accounts::Column::Id)).count(),
-            Alias::new("n"),
-        )
-        .from(accounts::Entity)
-        .cond_where(condition.clone());
+    matched.from(accounts::Entity).cond_where(condition.clone());
     let mut bound = matched.clone();
     bound
         .inner_join(
@@ -184,8 +164,8 @@ async fn reach<C: ConnectionTrait>(conn: &C, condition: Condition) -> AppResult<
             Expr::col((account_wechat::Entity, account_wechat::Column::OaOpenid)).is_not_null(),
         );
     Ok(Reach {
-        matched: count_rows(conn, &matched).await?,
-        bound: count_rows(conn, &bound).await?,
+        matched: count_rows(conn, matched, (accounts::Entity, accounts::Column::Id)).await?,
+        bound: count_rows(conn, bound, (accounts::Entity, accounts::Column::Id)).await?,
     })
 }
 
