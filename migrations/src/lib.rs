@@ -11,6 +11,7 @@ mod m20261129_000002_outbox_and_audit;
 mod m20261129_000003_wechat_identities;
 mod m20261129_000004_tasks_and_push;
 mod m20261129_000005_employment_data;
+mod m20261129_000006_import_progress;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000003_wechat_identities::Migration),
             Box::new(m20261129_000004_tasks_and_push::Migration),
             Box::new(m20261129_000005_employment_data::Migration),
+            Box::new(m20261129_000006_import_progress::Migration),
         ]
     }
 }

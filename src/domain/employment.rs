@@ -66,7 +66,7 @@ impl Column {
 }
 
 /// What is wrong where: the spreadsheet row (1 = the header), the column, why.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RowError {
     pub row: usize,
     pub column: String,
@@ -231,10 +231,14 @@ pub fn parse_row(
         if cell.is_empty() {
             return None;
         }
-        let code = leading_code(cell);
+        let code = match column {
+            // Industry may be given by section letter (“I 信息传输…”) as well as by division.
+            Column::Industry if cell.starts_with(|c: char| c.is_ascii_uppercase()) => &cell[..1],
+            _ => leading_code(cell),
+        };
         let valid = match column {
             Column::EmployerType => EMPLOYER_TYPES.contains(&code),
-            Column::Industry => code.len() == 2,
+            Column::Industry => industry_section(code).is_some(),
             _ => code.len() == 6 && PROVINCES.contains(&&code[..2]),
         };
         if !valid {
@@ -318,6 +322,44 @@ pub fn province_name(prefix: &str) -> &'static str {
     }
 }
 
+/// The 门类 (section) of GB/T 4754-2017 an industry code belongs to: the code is either a
+/// section letter (A–T) or a two-digit 大类 (division), 01–97.
+pub fn industry_section(code: &str) -> Option<(&'static str, &'static str)> {
+    const SECTIONS: [(&str, u8, &str); 20] = [
+        ("A", 5, "农、林、牧、渔业"),
+        ("B", 12, "采矿业"),
+        ("C", 43, "制造业"),
+        ("D", 46, "电力、热力、燃气及水生产和供应业"),
+        ("E", 50, "建筑业"),
+        ("F", 52, "批发和零售业"),
+        ("G", 60, "交通运输、仓储和邮政业"),
+        ("H", 62, "住宿和餐饮业"),
+        ("I", 65, "信息传输、软件和信息技术服务业"),
+        ("J", 69, "金融业"),
+        ("K", 70, "房地产业"),
+        ("L", 72, "租赁和商务服务业"),
+        ("M", 75, "科学研究和技术服务业"),
+        ("N", 79, "水利、环境和公共设施管理业"),
+        ("O", 82, "居民服务、修理和其他服务业"),
+        ("P", 83, "教育"),
+        ("Q", 85, "卫生和社会工作"),
+        ("R", 90, "文化、体育和娱乐业"),
+        ("S", 96, "公共管理、社会保障和社会组织"),
+        ("T", 97, "国际组织"),
+    ];
+    let found = if code.len() == 2 && code.bytes().all(|b| b.is_ascii_digit()) {
+        let division: u8 = code.parse().ok()?;
+        if division == 0 {
+            return None;
+        }
+        // Divisions are numbered consecutively through the sections.
+        SECTIONS.iter().find(|(_, last, _)| division <= *last)
+    } else {
+        SECTIONS.iter().find(|(letter, _, _)| *letter == code)
+    };
+    found.map(|(letter, _, label)| (*letter, *label))
+}
+
 /// 单位性质 labels.
 pub fn employer_type_label(code: &str) -> &'static str {
     match code {
@@ -343,6 +385,26 @@ mod tests {
 
     fn strings(values: &[&str]) -> Vec<String> {
         values.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn industry_codes_fall_into_their_sections() {
+        assert_eq!(industry_section("01"), Some(("A", "农、林、牧、渔业")));
+        assert_eq!(industry_section("05").map(|s| s.0), Some("A"));
+        assert_eq!(industry_section("06").map(|s| s.0), Some("B"));
+        assert_eq!(industry_section("39").map(|s| s.0), Some("C"));
+        assert_eq!(industry_section("65").map(|s| s.0), Some("I"));
+        assert_eq!(industry_section("70").map(|s| s.0), Some("K"));
+        assert_eq!(industry_section("83").map(|s| s.0), Some("P"));
+        assert_eq!(industry_section("97").map(|s| s.0), Some("T"));
+        assert_eq!(
+            industry_section("I").map(|s| s.1),
+            Some("信息传输、软件和信息技术服务业")
+        );
+        assert_eq!(industry_section("00"), None);
+        assert_eq!(industry_section("98"), None);
+        assert_eq!(industry_section("U"), None);
+        assert_eq!(industry_section("6"), None);
     }
 
     #[test]

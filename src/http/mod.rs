@@ -5,6 +5,7 @@ pub mod auth;
 pub mod error;
 pub mod request_meta;
 pub mod state;
+pub mod upload;
 pub mod wechat_callback;
 
 use std::time::Duration;
@@ -134,7 +135,9 @@ pub fn service(state: AppState, gateway: std::sync::Arc<wechat_callback::Gateway
     let uploads = Router::with_path("api/v1/employment/imports")
         .hoop(auth::require_session)
         .hoop(auth::require_password_changed)
-        .post(employment::import);
+        .get(employment::history)
+        .post(employment::import)
+        .push(Router::with_path("{id}").get(employment::run_status));
 
     let routes = Router::new()
         .push(uploads)

@@ -1,5 +1,5 @@
-//! The majors catalog kept true to the employment data: imports add the majors they find to
-//! colleges that exist, and fixing a name (rename, or merge into the right entry) carries the
+//! The catalog kept true to the employment data: imports add the colleges and majors they
+//! find, and fixing a name (rename, or merge into the right entry) carries the
 //! counselors' accounts along, so a counselor's majors keep matching their graduates.
 
 use std::collections::HashSet;
@@ -11,13 +11,79 @@ use sea_orm::{
 };
 use serde_json::json;
 
-use super::org::{parse_major_name, visible_college};
+use super::org::{insert_unit_unchecked, parse_major_name, visible_college, NewUnit};
 use super::{audit, RequestMeta, Services};
 use crate::db::entities::{account_majors, majors, org_units};
 use crate::domain::employment::GraduateRow;
+use crate::domain::org::parse_unit_name;
 use crate::domain::org::OrgKind;
 use crate::domain::scope::Actor;
 use crate::error::{AppError, AppResult};
+
+async fn colleges_of<C: ConnectionTrait>(
+    conn: &C,
+    university: &org_units::Model,
+) -> AppResult<Vec<org_units::Model>> {
+    Ok(org_units::Entity::find()
+        .filter(org_units::Column::ParentId.eq(university.id))
+        .filter(org_units::Column::Kind.eq(OrgKind::College.as_str()))
+        .all(conn)
+        .await?)
+}
+
+/// College names in the rows that the university has no college for, sorted.
+pub async fn missing_colleges<C: ConnectionTrait>(
+    conn: &C,
+    university: &org_units::Model,
+    rows: &[GraduateRow],
+) -> AppResult<Vec<String>> {
+    let known: HashSet<String> = colleges_of(conn, university)
+        .await?
+        .into_iter()
+        .map(|c| c.name)
+        .collect();
+    let mut missing: Vec<String> = rows
+        .iter()
+        .filter(|row| !known.contains(&row.college))
+        .map(|row| row.college.clone())
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    missing.sort();
+    Ok(missing)
+}
+
+/// Create the named colleges under the university, with generated codes (`auto-1`, ...) the
+/// university may change later.
+pub async fn create_colleges<C: ConnectionTrait>(
+    conn: &C,
+    university: &org_units::Model,
+    names: &[String],
+) -> AppResult<()> {
+    if names.is_empty() {
+        return Ok(());
+    }
+    let taken: HashSet<String> = colleges_of(conn, university)
+        .await?
+        .into_iter()
+        .map(|c| c.code)
+        .collect();
+    let mut next = 1;
+    for name in names {
+        while taken.contains(&format!("auto-{next}")) {
+            next += 1;
+        }
+        let unit = NewUnit {
+            kind: OrgKind::College,
+            name: parse_unit_name(name)?,
+            code: format!("auto-{next}"),
+            parent_id: university.id,
+        };
+        next += 1;
+        insert_unit_unchecked(conn, university, &unit).await?;
+    }
+    Ok(())
+}
 
 /// Add to the catalog every (college, level, major) of the rows whose college exists under the
 /// university. Returns how many majors were added.
@@ -26,11 +92,7 @@ pub async fn feed<C: ConnectionTrait>(
     university: &org_units::Model,
     rows: &[&GraduateRow],
 ) -> AppResult<usize> {
-    let colleges = org_units::Entity::find()
-        .filter(org_units::Column::ParentId.eq(university.id))
-        .filter(org_units::Column::Kind.eq(OrgKind::College.as_str()))
-        .all(conn)
-        .await?;
+    let colleges = colleges_of(conn, university).await?;
     let existing: HashSet<(i32, String, String)> = majors::Entity::find()
         .filter(majors::Column::CollegeId.is_in(colleges.iter().map(|c| c.id)))
         .all(conn)

@@ -1,13 +1,17 @@
 //! Importing the employment data report: a dry run that lists every row error and writes
 //! nothing, and a commit that upserts by (university, cohort, student number) in one
-//! transaction. Re-importing the same file changes nothing.
+//! transaction. Re-importing the same file changes nothing. Large files run in the background
+//! and report their progress on their row in `employment_imports`.
 
 use std::collections::{HashMap, HashSet};
 
 use chrono::Utc;
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set, TransactionTrait,
 };
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::{audit, employment_file, RequestMeta, Services};
@@ -18,16 +22,28 @@ use crate::domain::scope::Actor;
 use crate::error::{AppError, AppResult};
 
 /// What an import found and (when committed) did.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ImportReport {
     pub rows: usize,
     pub errors: Vec<RowError>,
     pub inserted: usize,
     pub updated: usize,
     pub unchanged: usize,
-    /// Majors added to the catalog of existing colleges.
+    /// Colleges in the file that the university did not have yet: created by a commit, so
+    /// account forms can choose them (a dry run lists them for a last look at the spelling).
+    #[serde(default)]
+    pub new_colleges: Vec<String>,
+    /// Majors added to the catalog.
     pub majors_added: usize,
     pub committed: bool,
+}
+
+/// How a run is carried out: answered in the request, or in the background with progress
+/// written to its row in `employment_imports`.
+#[derive(Debug, Clone, Copy)]
+enum Mode {
+    Inline,
+    Background { run_id: i32 },
 }
 
 /// Whose data an actor imports: a university, and for a college admin only their college.
@@ -83,6 +99,76 @@ fn differs(existing: &graduates::Model, row: &GraduateRow) -> bool {
         || existing.region_code != row.region
 }
 
+/// Rows between two progress writes of a background run.
+const PROGRESS_EVERY: usize = 2000;
+
+async fn heartbeat<C: ConnectionTrait>(
+    conn: &C,
+    run_id: i32,
+    processed: usize,
+    total: usize,
+) -> AppResult<()> {
+    employment_imports::Entity::update_many()
+        .col_expr(
+            employment_imports::Column::Processed,
+            Expr::value(processed as i32),
+        )
+        .col_expr(employment_imports::Column::Total, Expr::value(total as i32))
+        .col_expr(
+            employment_imports::Column::HeartbeatAt,
+            Expr::value(Utc::now()),
+        )
+        .filter(employment_imports::Column::Id.eq(run_id))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// Record how a run ended.
+async fn finish<C: ConnectionTrait>(
+    conn: &C,
+    run_id: i32,
+    status: &str,
+    report: &ImportReport,
+) -> AppResult<()> {
+    let now = Utc::now();
+    let json = serde_json::to_string(report).map_err(|e| AppError::Internal(e.to_string()))?;
+    employment_imports::Entity::update_many()
+        .col_expr(employment_imports::Column::Status, Expr::value(status))
+        .col_expr(
+            employment_imports::Column::Rows,
+            Expr::value(report.rows as i32),
+        )
+        .col_expr(
+            employment_imports::Column::Processed,
+            Expr::value(report.rows as i32),
+        )
+        .col_expr(
+            employment_imports::Column::Total,
+            Expr::value(report.rows as i32),
+        )
+        .col_expr(
+            employment_imports::Column::Inserted,
+            Expr::value(report.inserted as i32),
+        )
+        .col_expr(
+            employment_imports::Column::Updated,
+            Expr::value(report.updated as i32),
+        )
+        .col_expr(
+            employment_imports::Column::Unchanged,
+            Expr::value(report.unchanged as i32),
+        )
+        .col_expr(employment_imports::Column::Report, Expr::value(json))
+        .col_expr(employment_imports::Column::HeartbeatAt, Expr::value(now))
+        .col_expr(employment_imports::Column::FinishedAt, Expr::value(now))
+        .filter(employment_imports::Column::Id.eq(run_id))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// Check (and unless `dry_run`, commit) a file in the request.
 pub async fn import(
     services: &Services,
     actor: &Actor,
@@ -92,9 +178,197 @@ pub async fn import(
     meta: &RequestMeta,
 ) -> AppResult<ImportReport> {
     let scope = scope_of(&services.db, actor).await?;
+    run(
+        services,
+        actor,
+        &scope,
+        filename,
+        bytes,
+        dry_run,
+        meta,
+        Mode::Inline,
+    )
+    .await
+}
+
+/// Start a run in the background and return its row at once; the row's status, progress and
+/// final report are what `import_status` reads, from any instance.
+pub async fn start_import(
+    services: &Services,
+    actor: &Actor,
+    filename: &str,
+    bytes: Vec<u8>,
+    dry_run: bool,
+    meta: &RequestMeta,
+) -> AppResult<employment_imports::Model> {
+    let scope = scope_of(&services.db, actor).await?;
+    let now = Utc::now();
+    let row = employment_imports::ActiveModel {
+        university_id: Set(scope.university.id),
+        org_path: Set(scope.university.path.clone()),
+        actor_id: Set(actor.account_id),
+        filename: Set(filename.chars().take(255).collect()),
+        rows: Set(0),
+        inserted: Set(0),
+        updated: Set(0),
+        unchanged: Set(0),
+        created_at: Set(now),
+        status: Set(RunStatus::Running.as_str().into()),
+        dry_run: Set(dry_run),
+        processed: Set(0),
+        total: Set(0),
+        report: Set(None),
+        heartbeat_at: Set(Some(now)),
+        finished_at: Set(None),
+        ..Default::default()
+    }
+    .insert(&services.db)
+    .await?;
+    let (services, actor, meta) = (services.clone(), actor.clone(), meta.clone());
+    let filename = filename.to_string();
+    let run_id = row.id;
+    tokio::spawn(async move {
+        let result = run(
+            &services,
+            &actor,
+            &scope,
+            &filename,
+            &bytes,
+            dry_run,
+            &meta,
+            Mode::Background { run_id },
+        )
+        .await;
+        let ended = match result {
+            // A commit records its end in its own transaction.
+            Ok(report) if report.committed => Ok(()),
+            Ok(report) => finish(&services.db, run_id, RunStatus::Done.as_str(), &report).await,
+            Err(error) => {
+                tracing::error!(run_id, %error, "employment import failed");
+                let report = ImportReport {
+                    errors: vec![RowError {
+                        row: 0,
+                        column: "文件".into(),
+                        reason: match error {
+                            AppError::Invalid(invalid) => invalid.message,
+                            _ => "导入时发生内部错误，未写入任何数据，请稍后重试".into(),
+                        },
+                    }],
+                    ..Default::default()
+                };
+                finish(&services.db, run_id, RunStatus::Failed.as_str(), &report).await
+            }
+        };
+        if let Err(error) = ended {
+            tracing::error!(run_id, %error, "could not record the end of an import");
+        }
+    });
+    Ok(row)
+}
+
+/// Where a run is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunStatus {
+    Running,
+    Done,
+    Failed,
+    /// Still marked running, but no instance has touched it for a while: it died with its
+    /// process and nothing it did was committed.
+    Interrupted,
+}
+
+impl RunStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Running => "running",
+            Self::Done => "done",
+            Self::Failed => "failed",
+            Self::Interrupted => "interrupted",
+        }
+    }
+}
+
+/// A running import writes its progress at least this often; silent longer means it died.
+const STALE_AFTER_SECS: i64 = 120;
+
+/// One import run as its starter (or an admin over its university) sees it.
+#[derive(Debug, Clone)]
+pub struct RunView {
+    pub run: employment_imports::Model,
+    pub status: RunStatus,
+    pub report: Option<ImportReport>,
+}
+
+fn view(run: employment_imports::Model) -> RunView {
+    let status = match run.status.as_str() {
+        "running" => {
+            let beat = run.heartbeat_at.unwrap_or(run.created_at);
+            if (Utc::now() - beat).num_seconds() > STALE_AFTER_SECS {
+                RunStatus::Interrupted
+            } else {
+                RunStatus::Running
+            }
+        }
+        "failed" => RunStatus::Failed,
+        _ => RunStatus::Done,
+    };
+    let report = run
+        .report
+        .as_deref()
+        .and_then(|json| serde_json::from_str(json).ok());
+    RunView {
+        run,
+        status,
+        report,
+    }
+}
+
+fn may_see(actor: &Actor, run: &employment_imports::Model) -> bool {
+    run.actor_id == actor.account_id || (actor.is_admin() && actor.covers_unit(&run.org_path))
+}
+
+pub async fn import_status(services: &Services, actor: &Actor, id: i32) -> AppResult<RunView> {
+    employment_imports::Entity::find_by_id(id)
+        .one(&services.db)
+        .await?
+        .filter(|run| may_see(actor, run))
+        .map(view)
+        .ok_or(AppError::not_found("导入记录"))
+}
+
+/// The latest runs the actor may see, newest first.
+pub async fn import_history(services: &Services, actor: &Actor) -> AppResult<Vec<RunView>> {
+    if !actor.is_admin() {
+        return Err(AppError::Forbidden);
+    }
+    let runs = employment_imports::Entity::find()
+        .filter(
+            Condition::any()
+                .add(employment_imports::Column::ActorId.eq(actor.account_id))
+                .add(employment_imports::Column::OrgPath.like(actor.subtree_pattern())),
+        )
+        .order_by_desc(employment_imports::Column::Id)
+        .limit(50)
+        .all(&services.db)
+        .await?;
+    Ok(runs.into_iter().map(view).collect())
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn run(
+    services: &Services,
+    actor: &Actor,
+    scope: &ImportScope,
+    filename: &str,
+    bytes: &[u8],
+    dry_run: bool,
+    meta: &RequestMeta,
+    mode: Mode,
+) -> AppResult<ImportReport> {
     let rows = employment_file::read_rows(bytes)?;
+    let total = rows.len() - 1;
     let mut report = ImportReport {
-        rows: rows.len() - 1,
+        rows: total,
         ..Default::default()
     };
     let layout = match Layout::parse(&rows[0]) {
@@ -109,6 +383,11 @@ pub async fn import(
     let mut parsed: Vec<GraduateRow> = Vec::with_capacity(rows.len());
     let mut seen: HashMap<(i32, String), usize> = HashMap::new();
     for (index, cells) in rows.iter().enumerate().skip(1) {
+        if let Mode::Background { run_id } = mode {
+            if index % PROGRESS_EVERY == 0 {
+                heartbeat(&services.db, run_id, index, total).await?;
+            }
+        }
         let row_no = index + 1;
         match parse_row(row_no, cells, &layout, &known) {
             Ok(row) => {
@@ -134,6 +413,9 @@ pub async fn import(
             }
             Err(errors) => report.errors.extend(errors),
         }
+    }
+    if let Mode::Background { run_id } = mode {
+        heartbeat(&services.db, run_id, total, total).await?;
     }
 
     let cohorts: Vec<i32> = parsed
@@ -161,26 +443,41 @@ pub async fn import(
     }
     report.inserted = inserts.len();
     report.updated = updates.len();
+    report.new_colleges =
+        super::catalog::missing_colleges(&services.db, &scope.university, &parsed).await?;
     if dry_run || !report.errors.is_empty() {
         return Ok(report);
     }
 
     let now = Utc::now();
     let txn = services.db.begin().await?;
-    let run = employment_imports::ActiveModel {
-        university_id: Set(scope.university.id),
-        org_path: Set(scope.university.path.clone()),
-        actor_id: Set(actor.account_id),
-        filename: Set(filename.chars().take(255).collect()),
-        rows: Set(report.rows as i32),
-        inserted: Set(report.inserted as i32),
-        updated: Set(report.updated as i32),
-        unchanged: Set(report.unchanged as i32),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
+    let run_id = match mode {
+        Mode::Background { run_id } => run_id,
+        Mode::Inline => {
+            employment_imports::ActiveModel {
+                university_id: Set(scope.university.id),
+                org_path: Set(scope.university.path.clone()),
+                actor_id: Set(actor.account_id),
+                filename: Set(filename.chars().take(255).collect()),
+                rows: Set(report.rows as i32),
+                inserted: Set(report.inserted as i32),
+                updated: Set(report.updated as i32),
+                unchanged: Set(report.unchanged as i32),
+                created_at: Set(now),
+                status: Set(RunStatus::Running.as_str().into()),
+                dry_run: Set(false),
+                processed: Set(report.rows as i32),
+                total: Set(report.rows as i32),
+                report: Set(None),
+                heartbeat_at: Set(Some(now)),
+                finished_at: Set(None),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?
+            .id
+        }
+    };
     let model = |row: &GraduateRow| graduates::ActiveModel {
         university_id: Set(scope.university.id),
         college_name: Set(row.college.clone()),
@@ -193,7 +490,7 @@ pub async fn import(
         employer_type_code: Set(row.employer_type.clone()),
         industry_code: Set(row.industry.clone()),
         region_code: Set(row.region.clone()),
-        import_id: Set(Some(run.id)),
+        import_id: Set(Some(run_id)),
         updated_at: Set(now),
         ..Default::default()
     };
@@ -213,10 +510,11 @@ pub async fn import(
     for cohort in touched {
         super::employment_tallies::rebuild(&txn, scope.university.id, cohort).await?;
     }
-    // The majors found feed the catalog account forms choose from.
-    let majors_added =
+    // The colleges and majors found feed the catalog account forms choose from.
+    super::catalog::create_colleges(&txn, &scope.university, &report.new_colleges).await?;
+    report.majors_added =
         super::catalog::feed(&txn, &scope.university, &parsed.iter().collect::<Vec<_>>()).await?;
-    report.majors_added = majors_added;
+    report.committed = true;
     audit::record(
         &txn,
         Some(actor),
@@ -224,7 +522,7 @@ pub async fn import(
         audit::Entry {
             action: "employment.import",
             target_type: "employment_import",
-            target_id: Some(run.id.to_string()),
+            target_id: Some(run_id.to_string()),
             org_path: &scope.university.path,
             detail: json!({
                 "filename": filename,
@@ -232,13 +530,14 @@ pub async fn import(
                 "inserted": report.inserted,
                 "updated": report.updated,
                 "unchanged": report.unchanged,
-                "majors_added": majors_added,
+                "colleges_added": report.new_colleges,
+                "majors_added": report.majors_added,
             }),
         },
     )
     .await?;
+    finish(&txn, run_id, RunStatus::Done.as_str(), &report).await?;
     txn.commit().await?;
-    report.committed = true;
     Ok(report)
 }
 

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use sea_orm::sea_query::{Alias, Expr, Query, SelectStatement, SimpleExpr};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
-    QuerySelect, StatementBuilder,
+    QuerySelect, Select, StatementBuilder,
 };
 
 use super::Services;
@@ -72,8 +72,51 @@ pub struct Slice {
     pub figures: Figures,
 }
 
+/// The unit a set of figures is about.
+#[derive(Debug, Clone)]
+pub struct UnitRef {
+    pub id: i32,
+    pub kind: OrgKind,
+    pub name: String,
+}
+
+impl From<&org_units::Model> for UnitRef {
+    fn from(unit: &org_units::Model) -> Self {
+        Self {
+            id: unit.id,
+            kind: OrgKind::from_db(&unit.kind).unwrap_or(OrgKind::College),
+            name: unit.name.clone(),
+        }
+    }
+}
+
+/// What the breakdown's rows are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BreakdownKind {
+    Major,
+    College,
+    University,
+    Province,
+}
+
+impl BreakdownKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Major => "major",
+            Self::College => "college",
+            Self::University => "university",
+            Self::Province => "province",
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Statistics {
+    /// Set by the entry points: whose figures these are and what the breakdown lists.
+    pub unit: Option<UnitRef>,
+    pub breakdown_kind: BreakdownKind,
+    /// Cohorts with data in the scope, newest first: what a cohort picker offers.
+    pub cohorts: Vec<i32>,
     pub cohort: Option<i32>,
     /// The code scheme applied (2021, 2024, ...).
     pub scheme: Option<i32>,
@@ -341,6 +384,9 @@ async fn rollup<C: ConnectionTrait>(
 
 fn empty() -> Statistics {
     Statistics {
+        unit: None,
+        breakdown_kind: BreakdownKind::Major,
+        cohorts: Vec::new(),
         cohort: None,
         scheme: None,
         total: Figures::default(),
@@ -374,6 +420,9 @@ fn assemble(
         }
     }
     Statistics {
+        unit: None,
+        breakdown_kind: BreakdownKind::Major,
+        cohorts: Vec::new(),
         cohort: Some(cohort),
         scheme,
         total,
@@ -431,7 +480,7 @@ pub async fn for_counselor(
     major_names.dedup();
     let filter = Filter {
         university_ids: college.parent_id.into_iter().collect(),
-        college: Some(college.name),
+        college: Some(college.name.clone()),
         levels,
         // A counselor with no majors sees nothing rather than the whole college.
         majors: if major_names.is_empty() {
@@ -440,8 +489,64 @@ pub async fn for_counselor(
             major_names
         },
     };
+    let cohorts = cohorts_with_data(db, Some(&filter.university_ids)).await?;
     let major = Expr::col(graduates::Column::MajorName).into();
-    compute(db, filter, cohort, major, |k| k.to_string()).await
+    let mut stats = compute(db, filter, cohort, major, |k| k.to_string()).await?;
+    stats.unit = Some(UnitRef::from(&college));
+    stats.cohorts = cohorts;
+    Ok(stats)
+}
+
+/// The cohorts with data for the universities (all when `None`), newest first. Reads the
+/// tallies' primary key: the cohort range first, then one probe per year.
+async fn cohorts_with_data<C: ConnectionTrait>(
+    conn: &C,
+    universities: Option<&[i32]>,
+) -> AppResult<Vec<i32>> {
+    use crate::db::entities::employment_tallies as t;
+    let scoped = |mut query: Select<t::Entity>| {
+        query = query.filter(t::Column::Dim.eq("level"));
+        if let Some(ids) = universities {
+            query = query.filter(t::Column::UniversityId.is_in(ids.to_vec()));
+        }
+        query
+    };
+    if universities.is_some_and(|ids| ids.is_empty()) {
+        return Ok(Vec::new());
+    }
+    let newest: Option<i32> = scoped(t::Entity::find())
+        .select_only()
+        .column(t::Column::Cohort)
+        .order_by_desc(t::Column::Cohort)
+        .limit(1)
+        .into_tuple()
+        .one(conn)
+        .await?;
+    let oldest: Option<i32> = scoped(t::Entity::find())
+        .select_only()
+        .column(t::Column::Cohort)
+        .order_by_asc(t::Column::Cohort)
+        .limit(1)
+        .into_tuple()
+        .one(conn)
+        .await?;
+    let (Some(newest), Some(oldest)) = (newest, oldest) else {
+        return Ok(Vec::new());
+    };
+    let mut found = vec![newest];
+    // A picker needs recent years; a range wider than this is a data error upstream.
+    for year in (oldest.max(newest - 30)..newest).rev() {
+        let hit: Option<i32> = scoped(t::Entity::find())
+            .select_only()
+            .column(t::Column::Cohort)
+            .filter(t::Column::Cohort.eq(year))
+            .limit(1)
+            .into_tuple()
+            .one(conn)
+            .await?;
+        found.extend(hit);
+    }
+    Ok(found)
 }
 
 /// An admin's figures for their unit or a unit below it, broken down by the level below.
@@ -477,6 +582,28 @@ pub async fn for_admin(
         college: (kind == OrgKind::College).then(|| unit.name.clone()),
         ..Default::default()
     };
+    let ids: Vec<i32> = universities.iter().map(|u| u.id).collect();
+    let cohorts =
+        cohorts_with_data(db, (kind != OrgKind::Ministry).then_some(ids.as_slice())).await?;
+    let mut stats = admin_figures(db, kind, &universities, filter, cohort).await?;
+    stats.unit = Some(UnitRef::from(&unit));
+    stats.cohorts = cohorts;
+    stats.breakdown_kind = match kind {
+        OrgKind::College => BreakdownKind::Major,
+        OrgKind::University => BreakdownKind::College,
+        OrgKind::Province => BreakdownKind::University,
+        OrgKind::Ministry => BreakdownKind::Province,
+    };
+    Ok(stats)
+}
+
+async fn admin_figures<C: ConnectionTrait>(
+    db: &C,
+    kind: OrgKind,
+    universities: &[org_units::Model],
+    filter: Filter,
+    cohort: Option<i32>,
+) -> AppResult<Statistics> {
     match kind {
         OrgKind::College => {
             let major = Expr::col(graduates::Column::MajorName).into();

@@ -22,8 +22,26 @@ async fn diagnostics_show_every_name_mismatch_and_fixing_a_name_carries_the_acco
         let mut data = String::from_utf8(cohort_2027()).unwrap();
         data.push_str("\n2023201,吴一,经济管理学院,会计学,本科,2027,10,,,");
         data.push_str("\n2023007,张七,计算机学院,人工智能,本科,2027,10,,,");
+        let dry = app.upload(&w.school_a, data.clone().into_bytes(), true).await.expect(200);
+        assert_eq!(dry["new_colleges"], json!(["经济管理学院"]), "a dry run names the colleges to create");
+        let units = app.get(&format!("/api/v1/org/units?parent_id={}", w.uni_a), &w.school_a).await.expect(200);
+        assert!(!units.to_string().contains("经济管理学院"), "a dry run creates nothing");
         let report = app.upload(&w.school_a, data.into_bytes(), false).await.expect(200);
-        assert_eq!(report["majors_added"], 1, "人工智能 joins the catalog of 计算机学院");
+        assert_eq!(report["new_colleges"], json!(["经济管理学院"]));
+        assert_eq!(report["majors_added"], 2, "人工智能 joins 计算机学院, 会计学 the new college");
+        let units = app.get(&format!("/api/v1/org/units?parent_id={}", w.uni_a), &w.school_a).await.expect(200);
+        let created = units["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["name"] == "经济管理学院")
+            .expect("the college is created");
+        assert_eq!(created["kind"], "college");
+        let new_catalog = app
+            .get(&format!("/api/v1/org/units/{}/majors", created["id"]), &w.school_a)
+            .await
+            .expect(200);
+        assert!(new_catalog.to_string().contains("会计学"));
         let catalog = app
             .get(&format!("/api/v1/org/units/{}/majors", w.college_a1), &w.school_a)
             .await
@@ -42,10 +60,11 @@ async fn diagnostics_show_every_name_mismatch_and_fixing_a_name_carries_the_acco
             .iter()
             .map(|m| format!("{}/{}", m["college"].as_str().unwrap(), m["major"].as_str().unwrap()))
             .collect();
-        assert_eq!(uncovered.len(), 3, "{uncovered:?}");
+        assert_eq!(uncovered.len(), 4, "{uncovered:?}");
         assert!(uncovered.contains(&"外国语学院/英语".to_string()));
         assert!(uncovered.contains(&"计算机学院/人工智能".to_string()));
-        assert_eq!(d["colleges_without_unit"][0]["college"], "经济管理学院");
+        assert!(uncovered.contains(&"经济管理学院/会计学".to_string()));
+        assert!(d["colleges_without_unit"].as_array().unwrap().is_empty(), "{d}");
         // The college admin sees only their college.
         let college = app.get("/api/v1/employment/diagnostics", &w.college_admin_a1).await.expect(200);
         assert!(college["colleges_without_unit"].as_array().unwrap().is_empty());

@@ -11,9 +11,11 @@ async fn a_dry_run_reports_every_row_error_and_writes_nothing() {
             "2023003,张三,计算机学院,软件工程,本科,2027,99,,,",
             "2023001,张一,计算机学院,软件工程,本科,2027,10,,,",
             "2023004,张四,计算机学院,软件工程,本科,27,10,77,,990000",
+            "2023005,张五,计算机学院,软件工程,本科,2027,10,31,98,320100",
+            "2023006,张六,计算机学院,软件工程,本科,2027,10,31,I 信息传输,320100",
         ]);
         let report = app.upload(&w.school_a, bad.clone(), true).await.expect(200);
-        assert_eq!(report["rows"], 5);
+        assert_eq!(report["rows"], 7);
         assert_eq!(report["committed"], false);
         let errors: Vec<(i64, String)> = report["errors"]
             .as_array()
@@ -36,12 +38,13 @@ async fn a_dry_run_reports_every_row_error_and_writes_nothing() {
                 (6, "届别".into()),
                 (6, "单位性质代码".into()),
                 (6, "就业地区代码".into()),
+                (7, "单位行业代码".into()),
             ]
         );
         // Committing the same file is refused with the same report; nothing is written.
         let refused = app.upload(&w.school_a, bad, false).await;
         refused.expect_error(422, "import_has_errors");
-        assert_eq!(refused.body["errors"].as_array().unwrap().len(), 7);
+        assert_eq!(refused.body["errors"].as_array().unwrap().len(), 8);
         assert_eq!(app.count("graduates").await, 0);
         assert_eq!(app.count("employment_imports").await, 0);
         // A file without the required columns says which.
@@ -209,6 +212,173 @@ async fn only_school_and_college_admins_import_and_only_their_own() {
             .await
             .expect(200);
         assert_eq!(app.count("graduates").await, 1);
+    })
+    .await;
+}
+
+/// Start a background run.
+async fn start(
+    app: &crate::helpers::TestApp,
+    token: &str,
+    filename: &str,
+    bytes: Vec<u8>,
+) -> reqwest::Response {
+    app.client
+        .post(format!(
+            "{}/api/v1/employment/imports?background=true&filename={filename}",
+            app.base
+        ))
+        .bearer_auth(token)
+        .body(bytes)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Poll a background run until it has finished.
+async fn finished_run(app: &crate::helpers::TestApp, token: &str, id: i64) -> serde_json::Value {
+    for _ in 0..600 {
+        let run = app
+            .get(&format!("/api/v1/employment/imports/{id}"), token)
+            .await
+            .expect(200);
+        if run["status"] != "running" {
+            return run;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("import run {id} did not finish");
+}
+
+#[tokio::test]
+async fn a_large_file_runs_in_the_background_and_reports_its_progress() {
+    each_backend(|app| async move {
+        let w = app.world().await;
+        let lines: Vec<String> = (0..5000)
+            .map(|i| format!("9{i:06},学生{i},计算机学院,软件工程,本科,2027,10,31,34,320100"))
+            .collect();
+        let bytes = csv(&lines.iter().map(String::as_str).collect::<Vec<_>>());
+        let started = start(&app, &w.school_a, "big.csv", bytes).await;
+        assert_eq!(started.status(), 202);
+        let started: serde_json::Value = started.json().await.unwrap();
+        assert_eq!(started["filename"], "big.csv");
+        assert!(started["report"].is_null());
+        let id = started["id"].as_i64().unwrap();
+
+        let run = finished_run(&app, &w.school_a, id).await;
+        assert_eq!(run["status"], "done", "{run}");
+        assert_eq!(run["processed"], 5000);
+        assert_eq!(run["total"], 5000);
+        assert_eq!(run["report"]["committed"], true);
+        assert_eq!(run["report"]["inserted"], 5000);
+        assert!(run["finished_at"].is_string());
+        assert_eq!(app.count("graduates").await, 5000);
+        let stats = app
+            .get("/api/v1/employment/stats", &w.school_a)
+            .await
+            .expect(200);
+        assert_eq!(stats["total"]["graduates"], 5000);
+
+        // Only the university's admins see the run.
+        app.get(&format!("/api/v1/employment/imports/{id}"), &w.school_b)
+            .await
+            .expect_error(404, "not_found");
+        let history = app
+            .get("/api/v1/employment/imports", &w.school_a)
+            .await
+            .expect(200);
+        assert_eq!(history[0]["id"], id);
+        let others = app
+            .get("/api/v1/employment/imports", &w.school_b)
+            .await
+            .expect(200);
+        assert!(others.as_array().unwrap().is_empty());
+        app.get("/api/v1/employment/imports", &w.counselor_a1)
+            .await
+            .expect_error(403, "forbidden");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_background_run_with_errors_reports_them_and_writes_nothing() {
+    each_backend(|app| async move {
+        let w = app.world().await;
+        let bad = csv(&[
+            "2023001,张一,计算机学院,软件工程,本科,2027,10,31,34,320100",
+            "2023002,张二,计算机学院,软件工程,本科,2027,99,,,",
+        ]);
+        let started = start(&app, &w.school_a, "report.csv", bad).await;
+        assert_eq!(started.status(), 202);
+        let started: serde_json::Value = started.json().await.unwrap();
+        let run = finished_run(&app, &w.school_a, started["id"].as_i64().unwrap()).await;
+        assert_eq!(run["status"], "done");
+        assert_eq!(run["report"]["committed"], false);
+        assert_eq!(run["report"]["errors"][0]["row"], 3);
+        assert_eq!(run["report"]["errors"][0]["column"], "毕业去向代码");
+        assert_eq!(app.count("graduates").await, 0);
+
+        // A file that cannot be read at all ends the run as failed, with the reason.
+        let started = start(
+            &app,
+            &w.school_a,
+            "report.csv",
+            b"PK\x03\x04 not really a workbook".to_vec(),
+        )
+        .await;
+        let started: serde_json::Value = started.json().await.unwrap();
+        let run = finished_run(&app, &w.school_a, started["id"].as_i64().unwrap()).await;
+        assert_eq!(run["status"], "failed", "{run}");
+        assert!(!run["report"]["errors"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .is_empty());
+        // Outside the importer roles nothing starts.
+        let refused = start(&app, &w.counselor_a1, "report.csv", cohort_2027()).await;
+        assert_eq!(refused.status(), 403);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_mini_program_uploads_the_file_as_a_form_part() {
+    each_backend(|app| async move {
+        let w = app.world().await;
+        let form = reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(cohort_2027()).file_name("2027届就业数据.csv"),
+        );
+        let report: serde_json::Value = app
+            .client
+            .post(format!("{}/api/v1/employment/imports", app.base))
+            .bearer_auth(&w.school_a)
+            .multipart(form)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(report["committed"], true, "{report}");
+        assert_eq!(report["inserted"], 8);
+        let history = app
+            .get("/api/v1/employment/imports", &w.school_a)
+            .await
+            .expect(200);
+        assert_eq!(history[0]["filename"], "2027届就业数据.csv");
+        // A form without the file part says what is missing.
+        let empty = reqwest::multipart::Form::new().text("note", "x");
+        let response = app
+            .client
+            .post(format!("{}/api/v1/employment/imports", app.base))
+            .bearer_auth(&w.school_a)
+            .multipart(empty)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 422);
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(body["field"], "file");
     })
     .await;
 }

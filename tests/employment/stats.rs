@@ -23,6 +23,9 @@ async fn a_counselor_sees_the_figures_of_their_own_majors_and_no_student() {
         assert_eq!(mine["cohort"], 2027);
         // 2027 is grouped by the 2024 code table.
         assert_eq!(mine["scheme"], 2024);
+        assert_eq!(mine["unit"]["name"], "计算机学院");
+        assert_eq!(mine["breakdown_kind"], "major");
+        assert_eq!(mine["cohorts"], serde_json::json!([2027]));
         assert_eq!(mine["total"]["graduates"], 5);
         assert_eq!(mine["total"]["placed"], 4);
         assert_eq!(mine["total"]["rate_percent"], 80.0);
@@ -119,6 +122,31 @@ async fn admins_see_their_scope_rolled_up_by_the_level_below() {
             ]
         );
         assert_eq!(school["by_education_level"].as_array().unwrap().len(), 2);
+        // Who the figures are about, what the breakdown lists, which cohorts have data.
+        assert_eq!(school["unit"]["id"], w.uni_a);
+        assert_eq!(school["unit"]["kind"], "university");
+        assert_eq!(school["breakdown_kind"], "college");
+        assert_eq!(school["cohorts"], serde_json::json!([2027]));
+        // Industries by GB/T 4754 section: division 34 is manufacturing, 83 education.
+        let industries: Vec<(String, String, u64)> = school["by_industry"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| {
+                (
+                    i["code"].as_str().unwrap().to_string(),
+                    i["label"].as_str().unwrap().to_string(),
+                    i["count"].as_u64().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            industries,
+            vec![
+                ("C".to_string(), "制造业".to_string(), 2),
+                ("P".to_string(), "教育".to_string(), 1)
+            ]
+        );
 
         let college = app
             .get("/api/v1/employment/stats", &w.college_admin_a1)
@@ -132,11 +160,15 @@ async fn admins_see_their_scope_rolled_up_by_the_level_below() {
             .await
             .expect(200);
         assert_eq!(province["breakdown"][0]["label"], "江南示范大学");
+        assert_eq!(province["breakdown_kind"], "university");
+        assert_eq!(province["cohorts"], serde_json::json!([2027]));
         let nation = app
             .get("/api/v1/employment/stats?cohort=2027", &w.ministry)
             .await
             .expect(200);
         assert_eq!(nation["breakdown"][0]["label"], "江苏省");
+        assert_eq!(nation["breakdown_kind"], "province");
+        assert_eq!(nation["unit"]["kind"], "ministry");
         assert_eq!(nation["total"]["graduates"], 8);
 
         // The nation's figures follow every import at once.
@@ -160,6 +192,7 @@ async fn admins_see_their_scope_rolled_up_by_the_level_below() {
             .await
             .expect(200);
         assert!(b["cohort"].is_null());
+        assert!(b["cohorts"].as_array().unwrap().is_empty());
         app.get(
             &format!("/api/v1/employment/stats?unit_id={}", w.uni_a),
             &w.school_b,
@@ -242,6 +275,12 @@ async fn each_cohort_is_grouped_by_its_own_code_table() {
             .await
             .expect(200);
         assert_eq!(latest["cohort"], 2025);
+        assert_eq!(latest["cohorts"], serde_json::json!([2025, 2023]));
+        let nation = app
+            .get("/api/v1/employment/stats", &w.ministry)
+            .await
+            .expect(200);
+        assert_eq!(nation["cohorts"], serde_json::json!([2025, 2023]));
     })
     .await;
 }

@@ -14,6 +14,17 @@ pub struct Model {
     pub updated: i32,
     pub unchanged: i32,
     pub created_at: DateTimeUtc,
+    /// running | done | failed
+    pub status: String,
+    pub dry_run: bool,
+    /// Rows checked so far, of `total`.
+    pub processed: i32,
+    pub total: i32,
+    /// The import report as JSON, once finished.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub report: Option<String>,
+    pub heartbeat_at: Option<DateTimeUtc>,
+    pub finished_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -2,12 +2,12 @@
 
 use salvo::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use salvo::http::HeaderValue;
+use salvo::oapi::extract::PathParam;
 use salvo::oapi::{ToParameters, ToSchema};
 use salvo::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::employment::RowError;
-use crate::domain::Invalid;
 use crate::error::AppError;
 use crate::http::auth::{actor, meta};
 use crate::http::error::{ApiError, ApiResult};
@@ -21,6 +21,9 @@ pub struct ImportQuery {
     pub dry_run: Option<bool>,
     /// The file's name, for the import history.
     pub filename: Option<String>,
+    /// true: answer 202 with the run at once and process the file in the background; poll
+    /// `GET /employment/imports/{id}` for progress and the report. For large files.
+    pub background: Option<bool>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -43,7 +46,9 @@ pub struct ImportReportView {
     pub updated: usize,
     /// Rows identical to what is stored.
     pub unchanged: usize,
-    /// Majors the commit added to the catalog of existing colleges.
+    /// Colleges in the file the university does not have: a commit creates them.
+    pub new_colleges: Vec<String>,
+    /// Majors the commit added to the catalog.
     pub majors_added: usize,
     pub committed: bool,
 }
@@ -70,6 +75,7 @@ impl ImportReportView {
             inserted: report.inserted,
             updated: report.updated,
             unchanged: report.unchanged,
+            new_colleges: report.new_colleges,
             majors_added: report.majors_added,
             committed: report.committed,
         }
@@ -91,16 +97,32 @@ pub async fn import(
     res: &mut Response,
 ) -> ApiResult<()> {
     let state = AppState::from_depot(depot)?.clone();
-    let limit_mib = state.settings.server.upload_limit_mib;
-    let bytes = req
-        .payload_with_max_size(
-            usize::try_from(limit_mib.saturating_mul(1024 * 1024)).unwrap_or(usize::MAX),
-        )
-        .await
-        .map_err(|_| Invalid::new("file", format!("文件过大或上传中断（上限 {limit_mib} MB）")))?
-        .clone();
+    let upload = crate::http::upload::read(req, state.settings.server.upload_limit_mib).await?;
+    let bytes = upload.bytes;
     let dry_run = query.dry_run.unwrap_or(false);
-    let filename = query.filename.unwrap_or_else(|| "upload".into());
+    let filename = query
+        .filename
+        .or(upload.filename)
+        .unwrap_or_else(|| "upload".into());
+    if query.background.unwrap_or(false) {
+        let run = employment::start_import(
+            &state.services,
+            actor(depot)?,
+            &filename,
+            bytes,
+            dry_run,
+            &meta(depot),
+        )
+        .await?;
+        let view = ImportRunView::new(employment::RunView {
+            run,
+            status: employment::RunStatus::Running,
+            report: None,
+        });
+        res.status_code(StatusCode::ACCEPTED);
+        res.render(Json(view));
+        return Ok(());
+    }
     let report = employment::import(
         &state.services,
         actor(depot)?,
@@ -123,6 +145,55 @@ pub async fn import(
     }
     res.render(Json(body));
     Ok(())
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImportRunView {
+    pub id: i32,
+    pub filename: String,
+    /// running | done | failed | interrupted (its instance stopped; nothing was written)
+    pub status: String,
+    pub dry_run: bool,
+    /// Rows checked so far, of `total` (0 until the file is read).
+    pub processed: i32,
+    pub total: i32,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub finished_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The report once the run has finished; `committed` says whether data was written.
+    pub report: Option<ImportReportView>,
+}
+
+impl ImportRunView {
+    fn new(view: employment::RunView) -> Self {
+        Self {
+            id: view.run.id,
+            filename: view.run.filename,
+            status: view.status.as_str().to_string(),
+            dry_run: view.run.dry_run,
+            processed: view.run.processed,
+            total: view.run.total,
+            created_at: view.run.created_at,
+            finished_at: view.run.finished_at,
+            report: view.report.map(ImportReportView::new),
+        }
+    }
+}
+
+/// One import run: its progress while running, its report when finished. Visible to whoever
+/// started it and to admins over its university.
+#[endpoint(tags("employment"))]
+pub async fn run_status(id: PathParam<i32>, depot: &mut Depot) -> ApiResult<Json<ImportRunView>> {
+    let state = AppState::from_depot(depot)?;
+    let run = employment::import_status(&state.services, actor(depot)?, id.into_inner()).await?;
+    Ok(Json(ImportRunView::new(run)))
+}
+
+/// The latest 50 import runs in the admin's scope, newest first.
+#[endpoint(tags("employment"))]
+pub async fn history(depot: &mut Depot) -> ApiResult<Json<Vec<ImportRunView>>> {
+    let state = AppState::from_depot(depot)?;
+    let runs = employment::import_history(&state.services, actor(depot)?).await?;
+    Ok(Json(runs.into_iter().map(ImportRunView::new).collect()))
 }
 
 /// The template to fill in: one sheet with the report's headers.

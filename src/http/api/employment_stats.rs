@@ -4,7 +4,7 @@ use salvo::oapi::{ToParameters, ToSchema};
 use salvo::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::employment::{employer_type_label, province_name};
+use crate::domain::employment::{employer_type_label, industry_section, province_name};
 use crate::http::auth::actor;
 use crate::http::error::ApiResult;
 use crate::http::state::AppState;
@@ -72,7 +72,21 @@ pub struct CodeCount {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+pub struct UnitView {
+    pub id: i32,
+    /// ministry | province | university | college
+    pub kind: String,
+    pub name: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
 pub struct StatisticsView {
+    /// Whose figures: the counselor's college, or the admin's unit (or the one asked for).
+    pub unit: Option<UnitView>,
+    /// What the breakdown lists: major | college | university | province.
+    pub breakdown_kind: String,
+    /// Cohorts with data in this scope, newest first.
+    pub cohorts: Vec<i32>,
     /// null when there is no data yet.
     pub cohort: Option<i32>,
     /// The code table applied (2021 or 2024 grouping).
@@ -82,7 +96,8 @@ pub struct StatisticsView {
     /// the nation: by province.
     pub breakdown: Vec<FiguresView>,
     pub by_education_level: Vec<FiguresView>,
-    /// Placed graduates by destination province, industry (GB/T 4754) and employer type.
+    /// Placed graduates by destination province, industry section (GB/T 4754 门类, code = the
+    /// section letter) and employer type.
     pub by_region: Vec<CodeCount>,
     pub by_industry: Vec<CodeCount>,
     pub by_employer_type: Vec<CodeCount>,
@@ -91,6 +106,13 @@ pub struct StatisticsView {
 impl StatisticsView {
     fn new(stats: &Statistics) -> Self {
         Self {
+            unit: stats.unit.as_ref().map(|u| UnitView {
+                id: u.id,
+                kind: u.kind.as_str().to_string(),
+                name: u.name.clone(),
+            }),
+            breakdown_kind: stats.breakdown_kind.as_str().to_string(),
+            cohorts: stats.cohorts.clone(),
             cohort: stats.cohort,
             scheme: stats.scheme,
             total: FiguresView::new("total", "合计", &stats.total),
@@ -105,15 +127,7 @@ impl StatisticsView {
                     count: *count,
                 })
                 .collect(),
-            by_industry: stats
-                .by_industry
-                .iter()
-                .map(|(code, count)| CodeCount {
-                    code: code.clone(),
-                    label: code.clone(),
-                    count: *count,
-                })
-                .collect(),
+            by_industry: industry_sections(&stats.by_industry),
             by_employer_type: stats
                 .by_employer_type
                 .iter()
@@ -125,6 +139,24 @@ impl StatisticsView {
                 .collect(),
         }
     }
+}
+
+/// Placed graduates per GB/T 4754 section (门类), largest first: divisions are too many to chart.
+fn industry_sections(by_code: &[(String, u64)]) -> Vec<CodeCount> {
+    let mut sections: Vec<CodeCount> = Vec::new();
+    for (code, count) in by_code {
+        let (letter, label) = industry_section(code).unwrap_or(("", "其他"));
+        match sections.iter_mut().find(|s| s.code == letter) {
+            Some(section) => section.count += count,
+            None => sections.push(CodeCount {
+                code: letter.to_string(),
+                label: label.to_string(),
+                count: *count,
+            }),
+        }
+    }
+    sections.sort_by(|a, b| b.count.cmp(&a.count).then(a.code.cmp(&b.code)));
+    sections
 }
 
 /// A counselor's graduates: their college × education levels × majors.

@@ -1,0 +1,52 @@
+//! Reading an uploaded file: the raw request body (scripts, curl) or the `file` part of a
+//! `multipart/form-data` request (the mini program's `wx.uploadFile` can send nothing else).
+
+use salvo::http::header::CONTENT_TYPE;
+use salvo::prelude::*;
+
+use crate::domain::Invalid;
+
+/// An uploaded file, read whole: uploads are bounded by `server.upload_limit_mib`.
+pub struct Upload {
+    /// The name the client gave the file, when it gave one.
+    pub filename: Option<String>,
+    pub bytes: Vec<u8>,
+}
+
+fn too_large(limit_mib: u64) -> Invalid {
+    Invalid::new("file", format!("文件过大或上传中断（上限 {limit_mib} MB）"))
+}
+
+pub async fn read(req: &mut Request, limit_mib: u64) -> Result<Upload, Invalid> {
+    let limit = usize::try_from(limit_mib.saturating_mul(1024 * 1024)).unwrap_or(usize::MAX);
+    let multipart = req
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"));
+    if !multipart {
+        let bytes = req
+            .payload_with_max_size(limit)
+            .await
+            .map_err(|_| too_large(limit_mib))?;
+        return Ok(Upload {
+            filename: None,
+            bytes: bytes.to_vec(),
+        });
+    }
+    req.limit_body(limit);
+    let part = req
+        .form_data()
+        .await
+        .map_err(|_| too_large(limit_mib))?
+        .files
+        .get("file")
+        .map(|part| (part.name().map(str::to_string), part.path().clone()));
+    let Some((filename, path)) = part else {
+        return Err(Invalid::new("file", "请选择要上传的文件（表单字段 file）"));
+    };
+    let bytes = tokio::fs::read(&path)
+        .await
+        .map_err(|_| too_large(limit_mib))?;
+    Ok(Upload { filename, bytes })
+}
