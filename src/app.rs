@@ -97,6 +97,7 @@ impl Application {
                 bind_path: settings.miniprogram.bind_path.clone(),
                 task_path: settings.miniprogram.task_path.clone(),
                 stats_path: settings.miniprogram.stats_path.clone(),
+                public_url: settings.server.public_url.clone(),
             },
             Duration::from_millis(settings.wechat.reply_deadline_ms),
             chrono::TimeDelta::minutes(i64::from(settings.tasks.sign_in_lead_minutes)),

@@ -7,6 +7,7 @@ mod helpers;
 mod api;
 mod architecture;
 mod binary;
+mod content;
 mod employment;
 mod tasks;
 mod wechat;

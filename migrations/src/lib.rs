@@ -12,6 +12,7 @@ mod m20261129_000003_wechat_identities;
 mod m20261129_000004_tasks_and_push;
 mod m20261129_000005_employment_data;
 mod m20261129_000006_import_progress;
+mod m20261129_000007_sms_news_attachments;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000004_tasks_and_push::Migration),
             Box::new(m20261129_000005_employment_data::Migration),
             Box::new(m20261129_000006_import_progress::Migration),
+            Box::new(m20261129_000007_sms_news_attachments::Migration),
         ]
     }
 }

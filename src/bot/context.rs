@@ -18,6 +18,8 @@ pub struct Links {
     pub task_path: String,
     /// The counselor's employment statistics page.
     pub stats_path: String,
+    /// Where this server's web pages (news) are reached.
+    pub public_url: String,
 }
 
 /// What every message shares, built once: cloning a context is one reference count.

@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 
 use super::context::BotCtx;
-use super::handlers::{binding, delivery, follow, help, progress, silent, tasks};
+use super::handlers::{binding, delivery, follow, help, news, progress, silent, tasks};
 use super::router::{Interceptor, Matcher, Router, Rule};
 use crate::error::AppResult;
 use crate::service::binding as binding_service;
@@ -12,6 +12,7 @@ use crate::service::binding as binding_service;
 pub const MENU_HELP: &str = "FUDAO_HELP";
 pub const MENU_BIND: &str = "FUDAO_BIND";
 pub const MENU_TASKS: &str = "FUDAO_TASKS";
+pub const MENU_NEWS: &str = "FUDAO_NEWS";
 
 /// Loads the enabled account bound to the sender, once, for every handler.
 pub struct LoadBoundAccount;
@@ -67,6 +68,15 @@ pub fn router() -> Router {
             help: None,
         })
         .rule(Rule {
+            name: "menu_news",
+            matcher: Matcher::EventKey {
+                event: "CLICK",
+                key: MENU_NEWS,
+            },
+            handler: |ctx| Box::pin(news::latest(ctx)),
+            help: None,
+        })
+        .rule(Rule {
             name: "tasks",
             matcher: Matcher::keyword(r"任务|待办|我的任务"),
             handler: |ctx| Box::pin(tasks::list(ctx)),
@@ -89,6 +99,12 @@ pub fn router() -> Router {
             matcher: Matcher::keyword(r"进展|就业进展"),
             handler: |ctx| Box::pin(progress::employment(ctx)),
             help: Some("进展 — 查看所负责专业的毕业去向落实情况"),
+        })
+        .rule(Rule {
+            name: "news",
+            matcher: Matcher::keyword(r"资讯|就业资讯"),
+            handler: |ctx| Box::pin(news::latest(ctx)),
+            help: Some("资讯 — 最新就业资讯"),
         })
         .rule(Rule {
             name: "help",
@@ -179,6 +195,9 @@ mod tests {
             (text("解除绑定"), "unbind"),
             (text("任务"), "tasks"),
             (text("进展"), "employment"),
+            (text("资讯"), "news"),
+            (text("就业资讯"), "news"),
+            (event("CLICK", Some(MENU_NEWS)), "menu_news"),
             (text("待办"), "tasks"),
             (text("完成 12"), "complete"),
             (text("完成12"), "complete"),
@@ -210,7 +229,7 @@ mod tests {
     #[test]
     fn help_lists_every_typed_command() {
         let lines = router().help_lines();
-        assert_eq!(lines.len(), 7);
+        assert_eq!(lines.len(), 8);
         assert!(lines.iter().any(|l| l.starts_with("绑定")));
     }
 
@@ -220,5 +239,6 @@ mod tests {
         assert!(menu.contains(MENU_BIND));
         assert!(menu.contains(MENU_HELP));
         assert!(menu.contains(MENU_TASKS));
+        assert!(menu.contains(MENU_NEWS));
     }
 }

@@ -3,6 +3,7 @@
 pub mod bind_code;
 pub mod education;
 pub mod employment;
+pub mod news;
 pub mod org;
 pub mod page;
 pub mod password;

@@ -126,6 +126,18 @@ impl OrgPath {
         format!("{}%", self.0)
     }
 
+    /// The paths of the unit and every unit above it, root first.
+    pub fn lineage(&self) -> Vec<String> {
+        let mut path = String::from("/");
+        self.ids()
+            .into_iter()
+            .map(|id| {
+                path.push_str(&format!("{id}/"));
+                path.clone()
+            })
+            .collect()
+    }
+
     /// The ids on the path from the root down to the unit itself.
     pub fn ids(&self) -> Vec<i32> {
         self.0
@@ -148,6 +160,7 @@ mod tests {
         // /1/7/ must not cover /1/71/.
         assert!(!province.covers(OrgPath::root(1).child(71).as_str()));
         assert_eq!(school.ids(), vec![1, 7, 42]);
+        assert_eq!(school.lineage(), vec!["/1/", "/1/7/", "/1/7/42/"]);
     }
 
     #[test]

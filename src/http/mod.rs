@@ -3,6 +3,7 @@
 pub mod api;
 pub mod auth;
 pub mod error;
+pub mod news_pages;
 pub mod request_meta;
 pub mod state;
 pub mod upload;
@@ -98,6 +99,17 @@ pub fn service(state: AppState, gateway: std::sync::Arc<wechat_callback::Gateway
                 ),
         )
         .push(
+            Router::with_path("news")
+                .get(api::news::list)
+                .post(api::news::create)
+                .push(
+                    Router::with_path("{id}")
+                        .get(api::news::get)
+                        .put(api::news::update)
+                        .delete(api::news::withdraw),
+                ),
+        )
+        .push(
             Router::with_path("my/tasks").get(my_tasks::list).push(
                 Router::with_path("{id}")
                     .get(my_tasks::get)
@@ -141,6 +153,11 @@ pub fn service(state: AppState, gateway: std::sync::Arc<wechat_callback::Gateway
 
     let routes = Router::new()
         .push(uploads)
+        .push(
+            Router::with_path("news")
+                .get(news_pages::news_list)
+                .push(Router::with_path("{id}").get(news_pages::news_item)),
+        )
         .push(Router::with_path("healthz").get(health::healthz))
         .push(Router::with_path("readyz").get(health::readyz))
         .push(api_v1);

@@ -14,6 +14,7 @@ pub mod employment_stats;
 pub mod employment_tallies;
 pub mod followers;
 pub mod my_tasks;
+pub mod news;
 pub mod notifier;
 pub mod org;
 pub mod password_hash;

@@ -69,6 +69,11 @@ impl Notifier for SmsOutboxNotifier {
             attempts: Set(0),
             created_at: Set(Utc::now()),
             sent_at: Set(None),
+            next_attempt_at: Set(None),
+            lease_until: Set(None),
+            last_error: Set(None),
+            provider: Set(None),
+            provider_ref: Set(None),
             ..Default::default()
         }
         .insert(txn)

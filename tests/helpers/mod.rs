@@ -133,6 +133,8 @@ pub struct TestApp {
     pub url: String,
     /// The settings the app runs with (to build a second worker on the same database).
     pub settings: Settings,
+    /// Uploaded files of this app (`storage.dir`), removed with it.
+    _files: tempfile::TempDir,
     cleanup: Option<Cleanup>,
     _dir: Option<tempfile::TempDir>,
 }
@@ -252,6 +254,10 @@ impl TestApp {
         settings.push.templates.task.template_id = "TPL_TASK".into();
         settings.push.templates.reminder.template_id = "TPL_REMIND".into();
         settings.push.templates.summary.template_id = "TPL_SUMMARY".into();
+        let files = tempfile::tempdir().expect("files dir");
+        settings.storage.dir = files.path().display().to_string();
+        // Credentials stay queued (password readable by `last_sms`) unless a test sends them.
+        settings.sms.enabled = false;
         tweak(&mut settings);
         let app_settings = settings.clone();
         let aes_key = settings.wechat.encoding_aes_key.expose().to_string();
@@ -279,6 +285,7 @@ impl TestApp {
             initial_admin,
             url,
             settings: app_settings,
+            _files: files,
             cleanup,
             _dir: dir,
         }

@@ -4,6 +4,7 @@ pub mod binding;
 pub mod delivery;
 pub mod follow;
 pub mod help;
+pub mod news;
 pub mod progress;
 pub mod silent;
 pub mod tasks;

@@ -13,6 +13,14 @@ pub struct Model {
     pub attempts: i32,
     pub created_at: DateTimeUtc,
     pub sent_at: Option<DateTimeUtc>,
+    /// When a pending message may next be tried (null: at once).
+    pub next_attempt_at: Option<DateTimeUtc>,
+    /// While `sending`: when the claim lapses if its instance died.
+    pub lease_until: Option<DateTimeUtc>,
+    pub last_error: Option<String>,
+    /// Which provider sent it, and its id for the message (Aliyun BizId, Tencent SerialNo).
+    pub provider: Option<String>,
+    pub provider_ref: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

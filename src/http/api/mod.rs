@@ -7,6 +7,7 @@ pub mod employment;
 pub mod employment_stats;
 pub mod health;
 pub mod my_tasks;
+pub mod news;
 pub mod org;
 pub mod task_export;
 pub mod task_views;

@@ -1,0 +1,3 @@
+//! What admins publish besides tasks: employment news, task attachments.
+
+mod news;
