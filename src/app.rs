@@ -70,11 +70,11 @@ pub async fn services(settings: &Settings) -> AppResult<Services> {
     if settings.database.auto_migrate {
         db::migrate_up(&db).await?;
     }
-    Ok(Services::new(
-        db,
-        Arc::new(SmsOutboxNotifier),
-        settings.auth.clone(),
-    ))
+    Ok(
+        Services::new(db, Arc::new(SmsOutboxNotifier), settings.auth.clone()).with_files(Arc::new(
+            crate::storage::LocalDir::new(&settings.storage.dir),
+        )),
+    )
 }
 
 impl Application {

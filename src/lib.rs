@@ -12,5 +12,6 @@ pub mod error;
 pub mod http;
 pub mod push;
 pub mod service;
+pub mod storage;
 pub mod telemetry;
 pub mod wechat;

@@ -1,5 +1,6 @@
 //! Pure types and rules of the product: no I/O, no HTTP, no database.
 
+pub mod attachment;
 pub mod bind_code;
 pub mod education;
 pub mod employment;

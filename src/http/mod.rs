@@ -91,6 +91,15 @@ pub fn service(state: AppState, gateway: std::sync::Arc<wechat_callback::Gateway
                         .push(Router::with_path("withdraw").post(tasks::withdraw))
                         .push(Router::with_path("remind").post(tasks::remind))
                         .push(
+                            Router::with_path("attachments")
+                                .get(api::attachments::list)
+                                .push(
+                                    Router::with_path("{attachment_id}")
+                                        .get(api::attachments::download)
+                                        .delete(api::attachments::remove),
+                                ),
+                        )
+                        .push(
                             Router::with_path("progress")
                                 .get(tasks::progress_of)
                                 .push(Router::with_path("pending").get(tasks::pending))
@@ -134,7 +143,14 @@ pub fn service(state: AppState, gateway: std::sync::Arc<wechat_callback::Gateway
         .hoop(auth::limit_body)
         .push(Router::with_path("auth/login").post(api::auth::login))
         .push(Router::with_path("auth/wx-login").post(api::wechat::wx_login))
-        .push(Router::with_path("share/{token}").get(my_tasks::share_view))
+        .push(
+            Router::with_path("share/{token}")
+                .get(my_tasks::share_view)
+                .push(
+                    Router::with_path("attachments/{attachment_id}")
+                        .get(api::attachments::shared_download),
+                ),
+        )
         .push(protected);
 
     let callback_path = state
@@ -151,8 +167,14 @@ pub fn service(state: AppState, gateway: std::sync::Arc<wechat_callback::Gateway
         .post(employment::import)
         .push(Router::with_path("{id}").get(employment::run_status));
 
+    let attachment_uploads = Router::with_path("api/v1/tasks/{id}/attachments")
+        .hoop(auth::require_session)
+        .hoop(auth::require_password_changed)
+        .post(api::attachments::upload);
+
     let routes = Router::new()
         .push(uploads)
+        .push(attachment_uploads)
         .push(
             Router::with_path("news")
                 .get(news_pages::news_list)

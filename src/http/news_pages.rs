@@ -95,7 +95,7 @@ pub async fn news_list(
     for item in &items {
         content.push_str(&format!(
             "<li><a href=\"{}\">{}</a><div class=\"meta\">{}</div><div class=\"summary\">{}</div></li>",
-            escape(&super::api::news::page_url(public_url, item)),
+            escape(&service::page_url(public_url, item)),
             escape(&item.title),
             beijing_date(item),
             escape(&item.summary)

@@ -1,6 +1,7 @@
 //! Use cases: an `Actor` and parsed domain values in, domain values out. No HTTP here.
 
 pub mod accounts;
+pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod binding;
@@ -40,6 +41,8 @@ pub struct Services {
     pub bind_guard: binding::BindGuard,
     pub bound_accounts: binding::BoundAccounts,
     pub share_key: share::ShareKey,
+    /// Uploaded files (task attachments).
+    pub files: Arc<dyn crate::storage::FileStore>,
 }
 
 impl Services {
@@ -51,7 +54,14 @@ impl Services {
             bind_guard: binding::BindGuard::default(),
             bound_accounts: binding::BoundAccounts::default(),
             share_key: share::ShareKey::default(),
+            files: Arc::new(crate::storage::LocalDir::new("data/files")),
         }
+    }
+
+    /// Keep uploaded files in `store` instead of `data/files`.
+    pub fn with_files(mut self, store: Arc<dyn crate::storage::FileStore>) -> Self {
+        self.files = store;
+        self
     }
 }
 

@@ -210,6 +210,16 @@ async fn load<C: ConnectionTrait>(conn: &C, account_id: i32, task_id: i32) -> Ap
         .ok_or(AppError::not_found("任务"))
 }
 
+/// `NotFound` unless the task (published) reached this counselor.
+pub async fn ensure_assigned<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    task_id: i32,
+) -> AppResult<()> {
+    require_counselor(actor)?;
+    load(conn, actor.account_id, task_id).await.map(|_| ())
+}
+
 /// Read a task; the first read is recorded as the view.
 pub async fn view(services: &Services, actor: &Actor, task_id: i32) -> AppResult<MyTask> {
     require_counselor(actor)?;

@@ -17,6 +17,13 @@ use crate::domain::page::{Page, PageRequest};
 use crate::domain::scope::Actor;
 use crate::error::{AppError, AppResult};
 
+/// Where a reader opens an item: the linked article, or Fudao's page for a written one.
+pub fn page_url(public_url: &str, item: &news::Model) -> String {
+    item.link_url
+        .clone()
+        .unwrap_or_else(|| format!("{}/news/{}", public_url.trim_end_matches('/'), item.id))
+}
+
 /// Published, not withdrawn.
 fn live() -> Condition {
     Condition::all().add(news::Column::WithdrawnAt.is_null())

@@ -288,7 +288,7 @@ pub async fn visible_task<C: ConnectionTrait>(
 
 /// A task the actor may change: published at their own unit. Lower units' tasks are
 /// theirs to manage; the actor only reads them.
-async fn managed_task<C: ConnectionTrait>(
+pub async fn managed_task<C: ConnectionTrait>(
     conn: &C,
     actor: &Actor,
     id: i32,

@@ -1,3 +1,4 @@
 //! What admins publish besides tasks: employment news, task attachments.
 
+mod attachments;
 mod news;

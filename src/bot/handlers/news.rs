@@ -5,7 +5,6 @@ use std::sync::Arc;
 use crate::bot::context::BotCtx;
 use crate::domain::org::OrgPath;
 use crate::error::AppResult;
-use crate::http::api::news::page_url;
 use crate::service::{news, org};
 use crate::wechat::reply::{Article, Reply};
 
@@ -38,7 +37,7 @@ pub async fn latest(ctx: Arc<BotCtx>) -> AppResult<Option<Reply>> {
             title: item.title.clone(),
             description: item.summary.clone(),
             pic_url: item.cover_url.clone().unwrap_or_default(),
-            url: page_url(&public_url, item),
+            url: news::page_url(&public_url, item),
         })
         .collect();
     if from_user {

@@ -1,6 +1,7 @@
 //! JSON API endpoints under /api/v1, with their request and response types.
 
 pub mod accounts;
+pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod employment;

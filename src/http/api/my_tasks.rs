@@ -103,6 +103,11 @@ pub async fn share_view(
     depot: &mut Depot,
 ) -> ApiResult<Json<SharedTaskView>> {
     let state = AppState::from_depot(depot)?;
-    let task = share::open(&state.services, &token.into_inner()).await?;
-    Ok(Json(SharedTaskView::new(&task)))
+    let token = token.into_inner();
+    let (task, files) = crate::service::attachments::list_shared(&state.services, &token).await?;
+    let files = files
+        .into_iter()
+        .map(|row| super::attachments::AttachmentView::shared(row, &token))
+        .collect();
+    Ok(Json(SharedTaskView::new(&task, files)))
 }

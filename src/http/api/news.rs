@@ -12,7 +12,7 @@ use crate::domain::page::{Page, PageRequest};
 use crate::http::auth::{actor, meta};
 use crate::http::error::ApiResult;
 use crate::http::state::AppState;
-use crate::service::news as service;
+use crate::service::news::{self as service, page_url};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct NewsView {
@@ -49,13 +49,6 @@ impl NewsView {
             withdrawn: item.withdrawn_at.is_some(),
         }
     }
-}
-
-/// Where a reader opens an item: the linked article, or Fudao's page for a written one.
-pub fn page_url(public_url: &str, item: &news::Model) -> String {
-    item.link_url
-        .clone()
-        .unwrap_or_else(|| format!("{}/news/{}", public_url.trim_end_matches('/'), item.id))
 }
 
 #[derive(Debug, Serialize, ToSchema)]

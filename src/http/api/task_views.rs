@@ -251,10 +251,12 @@ pub struct SharedTaskView {
     pub starts_at: Option<DateTime<Utc>>,
     pub ends_at: Option<DateTime<Utc>>,
     pub publisher: String,
+    /// Files students may download through this link.
+    pub attachments: Vec<super::attachments::AttachmentView>,
 }
 
 impl SharedTaskView {
-    pub fn new(shared: &SharedTask) -> Self {
+    pub fn new(shared: &SharedTask, attachments: Vec<super::attachments::AttachmentView>) -> Self {
         let task = &shared.task;
         Self {
             kind_label: TaskKind::from_db(&task.kind).label().to_string(),
@@ -265,6 +267,7 @@ impl SharedTaskView {
             starts_at: task.starts_at,
             ends_at: task.ends_at,
             publisher: shared.publisher.clone(),
+            attachments,
         }
     }
 }

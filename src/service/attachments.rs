@@ -1,0 +1,217 @@
+//! Files attached to a task: uploaded by its publisher, read by the admins who follow the task
+//! and the counselors it reached, and by students through the share link unless the task is
+//! confidential.
+
+use chrono::Utc;
+use rand::RngCore;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
+};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use super::{audit, my_tasks, share, tasks, RequestMeta, Services};
+use crate::db::entities::{task_attachments, tasks as task_rows};
+use crate::domain::attachment;
+use crate::domain::role::Role;
+use crate::domain::scope::Actor;
+use crate::domain::task::TaskStatus;
+use crate::error::{AppError, AppResult};
+use crate::storage::StorageError;
+
+/// An upload's bounds, from the settings.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub max_bytes: u64,
+    pub per_task: u64,
+}
+
+fn storage(error: StorageError) -> AppError {
+    AppError::Internal(format!("file store: {error}"))
+}
+
+async fn rows(services: &Services, task_id: i32) -> AppResult<Vec<task_attachments::Model>> {
+    Ok(task_attachments::Entity::find()
+        .filter(task_attachments::Column::TaskId.eq(task_id))
+        .order_by_asc(task_attachments::Column::Id)
+        .all(&services.db)
+        .await?)
+}
+
+/// The task, if the actor may read it: an admin following it, or a counselor it reached.
+async fn readable_task(services: &Services, actor: &Actor, task_id: i32) -> AppResult<()> {
+    if actor.role == Role::Counselor {
+        my_tasks::ensure_assigned(&services.db, actor, task_id).await
+    } else {
+        tasks::visible_task(&services.db, actor, task_id)
+            .await
+            .map(|_| ())
+    }
+}
+
+pub async fn list(
+    services: &Services,
+    actor: &Actor,
+    task_id: i32,
+) -> AppResult<Vec<task_attachments::Model>> {
+    readable_task(services, actor, task_id).await?;
+    rows(services, task_id).await
+}
+
+/// The attachments a share link shows; the link opens only non-confidential published tasks.
+pub async fn list_shared(
+    services: &Services,
+    token: &str,
+) -> AppResult<(share::SharedTask, Vec<task_attachments::Model>)> {
+    let shared = share::open(services, token).await?;
+    let files = rows(services, shared.task.id).await?;
+    Ok((shared, files))
+}
+
+async fn load(
+    services: &Services,
+    task_id: i32,
+    attachment_id: i32,
+) -> AppResult<(task_attachments::Model, Vec<u8>)> {
+    let row = task_attachments::Entity::find_by_id(attachment_id)
+        .one(&services.db)
+        .await?
+        .filter(|row| row.task_id == task_id)
+        .ok_or(AppError::not_found("附件"))?;
+    let bytes = services
+        .files
+        .get(&row.storage_key)
+        .await
+        .map_err(storage)?;
+    Ok((row, bytes))
+}
+
+pub async fn download(
+    services: &Services,
+    actor: &Actor,
+    task_id: i32,
+    attachment_id: i32,
+) -> AppResult<(task_attachments::Model, Vec<u8>)> {
+    readable_task(services, actor, task_id).await?;
+    load(services, task_id, attachment_id).await
+}
+
+/// A download through the share link: refused for confidential tasks like the link itself.
+pub async fn download_shared(
+    services: &Services,
+    token: &str,
+    attachment_id: i32,
+) -> AppResult<(task_attachments::Model, Vec<u8>)> {
+    let shared = share::open(services, token).await?;
+    load(services, shared.task.id, attachment_id).await
+}
+
+fn editable(task: &task_rows::Model) -> AppResult<()> {
+    if TaskStatus::from_db(&task.status) == TaskStatus::Withdrawn {
+        return Err(AppError::Conflict {
+            code: "task_withdrawn",
+            message: "任务已撤回，不能再修改附件".into(),
+        });
+    }
+    Ok(())
+}
+
+/// Attach a file to a task published (or drafted) by the actor's unit.
+pub async fn upload(
+    services: &Services,
+    actor: &Actor,
+    task_id: i32,
+    name: &str,
+    bytes: &[u8],
+    limits: Limits,
+    meta: &RequestMeta,
+) -> AppResult<task_attachments::Model> {
+    let task = tasks::managed_task(&services.db, actor, task_id).await?;
+    editable(&task)?;
+    let accepted = attachment::accept(name, bytes, limits.max_bytes)?;
+    let count = task_attachments::Entity::find()
+        .filter(task_attachments::Column::TaskId.eq(task.id))
+        .count(&services.db)
+        .await?;
+    if count >= limits.per_task {
+        return Err(AppError::Conflict {
+            code: "too_many_attachments",
+            message: format!("每个任务最多 {} 个附件", limits.per_task),
+        });
+    }
+    let mut random = [0u8; 16];
+    rand::thread_rng().fill_bytes(&mut random);
+    let key = format!("attachments/{}/{}", task.id, hex::encode(random));
+    services.files.put(&key, bytes).await.map_err(storage)?;
+    let inserted = task_attachments::ActiveModel {
+        task_id: Set(task.id),
+        filename: Set(accepted.filename.clone()),
+        content_type: Set(accepted.kind.content_type().to_string()),
+        size: Set(bytes.len() as i64),
+        sha256: Set(hex::encode(Sha256::digest(bytes))),
+        storage_key: Set(key.clone()),
+        uploaded_by: Set(actor.account_id),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&services.db)
+    .await;
+    let row = match inserted {
+        Ok(row) => row,
+        Err(error) => {
+            // No row points at the file: remove it rather than leak it.
+            let _ = services.files.delete(&key).await;
+            return Err(error.into());
+        }
+    };
+    audit::record(
+        &services.db,
+        Some(actor),
+        meta,
+        audit::Entry {
+            action: "task.attachment.add",
+            target_type: "task",
+            target_id: Some(task.id.to_string()),
+            org_path: &task.org_path,
+            detail: json!({ "attachment_id": row.id, "filename": row.filename, "size": row.size }),
+        },
+    )
+    .await?;
+    Ok(row)
+}
+
+pub async fn remove(
+    services: &Services,
+    actor: &Actor,
+    task_id: i32,
+    attachment_id: i32,
+    meta: &RequestMeta,
+) -> AppResult<()> {
+    let task = tasks::managed_task(&services.db, actor, task_id).await?;
+    editable(&task)?;
+    let row = task_attachments::Entity::find_by_id(attachment_id)
+        .one(&services.db)
+        .await?
+        .filter(|row| row.task_id == task.id)
+        .ok_or(AppError::not_found("附件"))?;
+    task_attachments::Entity::delete_by_id(row.id)
+        .exec(&services.db)
+        .await?;
+    if let Err(error) = services.files.delete(&row.storage_key).await {
+        // The row is gone, so nobody can reach the file; an operator can sweep it.
+        tracing::warn!(attachment_id = row.id, %error, "attachment file not removed");
+    }
+    audit::record(
+        &services.db,
+        Some(actor),
+        meta,
+        audit::Entry {
+            action: "task.attachment.remove",
+            target_type: "task",
+            target_id: Some(task.id.to_string()),
+            org_path: &task.org_path,
+            detail: json!({ "attachment_id": row.id, "filename": row.filename }),
+        },
+    )
+    .await
+}
