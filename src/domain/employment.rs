@@ -2,6 +2,8 @@
 //! and one graduate's row parsed. Codes are checked against the code table by the caller.
 
 use super::education::EducationLevel;
+pub use super::sheet::RowError;
+use super::sheet::SheetColumn;
 
 /// A column of the report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,27 +20,12 @@ pub enum Column {
     Region,
 }
 
-impl Column {
-    pub const ALL: [Column; 10] = [
-        Column::StudentNo,
-        Column::Name,
-        Column::College,
-        Column::Major,
-        Column::Level,
-        Column::Cohort,
-        Column::Destination,
-        Column::EmployerType,
-        Column::Industry,
-        Column::Region,
-    ];
-
-    /// The header of the downloadable template.
-    pub fn header(self) -> &'static str {
-        self.aliases()[0]
+impl SheetColumn for Column {
+    fn all() -> &'static [Self] {
+        &Column::ALL
     }
 
-    /// Header names seen in schools' exports, the template's first.
-    pub fn aliases(self) -> &'static [&'static str] {
+    fn aliases(self) -> &'static [&'static str] {
         match self {
             Self::StudentNo => &["学号", "学生学号", "学籍号"],
             Self::Name => &["姓名", "学生姓名"],
@@ -53,70 +40,28 @@ impl Column {
         }
     }
 
-    pub fn required(self) -> bool {
+    fn required(self) -> bool {
         !matches!(self, Self::EmployerType | Self::Industry | Self::Region)
     }
-
-    fn of_header(header: &str) -> Option<Column> {
-        let header = header.trim().trim_start_matches('\u{feff}').trim();
-        Self::ALL
-            .into_iter()
-            .find(|column| column.aliases().contains(&header))
-    }
 }
 
-/// What is wrong where: the spreadsheet row (1 = the header), the column, why.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct RowError {
-    pub row: usize,
-    pub column: String,
-    pub reason: String,
+impl Column {
+    pub const ALL: [Column; 10] = [
+        Column::StudentNo,
+        Column::Name,
+        Column::College,
+        Column::Major,
+        Column::Level,
+        Column::Cohort,
+        Column::Destination,
+        Column::EmployerType,
+        Column::Industry,
+        Column::Region,
+    ];
 }
 
-/// Where each column is in the file.
-#[derive(Debug, Clone)]
-pub struct Layout(Vec<(Column, usize)>);
-
-impl Layout {
-    /// Read the header row; every missing required column is an error on row 1.
-    pub fn parse(headers: &[String]) -> Result<Self, Vec<RowError>> {
-        let mut found = Vec::new();
-        for (index, header) in headers.iter().enumerate() {
-            if let Some(column) = Column::of_header(header) {
-                if !found.iter().any(|(c, _)| *c == column) {
-                    found.push((column, index));
-                }
-            }
-        }
-        let missing: Vec<RowError> = Column::ALL
-            .into_iter()
-            .filter(|c| c.required() && !found.iter().any(|(f, _)| f == c))
-            .map(|c| RowError {
-                row: 1,
-                column: c.header().to_string(),
-                reason: format!(
-                    "缺少“{}”列（可用表头：{}）",
-                    c.header(),
-                    c.aliases().join("、")
-                ),
-            })
-            .collect();
-        if missing.is_empty() {
-            Ok(Self(found))
-        } else {
-            Err(missing)
-        }
-    }
-
-    fn cell<'a>(&self, cells: &'a [String], column: Column) -> &'a str {
-        self.0
-            .iter()
-            .find(|(c, _)| *c == column)
-            .and_then(|(_, i)| cells.get(*i))
-            .map(|s| s.trim())
-            .unwrap_or("")
-    }
-}
+/// Where each column of the report is in the file.
+pub type Layout = super::sheet::Layout<Column>;
 
 /// One graduate, every field parsed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -155,7 +100,7 @@ fn leading_code(value: &str) -> &str {
     &value[..end]
 }
 
-fn level_of(value: &str) -> Option<EducationLevel> {
+pub fn level_of(value: &str) -> Option<EducationLevel> {
     let value = value.trim();
     EducationLevel::parse(value).ok().or(match value {
         "专科生" | "高职" | "高职专科" => Some(EducationLevel::Associate),

@@ -1,5 +1,6 @@
 //! Pure types and rules of the product: no I/O, no HTTP, no database.
 
+pub mod account_sheet;
 pub mod attachment;
 pub mod bind_code;
 pub mod education;
@@ -12,6 +13,7 @@ pub mod phone;
 pub mod push;
 pub mod role;
 pub mod scope;
+pub mod sheet;
 pub mod task;
 pub mod username;
 

@@ -28,6 +28,15 @@ impl Username {
     }
 }
 
+/// A person's display name: 1–32 characters after trimming.
+pub fn parse_person_name(value: &str) -> Result<String, Invalid> {
+    let value = value.trim();
+    if value.is_empty() || value.chars().count() > 32 {
+        return Err(Invalid::new("name", "姓名须为 1–32 个字符"));
+    }
+    Ok(value.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,6 +6,7 @@ pub mod error;
 pub mod news_pages;
 pub mod request_meta;
 pub mod state;
+pub mod template_file;
 pub mod upload;
 pub mod wechat_callback;
 
@@ -59,6 +60,7 @@ pub fn service(state: AppState, gateway: std::sync::Arc<wechat_callback::Gateway
             Router::with_path("accounts")
                 .get(accounts::list)
                 .post(accounts::create)
+                .push(Router::with_path("import-template").get(api::account_import::template))
                 .push(
                     Router::with_path("{id}")
                         .get(accounts::get)
@@ -172,8 +174,14 @@ pub fn service(state: AppState, gateway: std::sync::Arc<wechat_callback::Gateway
         .hoop(auth::require_password_changed)
         .post(api::attachments::upload);
 
+    let account_uploads = Router::with_path("api/v1/accounts/imports")
+        .hoop(auth::require_session)
+        .hoop(auth::require_password_changed)
+        .post(api::account_import::import);
+
     let routes = Router::new()
         .push(uploads)
+        .push(account_uploads)
         .push(attachment_uploads)
         .push(
             Router::with_path("news")

@@ -22,6 +22,7 @@ use crate::domain::password::generate_initial;
 use crate::domain::phone::MobilePhone;
 use crate::domain::role::Role;
 use crate::domain::scope::{Access, Actor};
+pub use crate::domain::username::parse_person_name;
 use crate::domain::username::Username;
 use crate::domain::Invalid;
 use crate::error::{AppError, AppResult};
@@ -45,14 +46,6 @@ pub struct NewAccount {
     pub phone: MobilePhone,
     pub username: Username,
     pub duties: Duties,
-}
-
-pub fn parse_person_name(value: &str) -> Result<String, Invalid> {
-    let value = value.trim();
-    if value.is_empty() || value.chars().count() > 32 {
-        return Err(Invalid::new("name", "姓名须为 1–32 个字符"));
-    }
-    Ok(value.to_string())
 }
 
 fn parse_duties(role: Role, levels: &[String], major_ids: &[i32]) -> Result<Duties, Invalid> {
@@ -280,58 +273,30 @@ pub async fn create(
     if taken.is_some() {
         return Err(username_taken(new.username.as_str()));
     }
-    let now = Utc::now();
-    let account = accounts::ActiveModel {
-        username: Set(new.username.as_str().to_string()),
-        password_hash: Set(password_hash),
-        role: Set(new.role.as_str().to_string()),
-        org_unit_id: Set(unit.id),
-        org_path: Set(unit.path.clone()),
-        name: Set(new.name.clone()),
-        phone: Set(Some(new.phone.as_str().to_string())),
-        must_change_password: Set(true),
-        disabled: Set(false),
-        failed_logins: Set(0),
-        locked_until: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await
-    .map_err(|e| unique_violation(e, new.username.as_str()))?;
+    let account = insert_account(
+        &txn,
+        NewRow {
+            role: new.role,
+            unit: &unit,
+            username: &new.username,
+            name: &new.name,
+            phone: Some(&new.phone),
+            password_hash,
+        },
+    )
+    .await?;
     if let Duties::Counselor { levels, major_ids } = &new.duties {
         write_duties(&txn, account.id, levels, major_ids).await?;
     }
-    services
-        .notifier
-        .send_credentials(
-            &txn,
-            &new.phone,
-            CredentialNotice {
-                reason: CredentialReason::AccountCreated,
-                name: &account.name,
-                username: &account.username,
-                password: &password,
-            },
-        )
-        .await?;
-    audit::record(
+    welcome(
+        services,
         &txn,
-        Some(actor),
+        actor,
         meta,
-        audit::Entry {
-            action: "account.create",
-            target_type: "account",
-            target_id: Some(account.id.to_string()),
-            org_path: &account.org_path,
-            detail: json!({
-                "username": account.username,
-                "role": account.role,
-                "org_unit_id": account.org_unit_id,
-                "phone": new.phone.masked(),
-            }),
-        },
+        &account,
+        &new.phone,
+        &password,
+        json!({}),
     )
     .await?;
     let detail = load_details(&txn, vec![account]).await?.pop();
@@ -778,15 +743,94 @@ pub async fn create_unchecked<C: ConnectionTrait>(
     let password = password
         .map(str::to_string)
         .unwrap_or_else(generate_initial);
+    let account = insert_account(
+        conn,
+        NewRow {
+            role,
+            unit,
+            username,
+            name,
+            phone,
+            password_hash: password_hash::hash(&password).await?,
+        },
+    )
+    .await?;
+    Ok((account, password))
+}
+
+/// A new account's credentials SMS and its audit entry (`extra` joins the entry's detail).
+#[allow(clippy::too_many_arguments)]
+pub async fn welcome(
+    services: &Services,
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    meta: &RequestMeta,
+    account: &accounts::Model,
+    phone: &MobilePhone,
+    password: &str,
+    extra: serde_json::Value,
+) -> AppResult<()> {
+    services
+        .notifier
+        .send_credentials(
+            txn,
+            phone,
+            CredentialNotice {
+                reason: CredentialReason::AccountCreated,
+                name: &account.name,
+                username: &account.username,
+                password,
+            },
+        )
+        .await?;
+    let mut detail = json!({
+        "username": account.username,
+        "role": account.role,
+        "org_unit_id": account.org_unit_id,
+        "phone": phone.masked(),
+    });
+    if let (Some(detail), Some(extra)) = (detail.as_object_mut(), extra.as_object()) {
+        detail.extend(extra.clone());
+    }
+    audit::record(
+        txn,
+        Some(actor),
+        meta,
+        audit::Entry {
+            action: "account.create",
+            target_type: "account",
+            target_id: Some(account.id.to_string()),
+            org_path: &account.org_path,
+            detail,
+        },
+    )
+    .await
+}
+
+/// An account row to insert; scope, duties and duplicates are the caller's job.
+pub struct NewRow<'a> {
+    pub role: Role,
+    pub unit: &'a org_units::Model,
+    pub username: &'a Username,
+    pub name: &'a str,
+    pub phone: Option<&'a MobilePhone>,
+    pub password_hash: String,
+}
+
+/// Insert an account that must change its initial password at first login.
+pub async fn insert_account<C: ConnectionTrait>(
+    conn: &C,
+    new: NewRow<'_>,
+) -> AppResult<accounts::Model> {
     let now = Utc::now();
-    let account = accounts::ActiveModel {
-        username: Set(username.as_str().to_string()),
-        password_hash: Set(password_hash::hash(&password).await?),
-        role: Set(role.as_str().to_string()),
-        org_unit_id: Set(unit.id),
-        org_path: Set(unit.path.clone()),
-        name: Set(name.to_string()),
-        phone: Set(phone.map(|p| p.as_str().to_string())),
+    accounts::ActiveModel {
+        username: Set(new.username.as_str().to_string()),
+        password_hash: Set(new.password_hash),
+        role: Set(new.role.as_str().to_string()),
+        org_unit_id: Set(new.unit.id),
+        org_path: Set(new.unit.path.clone()),
+        name: Set(new.name.to_string()),
+        phone: Set(new.phone.map(|p| p.as_str().to_string())),
         must_change_password: Set(true),
         disabled: Set(false),
         failed_logins: Set(0),
@@ -797,8 +841,7 @@ pub async fn create_unchecked<C: ConnectionTrait>(
     }
     .insert(conn)
     .await
-    .map_err(|e| unique_violation(e, username.as_str()))?;
-    Ok((account, password))
+    .map_err(|e| unique_violation(e, new.username.as_str()))
 }
 
 /// Attach levels and majors to an account made by `create_unchecked`.

@@ -545,6 +545,6 @@ async fn run(
 pub fn template_headers() -> Vec<&'static str> {
     crate::domain::employment::Column::ALL
         .iter()
-        .map(|c| c.header())
+        .map(|c| crate::domain::sheet::SheetColumn::header(*c))
         .collect()
 }

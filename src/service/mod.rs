@@ -1,5 +1,6 @@
 //! Use cases: an `Actor` and parsed domain values in, domain values out. No HTTP here.
 
+pub mod account_import;
 pub mod accounts;
 pub mod attachments;
 pub mod audit;

@@ -21,26 +21,15 @@ async fn upload(
     name: &str,
     bytes: Vec<u8>,
 ) -> crate::helpers::Reply {
-    let response = app
-        .client
-        .post(format!(
-            "{}/api/v1/tasks/{task}/attachments?filename={}",
-            app.base,
+    app.upload_body(
+        &format!(
+            "/api/v1/tasks/{task}/attachments?filename={}",
             urlencode(name)
-        ))
-        .bearer_auth(token)
-        .body(bytes)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = response.json().await.unwrap_or(serde_json::Value::Null);
-    crate::helpers::Reply {
-        status,
-        body,
-        headers,
-    }
+        ),
+        token,
+        bytes,
+    )
+    .await
 }
 
 fn urlencode(text: &str) -> String {

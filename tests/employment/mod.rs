@@ -12,25 +12,12 @@ pub const HEADER: &str =
 impl TestApp {
     /// Upload a report as the body, as the mini program and scripts do.
     pub async fn upload(&self, token: &str, bytes: Vec<u8>, dry_run: bool) -> Reply {
-        let response = self
-            .client
-            .post(format!(
-                "{}/api/v1/employment/imports?dry_run={dry_run}&filename=report.csv",
-                self.base
-            ))
-            .bearer_auth(token)
-            .body(bytes)
-            .send()
-            .await
-            .expect("upload");
-        let status = response.status();
-        let headers = response.headers().clone();
-        let text = response.text().await.unwrap_or_default();
-        Reply {
-            status,
-            body: serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
-            headers,
-        }
+        self.upload_body(
+            &format!("/api/v1/employment/imports?dry_run={dry_run}&filename=report.csv"),
+            token,
+            bytes,
+        )
+        .await
     }
 }
 

@@ -201,16 +201,8 @@ async fn admins_see_their_scope_rolled_up_by_the_level_below() {
         .expect_error(404, "not_found");
         // The same figures as a workbook.
         let bytes = app
-            .client
-            .get(format!("{}/api/v1/employment/stats/export", app.base))
-            .bearer_auth(&w.school_a)
-            .send()
-            .await
-            .unwrap()
-            .bytes()
-            .await
-            .unwrap()
-            .to_vec();
+            .bytes("/api/v1/employment/stats/export", &w.school_a)
+            .await;
         use calamine::{Data, Reader};
         let mut book: calamine::Xlsx<_> =
             calamine::Xlsx::new(std::io::Cursor::new(bytes)).expect("a workbook");

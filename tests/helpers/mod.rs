@@ -343,6 +343,40 @@ impl TestApp {
             .await
     }
 
+    /// POST a file as the raw body (how scripts upload).
+    pub async fn upload_body(&self, path: &str, token: &str, bytes: Vec<u8>) -> Reply {
+        let response = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(token)
+            .body(bytes)
+            .send()
+            .await
+            .expect("upload");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let text = response.text().await.unwrap_or_default();
+        Reply {
+            status,
+            body: serde_json::from_str(&text).unwrap_or(Value::Null),
+            headers,
+        }
+    }
+
+    /// GET a binary response (exports, templates, files).
+    pub async fn bytes(&self, path: &str, token: &str) -> Vec<u8> {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("download")
+            .bytes()
+            .await
+            .expect("body")
+            .to_vec()
+    }
+
     pub async fn login(&self, username: &str, password: &str) -> Reply {
         self.request(
             Method::POST,

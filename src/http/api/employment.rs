@@ -1,7 +1,5 @@
 //! The employment data report: import (dry run or commit) and the template to fill in.
 
-use salvo::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
-use salvo::http::HeaderValue;
 use salvo::oapi::extract::PathParam;
 use salvo::oapi::{ToParameters, ToSchema};
 use salvo::prelude::*;
@@ -199,31 +197,12 @@ pub async fn history(depot: &mut Depot) -> ApiResult<Json<Vec<ImportRunView>>> {
 /// The template to fill in: one sheet with the report's headers.
 #[endpoint(tags("employment"), responses((status_code = 200, description = "XLSX workbook")))]
 pub async fn template(res: &mut Response) -> ApiResult<()> {
-    let mut book = rust_xlsxwriter::Workbook::new();
-    let sheet = book.add_worksheet();
-    let bold = rust_xlsxwriter::Format::new().set_bold();
-    let fail = |e: rust_xlsxwriter::XlsxError| ApiError(AppError::Internal(format!("xlsx: {e}")));
-    sheet.set_name("就业数据").map_err(fail)?;
-    for (col, header) in employment::template_headers().iter().enumerate() {
-        sheet
-            .write_with_format(0, col as u16, *header, &bold)
-            .map_err(fail)?;
-        sheet.set_column_width(col as u16, 14).map_err(fail)?;
-    }
-    let bytes = book.save_to_buffer().map_err(fail)?;
-    res.headers_mut().insert(
-        CONTENT_TYPE,
-        HeaderValue::from_static(
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        ),
-    );
-    res.headers_mut().insert(
-        CONTENT_DISPOSITION,
-        HeaderValue::from_static("attachment; filename=\"employment-template.xlsx\""),
-    );
-    res.write_body(bytes)
-        .map_err(|e| ApiError(AppError::Internal(format!("template body: {e}"))))?;
-    Ok(())
+    crate::http::template_file::send(
+        res,
+        "就业数据",
+        &employment::template_headers(),
+        "attachment; filename=\"employment-template.xlsx\"",
+    )
 }
 
 #[derive(Debug, Deserialize, ToParameters)]

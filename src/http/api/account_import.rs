@@ -1,0 +1,117 @@
+//! Bulk accounts: a spreadsheet of counselors (and college admins) checked, then created.
+
+use salvo::oapi::extract::QueryParam;
+use salvo::oapi::ToSchema;
+use salvo::prelude::*;
+use serde::Serialize;
+
+use crate::http::auth::{actor, meta};
+use crate::http::error::ApiResult;
+use crate::http::state::AppState;
+use crate::service::account_import::{self, AccountImportReport};
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AccountRowErrorView {
+    /// Spreadsheet row, 1 = the header row.
+    pub row: usize,
+    pub column: String,
+    pub reason: String,
+    /// Catalog names the row may have meant (colleges, majors), closest first.
+    pub suggestions: Vec<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlannedAccountView {
+    pub row: usize,
+    pub name: String,
+    pub username: String,
+    /// counselor | college_admin
+    pub role: String,
+    pub college: String,
+    pub phone_masked: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AccountImportView {
+    /// Data rows in the file (blank rows not counted).
+    pub rows: usize,
+    /// Rows that cannot be created, every problem listed.
+    pub errors: Vec<AccountRowErrorView>,
+    /// Rows that are (or, in a dry run, would be) created.
+    pub accounts: Vec<PlannedAccountView>,
+    pub created: usize,
+    pub committed: bool,
+}
+
+impl AccountImportView {
+    fn new(report: AccountImportReport) -> Self {
+        Self {
+            rows: report.rows,
+            errors: report
+                .errors
+                .into_iter()
+                .map(|e| AccountRowErrorView {
+                    row: e.error.row,
+                    column: e.error.column,
+                    reason: e.error.reason,
+                    suggestions: e.suggestions,
+                })
+                .collect(),
+            accounts: report
+                .accounts
+                .into_iter()
+                .map(|p| PlannedAccountView {
+                    row: p.row.row,
+                    name: p.row.name,
+                    username: p.row.username.as_str().to_string(),
+                    role: p.row.role.as_str().to_string(),
+                    college: p.college.name,
+                    phone_masked: p.row.phone.masked(),
+                })
+                .collect(),
+            created: report.created,
+            committed: report.committed,
+        }
+    }
+}
+
+/// Import accounts from XLSX or CSV (UTF-8 or GBK): the body, or the `file` part of a
+/// multipart form. School admins import into their university's colleges, college admins into
+/// their college. `dry_run=true` checks and writes nothing; otherwise every valid row is
+/// created in one transaction (each new account gets its credentials by SMS) and the rest are
+/// reported.
+#[endpoint(tags("accounts"))]
+pub async fn import(
+    dry_run: QueryParam<bool, false>,
+    filename: QueryParam<String, false>,
+    req: &mut Request,
+    depot: &mut Depot,
+) -> ApiResult<Json<AccountImportView>> {
+    let state = AppState::from_depot(depot)?.clone();
+    let file = crate::http::upload::read(req, state.settings.server.upload_limit_mib).await?;
+    let filename = filename
+        .into_inner()
+        .or(file.filename)
+        .unwrap_or_else(|| "upload".into());
+    let report = account_import::import(
+        &state.services,
+        actor(depot)?,
+        &filename,
+        &file.bytes,
+        dry_run.into_inner().unwrap_or(false),
+        &meta(depot),
+    )
+    .await?;
+    Ok(Json(AccountImportView::new(report)))
+}
+
+/// The spreadsheet to fill in.
+#[endpoint(tags("accounts"), responses((status_code = 200, description = "XLSX workbook")))]
+pub async fn template(res: &mut Response) -> ApiResult<()> {
+    crate::http::template_file::send(
+        res,
+        "账号",
+        &account_import::template_headers(),
+        "attachment; filename=\"accounts-template.xlsx\"",
+    )
+}

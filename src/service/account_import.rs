@@ -1,0 +1,331 @@
+//! Onboarding a college from one spreadsheet: a dry run that lists every row error (with the
+//! closest catalog names when a college or major does not match) and writes nothing, then a
+//! commit that creates every valid row in one transaction, each new account getting its
+//! credentials SMS through the outbox, and reports the rest.
+
+use std::collections::{HashMap, HashSet};
+
+use futures_util::future::try_join_all;
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, TransactionTrait};
+use serde_json::json;
+
+use super::accounts::{insert_account, set_duties_unchecked, welcome, NewRow};
+use super::{audit, employment_file, password_hash, RequestMeta, Services};
+use crate::db::entities::{accounts, majors, org_units};
+use crate::domain::account_sheet::{closest, parse_row, AccountLayout, AccountRow};
+use crate::domain::education::{EducationLevel, EducationLevels};
+use crate::domain::org::OrgKind;
+use crate::domain::password::generate_initial;
+use crate::domain::role::Role;
+use crate::domain::scope::Actor;
+use crate::domain::sheet::RowError;
+use crate::error::{AppError, AppResult};
+
+/// A row problem, with catalog names the importer may have meant.
+#[derive(Debug, Clone)]
+pub struct ImportError {
+    pub error: RowError,
+    pub suggestions: Vec<String>,
+}
+
+/// A row that is (or would be) created.
+#[derive(Debug, Clone)]
+pub struct Planned {
+    pub row: AccountRow,
+    pub college: org_units::Model,
+    pub major_ids: Vec<i32>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AccountImportReport {
+    pub rows: usize,
+    pub errors: Vec<ImportError>,
+    pub accounts: Vec<Planned>,
+    pub created: usize,
+    pub committed: bool,
+}
+
+/// The colleges an actor imports into: a school admin's whole university, a college admin's
+/// own college.
+async fn colleges_in_scope(services: &Services, actor: &Actor) -> AppResult<Vec<org_units::Model>> {
+    match actor.role {
+        Role::SchoolAdmin => Ok(org_units::Entity::find()
+            .filter(org_units::Column::ParentId.eq(actor.org_unit_id))
+            .filter(org_units::Column::Kind.eq(OrgKind::College.as_str()))
+            .all(&services.db)
+            .await?),
+        Role::CollegeAdmin => Ok(org_units::Entity::find_by_id(actor.org_unit_id)
+            .one(&services.db)
+            .await?
+            .into_iter()
+            .collect()),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+fn problem(row: usize, column: &str, reason: String, suggestions: Vec<String>) -> ImportError {
+    ImportError {
+        error: RowError {
+            row,
+            column: column.to_string(),
+            reason,
+        },
+        suggestions,
+    }
+}
+
+/// What the database already holds of the file's phones and usernames.
+struct Taken {
+    phones: HashMap<String, String>,
+    usernames: HashSet<String>,
+}
+
+async fn taken(services: &Services, rows: &[AccountRow]) -> AppResult<Taken> {
+    let phones: Vec<String> = rows.iter().map(|r| r.phone.as_str().to_string()).collect();
+    let usernames: Vec<String> = rows
+        .iter()
+        .map(|r| r.username.as_str().to_string())
+        .collect();
+    let mut found = Taken {
+        phones: HashMap::new(),
+        usernames: HashSet::new(),
+    };
+    for chunk in phones.chunks(500).zip(usernames.chunks(500)) {
+        let existing = accounts::Entity::find()
+            .filter(
+                Condition::any()
+                    .add(accounts::Column::Phone.is_in(chunk.0.to_vec()))
+                    .add(accounts::Column::Username.is_in(chunk.1.to_vec())),
+            )
+            .all(&services.db)
+            .await?;
+        for account in existing {
+            if let Some(phone) = account.phone.clone() {
+                found.phones.insert(phone, account.username.clone());
+            }
+            found.usernames.insert(account.username);
+        }
+    }
+    Ok(found)
+}
+
+/// Check every row against scope, the catalog, the file and the database.
+async fn check(services: &Services, actor: &Actor, bytes: &[u8]) -> AppResult<AccountImportReport> {
+    let colleges = colleges_in_scope(services, actor).await?;
+    let sheet = employment_file::read_rows(bytes)?;
+    let mut report = AccountImportReport {
+        rows: sheet.len() - 1,
+        ..Default::default()
+    };
+    let layout = match AccountLayout::parse(&sheet[0]) {
+        Ok(layout) => layout,
+        Err(errors) => {
+            report.errors = errors
+                .into_iter()
+                .map(|error| ImportError {
+                    error,
+                    suggestions: Vec::new(),
+                })
+                .collect();
+            return Ok(report);
+        }
+    };
+    let catalog: Vec<majors::Model> = majors::Entity::find()
+        .filter(majors::Column::CollegeId.is_in(colleges.iter().map(|c| c.id)))
+        .all(&services.db)
+        .await?;
+    let mut parsed = Vec::new();
+    for (index, cells) in sheet.iter().enumerate().skip(1) {
+        if cells.iter().all(|c| c.trim().is_empty()) {
+            report.rows -= 1;
+            continue;
+        }
+        match parse_row(index + 1, cells, &layout) {
+            Ok(row) => parsed.push(row),
+            Err(errors) => report
+                .errors
+                .extend(errors.into_iter().map(|error| ImportError {
+                    error,
+                    suggestions: Vec::new(),
+                })),
+        }
+    }
+    let taken = taken(services, &parsed).await?;
+    let mut phones_seen: HashMap<String, usize> = HashMap::new();
+    let mut usernames_seen: HashMap<String, usize> = HashMap::new();
+    for row in parsed {
+        let before = report.errors.len();
+        let mut fail = |column: &str, reason: String, suggestions: Vec<String>| {
+            report
+                .errors
+                .push(problem(row.row, column, reason, suggestions))
+        };
+        if !actor.role.manages().contains(&row.role) {
+            fail(
+                "角色",
+                format!("无权创建{}账号", row.role.label()),
+                Vec::new(),
+            );
+        }
+        let college = colleges.iter().find(|c| c.name == row.college);
+        if college.is_none() {
+            if actor.role == Role::CollegeAdmin {
+                let own = colleges
+                    .first()
+                    .map(|c| c.name.as_str())
+                    .unwrap_or_default();
+                fail("院系", format!("只能导入本院系（{own}）的账号"), Vec::new());
+            } else {
+                fail(
+                    "院系",
+                    format!("院系“{}”不在本校的院系目录中", row.college),
+                    closest(&row.college, colleges.iter().map(|c| c.name.as_str())),
+                );
+            }
+        }
+        let mut major_ids = Vec::new();
+        if let Some(college) = college {
+            let at_levels: Vec<&majors::Model> = catalog
+                .iter()
+                .filter(|m| m.college_id == college.id)
+                .filter(|m| {
+                    EducationLevel::parse(&m.education_level)
+                        .map(|level| row.levels.contains(&level))
+                        .unwrap_or(false)
+                })
+                .collect();
+            for name in &row.majors {
+                let ids: Vec<i32> = at_levels
+                    .iter()
+                    .filter(|m| &m.name == name)
+                    .map(|m| m.id)
+                    .collect();
+                if ids.is_empty() {
+                    let levels: Vec<&str> = row.levels.iter().map(|l| l.label()).collect();
+                    fail(
+                        "负责专业",
+                        format!(
+                            "专业“{name}”不在{}（{}）的专业目录中",
+                            college.name,
+                            levels.join("、")
+                        ),
+                        closest(name, at_levels.iter().map(|m| m.name.as_str())),
+                    );
+                }
+                major_ids.extend(ids);
+            }
+        }
+        let phone = row.phone.as_str().to_string();
+        let phone_clash = if let Some(first) = phones_seen.get(&phone) {
+            fail("手机号", format!("手机号与第 {first} 行重复"), Vec::new());
+            true
+        } else if let Some(owner) = taken.phones.get(&phone) {
+            fail("手机号", format!("手机号已被账号“{owner}”使用"), Vec::new());
+            true
+        } else {
+            false
+        };
+        let username = row.username.as_str().to_string();
+        if phone_clash && username == phone {
+            // The username defaults to the phone: one problem, said once.
+        } else if let Some(first) = usernames_seen.get(&username) {
+            fail("用户名", format!("用户名与第 {first} 行重复"), Vec::new());
+        } else if taken.usernames.contains(&username) {
+            fail("用户名", format!("用户名“{username}”已被使用"), Vec::new());
+        }
+        phones_seen.entry(phone).or_insert(row.row);
+        usernames_seen.entry(username).or_insert(row.row);
+        if report.errors.len() == before {
+            if let Some(college) = college {
+                major_ids.sort_unstable();
+                major_ids.dedup();
+                report.accounts.push(Planned {
+                    college: college.clone(),
+                    major_ids,
+                    row,
+                });
+            }
+        }
+    }
+    report.errors.sort_by_key(|e| e.error.row);
+    Ok(report)
+}
+
+/// Check the file, and unless `dry_run` create every valid row.
+pub async fn import(
+    services: &Services,
+    actor: &Actor,
+    filename: &str,
+    bytes: &[u8],
+    dry_run: bool,
+    meta: &RequestMeta,
+) -> AppResult<AccountImportReport> {
+    let mut report = check(services, actor, bytes).await?;
+    if dry_run || report.accounts.is_empty() {
+        return Ok(report);
+    }
+    // Hashing is the slow part: done before the transaction, on the blocking pool.
+    let passwords: Vec<String> = report.accounts.iter().map(|_| generate_initial()).collect();
+    let hashes = try_join_all(passwords.iter().map(|p| password_hash::hash(p))).await?;
+    let txn = services.db.begin().await?;
+    for ((planned, password), hash) in report.accounts.iter().zip(&passwords).zip(hashes) {
+        let row = &planned.row;
+        let account = insert_account(
+            &txn,
+            NewRow {
+                role: row.role,
+                unit: &planned.college,
+                username: &row.username,
+                name: &row.name,
+                phone: Some(&row.phone),
+                password_hash: hash,
+            },
+        )
+        .await?;
+        if row.role == Role::Counselor {
+            let levels =
+                EducationLevels::parse(&row.levels.iter().map(|l| l.as_str()).collect::<Vec<_>>())?;
+            set_duties_unchecked(&txn, account.id, &levels, &planned.major_ids).await?;
+        }
+        welcome(
+            services,
+            &txn,
+            actor,
+            meta,
+            &account,
+            &row.phone,
+            password,
+            json!({ "import": filename, "row": row.row }),
+        )
+        .await?;
+    }
+    audit::record(
+        &txn,
+        Some(actor),
+        meta,
+        audit::Entry {
+            action: "account.import",
+            target_type: "org_unit",
+            target_id: Some(actor.org_unit_id.to_string()),
+            org_path: actor.org_path.as_str(),
+            detail: json!({
+                "filename": filename,
+                "rows": report.rows,
+                "created": report.accounts.len(),
+                "rejected_rows": report.errors.iter().map(|e| e.error.row).collect::<HashSet<_>>().len(),
+            }),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    report.created = report.accounts.len();
+    report.committed = true;
+    Ok(report)
+}
+
+/// The headers of the downloadable template, in order.
+pub fn template_headers() -> Vec<&'static str> {
+    use crate::domain::account_sheet::AccountColumn;
+    use crate::domain::sheet::SheetColumn;
+    AccountColumn::all().iter().map(|c| c.header()).collect()
+}
