@@ -29,6 +29,7 @@ pub struct Application {
     wechat: WechatClient,
     gateway: Arc<Gateway>,
     initial_admin: Option<InitialAdmin>,
+    sms: Arc<dyn crate::sms::SmsProvider>,
 }
 
 /// The WeChat API client for the configured official account and mini program.
@@ -121,6 +122,7 @@ impl Application {
             .first()
             .and_then(|holding| holding.local_addr.clone().into_std())
             .ok_or_else(|| AppError::Internal("listener has no local address".into()))?;
+        let sms = crate::sms::provider(&settings.sms).map_err(AppError::Internal)?;
         Ok(Self {
             local_addr,
             acceptor,
@@ -129,6 +131,7 @@ impl Application {
             wechat,
             gateway,
             initial_admin,
+            sms,
         })
     }
 
@@ -155,7 +158,15 @@ impl Application {
         let (stop, stopped) = tokio::sync::watch::channel(false);
         let worker = self
             .push_worker()
-            .map(|worker| tokio::spawn(worker.run(stopped)));
+            .map(|worker| tokio::spawn(worker.run(stopped.clone())));
+        let sms_worker = self.settings.sms.enabled.then(|| {
+            let worker = crate::sms::worker::SmsWorker::new(
+                self.services.clone(),
+                self.sms.clone(),
+                self.settings.sms.clone(),
+            );
+            tokio::spawn(worker.run(stopped))
+        });
         let state = http::state::AppState {
             services: self.services,
             settings: self.settings,
@@ -170,7 +181,7 @@ impl Application {
         });
         server.serve(http::service(state, self.gateway)).await;
         let _ = stop.send(true);
-        if let Some(worker) = worker {
+        for worker in [worker, sms_worker].into_iter().flatten() {
             let _ = worker.await;
         }
     }

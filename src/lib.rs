@@ -12,6 +12,7 @@ pub mod error;
 pub mod http;
 pub mod push;
 pub mod service;
+pub mod sms;
 pub mod storage;
 pub mod telemetry;
 pub mod wechat;

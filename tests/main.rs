@@ -9,5 +9,6 @@ mod architecture;
 mod binary;
 mod content;
 mod employment;
+mod sms;
 mod tasks;
 mod wechat;

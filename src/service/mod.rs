@@ -24,6 +24,7 @@ pub mod progress;
 pub mod push_queue;
 pub mod push_store;
 pub mod share;
+pub mod sms_outbox;
 pub mod tasks;
 
 use std::sync::Arc;

@@ -1,5 +1,6 @@
 //! Spawning the app per test on each configured database, and a client that speaks its API.
 
+pub mod sms_mock;
 pub mod wechat;
 pub mod world;
 

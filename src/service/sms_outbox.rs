@@ -1,0 +1,133 @@
+//! The SMS outbox as a queue: claim due messages (a portable compare-and-set per row, so
+//! several instances never send one twice), and record how each attempt ended.
+
+use chrono::{DateTime, TimeDelta, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+
+use super::Services;
+use crate::db::entities::sms_outbox;
+use crate::error::AppResult;
+
+pub const PENDING: &str = "pending";
+pub const SENDING: &str = "sending";
+pub const SENT: &str = "sent";
+/// Handled by the log provider: written to the log, delivered to nobody.
+pub const LOGGED: &str = "logged";
+pub const FAILED: &str = "failed";
+
+/// Messages that may be tried now: pending and due, or claimed by an instance whose lease ran
+/// out (it died mid-send).
+fn due(now: DateTime<Utc>) -> Condition {
+    Condition::any()
+        .add(
+            Condition::all()
+                .add(sms_outbox::Column::Status.eq(PENDING))
+                .add(
+                    Condition::any()
+                        .add(sms_outbox::Column::NextAttemptAt.is_null())
+                        .add(sms_outbox::Column::NextAttemptAt.lte(now)),
+                ),
+        )
+        .add(
+            Condition::all()
+                .add(sms_outbox::Column::Status.eq(SENDING))
+                .add(sms_outbox::Column::LeaseUntil.lt(now)),
+        )
+}
+
+/// Claim up to `limit` due messages for `lease`; each claim counts as an attempt.
+pub async fn claim(
+    services: &Services,
+    limit: u64,
+    lease: TimeDelta,
+) -> AppResult<Vec<sms_outbox::Model>> {
+    let now = Utc::now();
+    let candidates: Vec<i32> = sms_outbox::Entity::find()
+        .select_only()
+        .column(sms_outbox::Column::Id)
+        .filter(due(now))
+        .order_by_asc(sms_outbox::Column::Id)
+        .limit(limit)
+        .into_tuple()
+        .all(&services.db)
+        .await?;
+    let mut claimed = Vec::new();
+    for id in candidates {
+        let won = sms_outbox::Entity::update_many()
+            .col_expr(sms_outbox::Column::Status, Expr::value(SENDING))
+            .col_expr(sms_outbox::Column::LeaseUntil, Expr::value(now + lease))
+            .col_expr(
+                sms_outbox::Column::Attempts,
+                Expr::col(sms_outbox::Column::Attempts).add(1),
+            )
+            .filter(sms_outbox::Column::Id.eq(id))
+            .filter(due(now))
+            .exec(&services.db)
+            .await?
+            .rows_affected
+            == 1;
+        if won {
+            claimed.extend(sms_outbox::Entity::find_by_id(id).one(&services.db).await?);
+        }
+    }
+    Ok(claimed)
+}
+
+/// The provider accepted it. `params` replaces the stored parameters: without the password,
+/// unless the provider delivers to nobody.
+pub async fn mark_sent(
+    services: &Services,
+    id: i32,
+    status: &str,
+    provider: &str,
+    reference: Option<String>,
+    params: Option<String>,
+) -> AppResult<()> {
+    let mut update = sms_outbox::Entity::update_many()
+        .col_expr(sms_outbox::Column::Status, Expr::value(status))
+        .col_expr(sms_outbox::Column::SentAt, Expr::value(Utc::now()))
+        .col_expr(sms_outbox::Column::Provider, Expr::value(provider))
+        .col_expr(sms_outbox::Column::ProviderRef, Expr::value(reference))
+        .col_expr(
+            sms_outbox::Column::LastError,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(
+            sms_outbox::Column::LeaseUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        );
+    if let Some(params) = params {
+        update = update.col_expr(sms_outbox::Column::Params, Expr::value(params));
+    }
+    update
+        .filter(sms_outbox::Column::Id.eq(id))
+        .exec(&services.db)
+        .await?;
+    Ok(())
+}
+
+/// Try again at `at`, or give up (`at` = None).
+pub async fn mark_unsent(
+    services: &Services,
+    id: i32,
+    at: Option<DateTime<Utc>>,
+    error: &str,
+) -> AppResult<()> {
+    let error: String = error.chars().take(255).collect();
+    sms_outbox::Entity::update_many()
+        .col_expr(
+            sms_outbox::Column::Status,
+            Expr::value(if at.is_some() { PENDING } else { FAILED }),
+        )
+        .col_expr(sms_outbox::Column::NextAttemptAt, Expr::value(at))
+        .col_expr(sms_outbox::Column::LastError, Expr::value(error))
+        .col_expr(
+            sms_outbox::Column::LeaseUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .filter(sms_outbox::Column::Id.eq(id))
+        .exec(&services.db)
+        .await?;
+    Ok(())
+}

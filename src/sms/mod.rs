@@ -1,0 +1,115 @@
+//! Sending credentials SMS: one provider chosen in config (Aliyun, Tencent Cloud, or the log
+//! for development) behind one trait, and the outbox worker that delivers what the services
+//! queue in `sms_outbox`, retrying with backoff. Passwords never reach a log line.
+
+pub mod aliyun;
+pub mod log;
+pub mod tencent;
+pub mod worker;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+
+use crate::config::{SmsProviderKind, SmsSettings};
+
+/// Which notice a message carries; each maps to a template approved at the provider.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmsTemplate {
+    AccountCreated,
+    PasswordReset,
+}
+
+impl SmsTemplate {
+    pub fn from_db(value: &str) -> Option<Self> {
+        match value {
+            "account_created" => Some(Self::AccountCreated),
+            "password_reset" => Some(Self::PasswordReset),
+            _ => None,
+        }
+    }
+}
+
+/// One SMS to send. `Debug` leaves the password out.
+pub struct SmsMessage {
+    /// Eleven-digit mainland number.
+    pub phone: String,
+    pub template: SmsTemplate,
+    pub name: String,
+    pub username: String,
+    pub password: String,
+}
+
+impl std::fmt::Debug for SmsMessage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmsMessage")
+            .field("phone", &mask(&self.phone))
+            .field("template", &self.template)
+            .finish_non_exhaustive()
+    }
+}
+
+/// 139****0001: enough to tell numbers apart in a log.
+pub fn mask(phone: &str) -> String {
+    if phone.len() == 11 && phone.is_ascii() {
+        format!("{}****{}", &phone[..3], &phone[7..])
+    } else {
+        "***".to_string()
+    }
+}
+
+/// What the provider said when it accepted a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Accepted {
+    /// The provider's id for it (Aliyun BizId, Tencent SerialNo).
+    pub reference: Option<String>,
+}
+
+/// Why a message was not accepted, and what to do about it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SendError {
+    /// Network trouble, a provider-side error: try again later.
+    #[error("temporary failure: {0}")]
+    Transient(String),
+    /// A rate limit (per number, per account): try again, later than usual.
+    #[error("rate limited: {0}")]
+    Throttled(String),
+    /// The provider refuses this message as it is (number, template, credentials): trying
+    /// again will not help.
+    #[error("rejected: {0}")]
+    Rejected(String),
+}
+
+#[async_trait]
+pub trait SmsProvider: Send + Sync {
+    /// Stored with each sent message.
+    fn name(&self) -> &'static str;
+    /// Whether a sent message should keep its password in the outbox (only the log provider,
+    /// which delivers to nobody: in development the password is read from there).
+    fn keeps_password(&self) -> bool {
+        false
+    }
+    async fn send(&self, message: &SmsMessage) -> Result<Accepted, SendError>;
+}
+
+/// The provider the settings choose.
+pub fn provider(settings: &SmsSettings) -> Result<Arc<dyn SmsProvider>, String> {
+    let timeout = Duration::from_millis(settings.request_timeout_ms);
+    let http = reqwest::Client::builder()
+        .timeout(timeout)
+        .build()
+        .map_err(|e| format!("sms http client: {e}"))?;
+    Ok(match settings.provider {
+        SmsProviderKind::Log => Arc::new(log::LogSms),
+        SmsProviderKind::Aliyun => Arc::new(aliyun::AliyunSms::new(http, settings.aliyun.clone())),
+        SmsProviderKind::Tencent => {
+            Arc::new(tencent::TencentSms::new(http, settings.tencent.clone())?)
+        }
+    })
+}
+
+/// A transport failure: the provider may or may not have the message; the outbox retries.
+fn transport(error: reqwest::Error) -> SendError {
+    SendError::Transient(format!("request failed: {}", error.without_url()))
+}

@@ -1,0 +1,173 @@
+//! The outbox worker: claims due messages, sends each through the provider, and records the
+//! outcome — sent (the password erased from the outbox), retried with backoff and jitter, or
+//! failed for good. Every instance may run one.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{TimeDelta, Utc};
+use rand::Rng;
+use serde_json::Value;
+use tokio::sync::watch;
+
+use super::{mask, SendError, SmsMessage, SmsProvider, SmsTemplate};
+use crate::config::SmsSettings;
+use crate::db::entities::sms_outbox;
+use crate::domain::push::backoff;
+use crate::error::AppResult;
+use crate::service::sms_outbox as outbox;
+use crate::service::Services;
+
+/// Messages claimed per round.
+const BATCH: u64 = 20;
+
+/// What one round did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SmsRound {
+    pub sent: usize,
+    pub retried: usize,
+    pub failed: usize,
+}
+
+pub struct SmsWorker {
+    services: Services,
+    provider: Arc<dyn SmsProvider>,
+    settings: SmsSettings,
+}
+
+fn message_of(row: &sms_outbox::Model) -> Option<SmsMessage> {
+    let params: Value = serde_json::from_str(&row.params).ok()?;
+    let text = |key: &str| params[key].as_str().map(str::to_string);
+    Some(SmsMessage {
+        phone: row.phone.clone(),
+        template: SmsTemplate::from_db(&row.template)?,
+        name: text("name")?,
+        username: text("username")?,
+        password: text("password")?,
+    })
+}
+
+/// The stored parameters once sent: everything but the password.
+fn without_password(params: &str) -> String {
+    match serde_json::from_str::<Value>(params) {
+        Ok(Value::Object(mut map)) => {
+            map.remove("password");
+            Value::Object(map).to_string()
+        }
+        _ => "{}".to_string(),
+    }
+}
+
+impl SmsWorker {
+    pub fn new(services: Services, provider: Arc<dyn SmsProvider>, settings: SmsSettings) -> Self {
+        Self {
+            services,
+            provider,
+            settings,
+        }
+    }
+
+    /// Claim and send what is due now.
+    pub async fn round(&self) -> AppResult<SmsRound> {
+        let lease = TimeDelta::seconds(i64::from(self.settings.lease_secs));
+        let mut report = SmsRound::default();
+        for row in outbox::claim(&self.services, BATCH, lease).await? {
+            self.deliver(&row, &mut report).await?;
+        }
+        Ok(report)
+    }
+
+    async fn deliver(&self, row: &sms_outbox::Model, report: &mut SmsRound) -> AppResult<()> {
+        let Some(message) = message_of(row) else {
+            tracing::error!(sms_id = row.id, "unreadable outbox message");
+            report.failed += 1;
+            return outbox::mark_unsent(&self.services, row.id, None, "unreadable message").await;
+        };
+        match self.provider.send(&message).await {
+            Ok(accepted) => {
+                let (status, params) = if self.provider.keeps_password() {
+                    (outbox::LOGGED, None)
+                } else {
+                    (outbox::SENT, Some(without_password(&row.params)))
+                };
+                outbox::mark_sent(
+                    &self.services,
+                    row.id,
+                    status,
+                    self.provider.name(),
+                    accepted.reference,
+                    params,
+                )
+                .await?;
+                tracing::info!(sms_id = row.id, to = %mask(&row.phone), provider = self.provider.name(), "SMS sent");
+                report.sent += 1;
+            }
+            Err(error) => {
+                let attempts = u32::try_from(row.attempts).unwrap_or(u32::MAX);
+                let retry = match &error {
+                    SendError::Rejected(_) => None,
+                    _ if attempts >= self.settings.max_attempts => None,
+                    SendError::Throttled(_) => Some(self.delay(attempts + 1)),
+                    SendError::Transient(_) => Some(self.delay(attempts)),
+                };
+                let at = retry.map(|delay| Utc::now() + delay);
+                match at {
+                    Some(at) => {
+                        tracing::warn!(sms_id = row.id, to = %mask(&row.phone), %error, %at, "SMS not sent, will retry");
+                        report.retried += 1;
+                    }
+                    None => {
+                        tracing::error!(sms_id = row.id, to = %mask(&row.phone), %error, attempts, "SMS not sent, giving up");
+                        report.failed += 1;
+                    }
+                }
+                outbox::mark_unsent(&self.services, row.id, at, &error.to_string()).await?;
+            }
+        }
+        Ok(())
+    }
+
+    fn delay(&self, attempts: u32) -> TimeDelta {
+        backoff(
+            attempts,
+            TimeDelta::seconds(self.settings.retry_base_secs as i64),
+            TimeDelta::seconds(self.settings.retry_max_secs as i64),
+            rand::thread_rng().gen_range(0.5..=1.0),
+        )
+    }
+
+    /// Rounds until `stopped` turns true; a round that found work is followed at once.
+    pub async fn run(self, mut stopped: watch::Receiver<bool>) {
+        let idle = Duration::from_millis(self.settings.poll_interval_ms.max(10));
+        loop {
+            if *stopped.borrow() {
+                return;
+            }
+            let busy = match self.round().await {
+                Ok(round) => round != SmsRound::default(),
+                Err(error) => {
+                    tracing::error!(%error, "SMS outbox round failed");
+                    false
+                }
+            };
+            if !busy {
+                tokio::select! {
+                    _ = tokio::time::sleep(idle) => {}
+                    _ = stopped.changed() => {}
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sent_message_keeps_everything_but_the_password() {
+        let kept = without_password(r#"{"name":"王","username":"wang","password":"Abc12345"}"#);
+        assert_eq!(kept, r#"{"name":"王","username":"wang"}"#);
+        assert_eq!(without_password("not json"), "{}");
+    }
+}

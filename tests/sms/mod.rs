@@ -1,0 +1,282 @@
+//! Credentials SMS through the real providers' APIs (against local mocks that check the
+//! signatures), the durable outbox and its retries.
+
+use fudao::config::{Secret, Settings, SmsProviderKind};
+use fudao::db::entities::sms_outbox;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::json;
+
+use crate::helpers::sms_mock::{self, SmsMock};
+use crate::helpers::{each_backend_with, Backend, TestApp};
+use crate::tasks::wait_for;
+
+fn aliyun(settings: &mut Settings, mock: &SmsMock) {
+    settings.sms.enabled = true;
+    settings.sms.provider = SmsProviderKind::Aliyun;
+    settings.sms.poll_interval_ms = 20;
+    settings.sms.retry_base_secs = 0;
+    let a = &mut settings.sms.aliyun;
+    a.endpoint = mock.base.clone();
+    a.access_key_id = sms_mock::ALIYUN_KEY_ID.into();
+    a.access_key_secret = Secret::new(sms_mock::ALIYUN_SECRET);
+    a.sign_name = "辅导就业".into();
+    a.templates.account_created = "SMS_1001".into();
+    a.templates.password_reset = "SMS_1002".into();
+}
+
+fn tencent(settings: &mut Settings, mock: &SmsMock) {
+    settings.sms.enabled = true;
+    settings.sms.provider = SmsProviderKind::Tencent;
+    settings.sms.poll_interval_ms = 20;
+    settings.sms.retry_base_secs = 0;
+    let t = &mut settings.sms.tencent;
+    t.endpoint = mock.base.clone();
+    t.secret_id = sms_mock::TENCENT_SECRET_ID.into();
+    t.secret_key = Secret::new(sms_mock::TENCENT_SECRET_KEY);
+    t.sdk_app_id = "1400006666".into();
+    t.sign_name = "辅导就业".into();
+    t.templates.account_created = "1110".into();
+    t.templates.password_reset = "1111".into();
+}
+
+async fn outbox_row(app: &TestApp, phone: &str) -> sms_outbox::Model {
+    sms_outbox::Entity::find()
+        .filter(sms_outbox::Column::Phone.eq(phone))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .expect("queued")
+}
+
+/// The outbox row of a phone once the worker has settled it (sent, logged or failed).
+async fn settled(app: &TestApp, phone: &str) -> sms_outbox::Model {
+    wait_for(|| async {
+        let row = outbox_row(app, phone).await;
+        (row.status != "pending" && row.status != "sending").then_some(row)
+    })
+    .await
+}
+
+async fn new_counselor(app: &TestApp, token: &str, college: i64, major: i64, phone: &str) {
+    app.post(
+        "/api/v1/accounts",
+        token,
+        json!({ "role": "counselor", "org_unit_id": college, "name": "新老师", "phone": phone,
+                "education_levels": ["bachelor"], "major_ids": [major] }),
+    )
+    .await
+    .expect(201);
+}
+
+#[tokio::test]
+async fn aliyun_delivers_the_credentials_and_the_outbox_forgets_the_password() {
+    let mock = sms_mock::aliyun().await;
+    let app = TestApp::spawn(&Backend::Sqlite, |s| aliyun(s, &mock)).await;
+    let w = app.world().await;
+    new_counselor(
+        &app,
+        &w.school_a,
+        w.college_a1,
+        w.major_a1_bachelor,
+        "13955550001",
+    )
+    .await;
+    let row = settled(&app, "13955550001").await;
+    assert_eq!(row.status, "sent", "{row:?}");
+    assert_eq!(row.provider.as_deref(), Some("aliyun"));
+    assert!(row.provider_ref.unwrap().ends_with("^0"));
+    assert!(!row.params.contains("password"), "{}", row.params);
+    let received = mock
+        .received()
+        .into_iter()
+        .find(|r| r.phone == "13955550001")
+        .expect("the mock got it");
+    assert_eq!(received.template, "SMS_1001");
+    assert_eq!(received.sign_name, "辅导就业");
+    assert_eq!(received.params["name"], "新老师");
+    let password = received.params["password"].as_str().unwrap().to_string();
+    // What the SMS said logs in.
+    app.activate("13955550001", &password, "Counselor2026")
+        .await;
+    assert_eq!(mock.bad_signatures(), 0);
+}
+
+#[tokio::test]
+async fn temporary_failures_are_retried_and_refusals_are_not() {
+    // Every backend: claiming is a compare-and-set that each database must honour.
+    let mock = sms_mock::aliyun().await;
+    let script = mock.clone();
+    each_backend_with(
+        |s| aliyun(s, &mock),
+        |app| {
+            let mock = script.clone();
+            async move {
+                let w = app.world().await;
+                // Platform errors and flow control: tried again until accepted.
+                mock.fail_next(&["isp.SYSTEM_ERROR", "isv.BUSINESS_LIMIT_CONTROL"]);
+                new_counselor(
+                    &app,
+                    &w.school_a,
+                    w.college_a1,
+                    w.major_a1_bachelor,
+                    "13955550002",
+                )
+                .await;
+                let row = settled(&app, "13955550002").await;
+                assert_eq!(row.status, "sent");
+                assert_eq!(row.attempts, 3);
+                assert!(row.last_error.is_none());
+                // A number the provider refuses is given up at once, and the error kept (no password).
+                mock.fail_next(&["isv.MOBILE_NUMBER_ILLEGAL"]);
+                new_counselor(
+                    &app,
+                    &w.school_a,
+                    w.college_a1,
+                    w.major_a1_bachelor,
+                    "13955550003",
+                )
+                .await;
+                let row = settled(&app, "13955550003").await;
+                assert_eq!(row.status, "failed");
+                assert_eq!(row.attempts, 1);
+                let error = row.last_error.unwrap();
+                assert!(error.contains("isv.MOBILE_NUMBER_ILLEGAL"), "{error}");
+                assert!(
+                    row.params.contains("password"),
+                    "unsent: kept for an operator to resend"
+                );
+            }
+        },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn retries_stop_after_the_configured_attempts() {
+    let mock = sms_mock::aliyun().await;
+    let app = TestApp::spawn(&Backend::Sqlite, |s| {
+        aliyun(s, &mock);
+        s.sms.max_attempts = 2;
+    })
+    .await;
+    let w = app.world().await;
+    mock.fail_next(&["isp.SYSTEM_ERROR", "isp.SYSTEM_ERROR", "isp.SYSTEM_ERROR"]);
+    new_counselor(
+        &app,
+        &w.school_a,
+        w.college_a1,
+        w.major_a1_bachelor,
+        "13955550004",
+    )
+    .await;
+    let row = settled(&app, "13955550004").await;
+    assert_eq!(row.status, "failed");
+    assert_eq!(row.attempts, 2);
+}
+
+#[tokio::test]
+async fn a_wrong_secret_fails_the_signature_check() {
+    let mock = sms_mock::aliyun().await;
+    let app = TestApp::spawn(&Backend::Sqlite, |s| {
+        aliyun(s, &mock);
+        s.sms.aliyun.access_key_secret = Secret::new("notTheSecret");
+    })
+    .await;
+    let w = app.world().await;
+    new_counselor(
+        &app,
+        &w.school_a,
+        w.college_a1,
+        w.major_a1_bachelor,
+        "13955550005",
+    )
+    .await;
+    let row = settled(&app, "13955550005").await;
+    assert_eq!(row.status, "failed");
+    assert!(row.last_error.unwrap().contains("SignatureDoesNotMatch"));
+    assert!(mock.bad_signatures() >= 1);
+    assert!(mock.received().is_empty());
+}
+
+#[tokio::test]
+async fn tencent_delivers_a_whole_college_import_one_sms_each() {
+    let mock = sms_mock::tencent().await;
+    let app = TestApp::spawn(&Backend::Sqlite, |s| tencent(s, &mock)).await;
+    let w = app.world().await;
+    // A per-number rate limit first: retried.
+    mock.fail_next(&["LimitExceeded.PhoneNumberThirtySecondLimit"]);
+    let sheet = "姓名,手机号,院系,学历层次,负责专业\n\
+                 钱一,13966660001,计算机学院,本科,软件工程\n\
+                 钱二,13966660002,计算机学院,硕士研究生,计算机科学与技术\n";
+    let report = app
+        .upload_body(
+            "/api/v1/accounts/imports?filename=cs.csv",
+            &w.school_a,
+            sheet.as_bytes().to_vec(),
+        )
+        .await
+        .expect(200);
+    assert_eq!(report["created"], 2);
+    for phone in ["13966660001", "13966660002"] {
+        let row = settled(&app, phone).await;
+        assert_eq!(row.status, "sent", "{row:?}");
+        assert_eq!(row.provider.as_deref(), Some("tencent"));
+        assert!(row.provider_ref.unwrap().starts_with("5000:"));
+    }
+    let received = mock.received();
+    let to_first: Vec<_> = received
+        .iter()
+        .filter(|r| r.phone == "+8613966660001")
+        .collect();
+    assert_eq!(to_first.len(), 1, "one SMS per new account");
+    assert_eq!(to_first[0].template, "1110");
+    assert_eq!(to_first[0].params[0], "钱一");
+    assert_eq!(to_first[0].params[1], "13966660001");
+    let password = to_first[0].params[2].as_str().unwrap().to_string();
+    app.activate("13966660001", &password, "Counselor2026")
+        .await;
+    assert_eq!(mock.bad_signatures(), 0);
+
+    // A password reset goes out with its own template.
+    let list = app
+        .get("/api/v1/accounts?q=钱二", &w.school_a)
+        .await
+        .expect(200);
+    let id = list["items"][0]["id"].as_i64().unwrap();
+    app.post(
+        &format!("/api/v1/accounts/{id}/reset-password"),
+        &w.school_a,
+        json!({}),
+    )
+    .await
+    .expect(200);
+    wait_for(|| async {
+        mock.received()
+            .iter()
+            .any(|r| r.template == "1111")
+            .then_some(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_log_provider_keeps_the_message_readable_for_development() {
+    let app = TestApp::spawn(&Backend::Sqlite, |s| {
+        s.sms.enabled = true;
+        s.sms.poll_interval_ms = 20;
+    })
+    .await;
+    let w = app.world().await;
+    new_counselor(
+        &app,
+        &w.school_a,
+        w.college_a1,
+        w.major_a1_bachelor,
+        "13955550006",
+    )
+    .await;
+    let row = settled(&app, "13955550006").await;
+    assert_eq!(row.status, "logged");
+    assert!(row.params.contains("password"));
+    assert_eq!(row.provider.as_deref(), Some("log"));
+}
