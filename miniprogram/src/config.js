@@ -9,4 +9,7 @@ module.exports = {
   apiBaseUrl: 'https://fudao.example.edu.cn',
   // wx.request timeout in milliseconds.
   requestTimeoutMs: 15000,
+  // wx.uploadFile / wx.downloadFile timeout in milliseconds (attachments and imports of up
+  // to 20 MiB on a phone's connection).
+  transferTimeoutMs: 120000,
 };

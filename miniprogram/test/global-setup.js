@@ -151,6 +151,8 @@ async function start({ bin, env, tmp, log, children, baseUrl, mockUrl, mockPort 
     admin: { username: 'admin', password: adminPassword },
     demo,
     tmp,
+    // For `fudao admin create` on the same database (flows that need admins of their own).
+    cli: { bin, env: Object.fromEntries(Object.entries(env).filter(([key]) => key.startsWith('FUDAO__'))) },
   };
   const infoFile = path.join(tmp, 'server.json');
   fs.writeFileSync(infoFile, JSON.stringify(info, null, 2));

@@ -1,11 +1,14 @@
-// The only caller of wx.request. It adds the API base URL and the bearer token, logs in
-// silently with wx.login when there is no valid session, sends the user to the password
-// page when the API demands a password change and to the login page when the session is
-// gone (with the way back), and shows the API's Chinese error message as a toast.
+// The only caller of wx.request (and of wx.uploadFile and wx.downloadFile). It adds the API
+// base URL and the bearer token, logs in silently with wx.login when there is no valid
+// session, sends the user to the password page when the API demands a password change and
+// to the login page when the session is gone (with the way back), and shows the API's
+// Chinese error message as a toast.
 //
 // Every error of the API is JSON {code, message, field}; failed calls reject with an
 // ApiError carrying those fields and the HTTP status. `handled` is true when the request
 // layer already told the user (toast or navigation), so pages need not say it again.
+// Uploads and downloads go through the same session handling: wx.uploadFile and
+// wx.downloadFile do not fail on HTTP errors, so their status and body are checked here.
 
 const config = require('../config');
 const session = require('./session');
@@ -46,14 +49,77 @@ function send({ path, method, query, data, token }) {
       timeout: config.requestTimeoutMs,
       dataType: 'json',
       success: (res) => resolve({ statusCode: res.statusCode, data: res.data }),
-      fail: (err) => {
-        const error = new ApiError(0, { code: 'network_error', message: NETWORK_MESSAGE });
-        error.detail = err && err.errMsg;
-        reject(error);
-      },
+      fail: (err) => reject(networkError(err)),
     };
     if (data !== undefined && method !== 'GET') options.data = data;
     wx.request(options);
+  });
+}
+
+function networkError(err) {
+  const error = new ApiError(0, { code: 'network_error', message: NETWORK_MESSAGE });
+  error.detail = err && err.errMsg;
+  return error;
+}
+
+function authHeader(token) {
+  return token ? { authorization: `Bearer ${token}` } : {};
+}
+
+// wx.uploadFile answers the body as a string: JSON when the API sent JSON.
+function parseBody(text) {
+  if (typeof text !== 'string') return text;
+  if (!text) return '';
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    return text;
+  }
+}
+
+// One multipart upload (the file in the form part `name`); resolves {statusCode, data}.
+function sendUpload({ path, query, filePath, name, formData, token }) {
+  return new Promise((resolve, reject) => {
+    wx.uploadFile({
+      url: `${config.apiBaseUrl}${path}${queryString(query)}`,
+      filePath,
+      name: name || 'file',
+      formData: formData || {},
+      header: authHeader(token),
+      timeout: config.transferTimeoutMs,
+      success: (res) => resolve({ statusCode: res.statusCode, data: parseBody(res.data) }),
+      fail: (err) => reject(networkError(err)),
+    });
+  });
+}
+
+// What a failed download wrote to its temporary file: the API's JSON error, if readable.
+function errorBodyOf(tempFilePath) {
+  if (!tempFilePath || typeof wx.getFileSystemManager !== 'function') return null;
+  try {
+    return parseBody(wx.getFileSystemManager().readFileSync(tempFilePath, 'utf8'));
+  } catch (error) {
+    return null;
+  }
+}
+
+// One download to a temporary file; resolves {statusCode, data: {tempFilePath}} on success,
+// {statusCode, data: <the error body>} otherwise.
+function sendDownload({ path, query, token }) {
+  return new Promise((resolve, reject) => {
+    wx.downloadFile({
+      url: `${config.apiBaseUrl}${path}${queryString(query)}`,
+      header: authHeader(token),
+      timeout: config.transferTimeoutMs,
+      success: (res) => {
+        const ok = res.statusCode >= 200 && res.statusCode < 300;
+        resolve({
+          statusCode: res.statusCode,
+          data: ok ? { tempFilePath: res.tempFilePath } : errorBodyOf(res.tempFilePath),
+        });
+      },
+      fail: (err) => reject(networkError(err)),
+    });
   });
 }
 
@@ -103,8 +169,38 @@ function toast(message) {
 // request({path, method, query, data, auth, toast}) → the response body.
 // auth: false sends no token (or only options.token) and never redirects (login, share view).
 // toast: false leaves telling the user to the caller.
-async function request(options) {
+function request(options) {
   const method = (options.method || 'GET').toUpperCase();
+  return perform(options, (token) =>
+    send({ path: options.path, method, query: options.query, data: options.data, token }),
+  );
+}
+
+// upload({path, query, filePath, name, formData, auth, toast}) → the response body: the
+// file at filePath (a temporary path from wx.chooseMessageFile) as the multipart part
+// `name` (default `file`).
+function upload(options) {
+  return perform(options, (token) =>
+    sendUpload({
+      path: options.path,
+      query: options.query,
+      filePath: options.filePath,
+      name: options.name,
+      formData: options.formData,
+      token,
+    }),
+  );
+}
+
+// download({path, query, auth, toast}) → {tempFilePath}: the response saved to a temporary
+// file. The path is relative to the API host (as the API's `url` fields are).
+function download(options) {
+  return perform(options, (token) => sendDownload({ path: options.path, query: options.query, token }));
+}
+
+// One exchange with the session rules: a token (after a silent login when there is none),
+// one retry after a silent login on 401, the password page, toasts.
+async function perform(options, exchange) {
   const auth = options.auth !== false;
   const showToast = options.toast !== false;
   const retried = Boolean(options.retried);
@@ -126,7 +222,7 @@ async function request(options) {
 
   let res;
   try {
-    res = await send({ path: options.path, method, query: options.query, data: options.data, token });
+    res = await exchange(token);
   } catch (error) {
     if (showToast) {
       toast(error.message);
@@ -143,7 +239,7 @@ async function request(options) {
   if (auth && res.statusCode === 401 && error.code === 'unauthenticated') {
     session.clearToken();
     if (!retried && (await silentLogin())) {
-      return request(Object.assign({}, options, { retried: true }));
+      return perform(Object.assign({}, options, { retried: true }), exchange);
     }
     error.handled = true;
     nav.toLogin();
@@ -173,4 +269,25 @@ function patch(path, data, extra) {
   return request(Object.assign({ path, method: 'PATCH', data }, extra));
 }
 
-module.exports = { request, get, post, patch, silentLogin, wxLoginCode, ApiError, queryString };
+function put(path, data, extra) {
+  return request(Object.assign({ path, method: 'PUT', data }, extra));
+}
+
+function del(path, extra) {
+  return request(Object.assign({ path, method: 'DELETE' }, extra));
+}
+
+module.exports = {
+  request,
+  get,
+  post,
+  patch,
+  put,
+  del,
+  upload,
+  download,
+  silentLogin,
+  wxLoginCode,
+  ApiError,
+  queryString,
+};

@@ -1,5 +1,13 @@
-// Employment statistics from the imported 就业数据上报 (aggregates only, never a student).
+// Employment statistics from the imported 就业数据上报 (aggregates only, never a student), and
+// the import of that report by school and college admins.
 const http = require('../api/request');
+
+// The import template (XLSX), opened with services/files.js.
+const IMPORT_TEMPLATE = {
+  url: '/api/v1/employment/template',
+  filename: '就业数据上报模板.xlsx',
+  content_type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+};
 
 // A counselor's own graduates (college × education levels × majors). Without a cohort the
 // latest one with data.
@@ -12,4 +20,42 @@ function fetchScopeStats({ cohort, unitId } = {}) {
   return http.get('/api/v1/employment/stats', { cohort, unit_id: unitId });
 }
 
-module.exports = { fetchMyStats, fetchScopeStats };
+// Check a file ({path, name} from wx.chooseMessageFile): the import report, nothing written.
+function checkImport(file) {
+  return http.upload({
+    path: '/api/v1/employment/imports',
+    query: { dry_run: 'true', filename: file.name },
+    filePath: file.path,
+    name: 'file',
+  });
+}
+
+// Import a file in the background: the run {id, status: 'running', processed, total, …}
+// at once; poll fetchImport(id) for progress and the report.
+function startImport(file) {
+  return http.upload({
+    path: '/api/v1/employment/imports',
+    query: { background: 'true', filename: file.name },
+    filePath: file.path,
+    name: 'file',
+  });
+}
+
+function fetchImport(id, extra) {
+  return http.get(`/api/v1/employment/imports/${encodeURIComponent(id)}`, undefined, extra);
+}
+
+// The latest runs in the admin's scope, newest first.
+function listImports(extra) {
+  return http.get('/api/v1/employment/imports', undefined, extra);
+}
+
+module.exports = {
+  IMPORT_TEMPLATE,
+  fetchMyStats,
+  fetchScopeStats,
+  checkImport,
+  startImport,
+  fetchImport,
+  listImports,
+};

@@ -7,13 +7,25 @@ const format = require('./format');
 const GROUP_ORDER = ['contract', 'unit', 'flexible', 'freelance', 'startup', 'further_study', 'seeking', 'not_seeking', 'other'];
 
 // What an admin's figures are broken down by, per kind of unit, and the kind one level down
-// when a row can be opened (its key is that unit's id).
+// when a row can be opened (its key is that unit's id). The API says it too (breakdown_kind);
+// this is what a page shows before the answer, or from a server that does not say.
 const LEVELS = {
-  ministry: { title: '按省份', next: 'province' },
-  province: { title: '按高校', next: 'university' },
-  university: { title: '按院系', next: '' },
-  college: { title: '按专业', next: '' },
+  ministry: { title: '按省份', next: 'province', breakdown: 'province' },
+  province: { title: '按高校', next: 'university', breakdown: 'university' },
+  university: { title: '按院系', next: '', breakdown: 'college' },
+  college: { title: '按专业', next: '', breakdown: 'major' },
 };
+
+// The title of the breakdown by the API's breakdown_kind.
+const BREAKDOWN_TITLES = {
+  major: '按专业',
+  college: '按院系',
+  university: '按高校',
+  province: '按省份',
+};
+
+// Breakdowns whose rows are units (key = unit id) that can be opened.
+const DRILLABLE = ['province', 'university'];
 
 const KIND_OF_ROLE = {
   ministry_admin: 'ministry',
@@ -28,6 +40,21 @@ function cohortOptions(latest, count = 5) {
   if (!Number.isInteger(year) || year <= 0) return [];
   const options = [];
   for (let i = 0; i < count; i += 1) options.push({ value: year - i, label: `${year - i}届` });
+  return options;
+}
+
+// The picker's cohorts for one answer: the cohorts with data in the scope (the API's
+// `cohorts`, newest first), plus the one shown when it has none. An answer without `cohorts`
+// (an older server) gets the latest cohort and the four before it.
+function cohortChoices(stats, latest) {
+  const s = stats || {};
+  const options = Array.isArray(s.cohorts)
+    ? s.cohorts.map((year) => ({ value: year, label: `${year}届` }))
+    : cohortOptions(latest || s.cohort);
+  if (s.cohort && !options.some((o) => o.value === s.cohort)) {
+    options.push({ value: s.cohort, label: `${s.cohort}届` });
+    options.sort((a, b) => b.value - a.value);
+  }
   return options;
 }
 
@@ -68,6 +95,10 @@ function report(stats) {
   const breakdown = (s.breakdown || []).map(figures);
   return {
     cohort: s.cohort === undefined ? null : s.cohort,
+    // Whose figures (the API's unit {id, kind, name}) and what the breakdown lists.
+    unit: s.unit || null,
+    breakdownKind: s.breakdown_kind || '',
+    breakdownTitle: BREAKDOWN_TITLES[s.breakdown_kind] || '',
     hasData: s.cohort !== null && s.cohort !== undefined && total.graduates > 0,
     graduates: total.graduates,
     placed: total.placed,
@@ -81,9 +112,20 @@ function report(stats) {
     levels: (s.by_education_level || []).map(figures),
     regions: codeSeries(s.by_region, (c) => c.label || c.code),
     employerTypes: codeSeries(s.by_employer_type, (c) => c.label || c.code),
-    // The API names no industry: its label is the code.
+    // GB/T 4754 sections ({code: 'C', label: '制造业'}); a code the API could not name is
+    // shown as a code.
     industries: codeSeries(s.by_industry, (c) => (c.label && c.label !== c.code ? c.label : `行业代码 ${c.code}`)),
   };
 }
 
-module.exports = { GROUP_ORDER, LEVELS, KIND_OF_ROLE, cohortOptions, figures, report };
+module.exports = {
+  GROUP_ORDER,
+  LEVELS,
+  BREAKDOWN_TITLES,
+  DRILLABLE,
+  KIND_OF_ROLE,
+  cohortOptions,
+  cohortChoices,
+  figures,
+  report,
+};

@@ -65,6 +65,15 @@ function paragraphs(content) {
     .filter((part) => part.trim() !== '');
 }
 
+// Plain text with one paragraph per line (news bodies) → the non-empty lines.
+function lines(text) {
+  return String(text || '')
+    .replace(/\r\n?/g, '\n')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
+}
+
 function percentText(value) {
   const n = Number(value) || 0;
   return `${Math.round(n * 10) / 10}%`;
@@ -77,6 +86,7 @@ module.exports = {
   beijingIso,
   deadlineBadge,
   paragraphs,
+  lines,
   percentText,
   beijingParts,
 };

@@ -40,6 +40,13 @@ const UNIT_KIND_OF_ROLE = {
   counselor: 'college',
 };
 
+// Who imports the employment data report (就业数据上报): a school its university's
+// graduates, a college its own.
+const IMPORTS_EMPLOYMENT = ['school_admin', 'college_admin'];
+
+// Who imports accounts from a file: a school into its colleges, a college into itself.
+const IMPORTS_ACCOUNTS = ['school_admin', 'college_admin'];
+
 const TASK_STATUS = { draft: '草稿', published: '已发布', withdrawn: '已撤回' };
 
 const UNIT_KINDS = { ministry: '教育部', province: '省份', university: '高校', college: '院系' };
@@ -77,6 +84,8 @@ module.exports = {
   EDUCATION_LEVELS,
   ROLES,
   MANAGES,
+  IMPORTS_EMPLOYMENT,
+  IMPORTS_ACCOUNTS,
   UNIT_KIND_OF_ROLE,
   TASK_STATUS,
   UNIT_KINDS,

@@ -12,9 +12,31 @@ function figures(key, label, graduates, placed, groups) {
 
 const EMPTY_TOTAL = figures('total', '合计', 0, 0, []);
 
+// What the API says about the answer itself: whose figures (unit), what the breakdown lists
+// (breakdownKind) and which cohorts have data — added only when given, so that the plain
+// fixture also stands for an older server that did not say.
+function described(stats, { unit, breakdownKind, cohorts }) {
+  const out = Object.assign({}, stats);
+  if (unit) out.unit = unit;
+  if (breakdownKind) out.breakdown_kind = breakdownKind;
+  if (cohorts) out.cohorts = cohorts;
+  return out;
+}
+
+// Industries as GB/T 4754 sections (门类), as the API now answers them.
+const INDUSTRY_SECTIONS = [
+  { code: 'I', label: '信息传输、软件和信息技术服务业', count: 5 },
+  { code: 'C', label: '制造业', count: 4 },
+];
+
 // A university's figures by college; `breakdown` replaces the rows (e.g. universities of a
-// province), `empty` answers like the API without data (cohort null or nothing in it).
-function statistics({ cohort = 2026, empty = false, breakdown } = {}) {
+// province), `empty` answers like the API without data (cohort null or nothing in it);
+// `unit`, `breakdownKind` and `cohorts` describe the answer as the API does.
+function statistics({ cohort = 2026, empty = false, breakdown, unit, breakdownKind, cohorts } = {}) {
+  return described(plainStatistics({ cohort, empty, breakdown }), { unit, breakdownKind, cohorts });
+}
+
+function plainStatistics({ cohort, empty, breakdown }) {
   if (empty) {
     return {
       cohort,
@@ -58,4 +80,4 @@ function statistics({ cohort = 2026, empty = false, breakdown } = {}) {
   };
 }
 
-module.exports = { statistics, figures, group };
+module.exports = { statistics, figures, group, INDUSTRY_SECTIONS };

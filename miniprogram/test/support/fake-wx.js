@@ -2,6 +2,17 @@
 // toasts, modals, action sheets and the clipboard are recorded; wx.request goes to a
 // pluggable transport (a stub route table, or the real server through fetch) and
 // wx.login asks a pluggable code source. settle() waits until every request is answered.
+//
+// Files: the phone's files are real files in a temporary folder (writeFile() puts one
+// there). wx.chooseMessageFile hands over the files a test offered with chooseFile();
+// wx.uploadFile and wx.downloadFile go to the same transport as wx.request (records with
+// kind 'upload' / 'download'), answer like WeChat (uploadFile: {statusCode, data: string};
+// downloadFile: {statusCode, tempFilePath} of a file holding the body, whatever the status)
+// and never fail on an HTTP error. openDocument and previewImage are recorded;
+// failNext(name) makes the next call of an API fail.
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
 
 function parseUrl(url) {
   const [pathPart, queryPart] = String(url).split('?');
@@ -32,7 +43,24 @@ function later(fn) {
   setTimeout(fn, 0);
 }
 
-function createWx({ transport, loginCode } = {}) {
+// A response body as the bytes WeChat would write to a downloaded file.
+function bytesOf(data) {
+  if (Buffer.isBuffer(data)) return data;
+  if (data instanceof ArrayBuffer) return Buffer.from(data);
+  if (typeof data === 'string') return Buffer.from(data, 'utf8');
+  if (data === undefined || data === null) return Buffer.alloc(0);
+  return Buffer.from(JSON.stringify(data), 'utf8');
+}
+
+// wx.uploadFile answers the body as a string.
+function textOf(data) {
+  if (typeof data === 'string') return data;
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  if (data === undefined || data === null) return '';
+  return JSON.stringify(data);
+}
+
+function createWx({ transport, loginCode, tmpDir } = {}) {
   const storage = new Map();
   const state = {
     pending: 0,
@@ -48,7 +76,37 @@ function createWx({ transport, loginCode } = {}) {
     sheetAnswers: [],
     shareMenu: 'shown',
     pullDownStopped: 0,
+    chooseAnswers: [],
+    chosen: [],
+    uploads: [],
+    downloads: [],
+    documents: [],
+    previews: [],
+    failures: {},
+    loading: [],
   };
+  let fileSeq = 0;
+  let dir = tmpDir || '';
+
+  function folder() {
+    if (!dir) dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fudao-wx-'));
+    return dir;
+  }
+
+  // A path in the fake's temporary folder, like WeChat's wxfile:// paths (unique, with the
+  // extension kept).
+  function tempPath(ext) {
+    fileSeq += 1;
+    return path.join(folder(), `tmp_${process.pid}_${fileSeq}${ext || ''}`);
+  }
+
+  // The failure a test asked for with failNext(name), once.
+  function takeFailure(name) {
+    const errMsg = state.failures[name];
+    if (errMsg === undefined) return null;
+    delete state.failures[name];
+    return { errMsg: `${name}:fail ${errMsg}` };
+  }
   let send = transport || (() => Promise.resolve({ statusCode: 404, data: { code: 'not_found', message: '未配置' } }));
   let codes = loginCode || (() => Promise.resolve(''));
 
@@ -91,6 +149,125 @@ function createWx({ transport, loginCode } = {}) {
       );
       return { abort() {} };
     },
+    uploadFile(options) {
+      const record = {
+        kind: 'upload',
+        method: 'POST',
+        url: options.url,
+        header: Object.assign({}, options.header),
+        filePath: options.filePath,
+        name: options.name,
+        formData: Object.assign({}, options.formData),
+        data: Object.assign({}, options.formData),
+      };
+      state.requests.push(record);
+      state.uploads.push(record);
+      track(
+        Promise.resolve()
+          .then(() => {
+            if (!options.filePath || !fs.existsSync(options.filePath)) {
+              throw new Error(`file not found: ${options.filePath}`);
+            }
+            return send(record);
+          })
+          .then(
+            (res) => {
+              record.statusCode = res.statusCode;
+              record.response = res.data;
+              const answer = { statusCode: res.statusCode, data: textOf(res.data), errMsg: 'uploadFile:ok' };
+              options.success && options.success(answer);
+              options.complete && options.complete(answer);
+            },
+            (err) => {
+              record.statusCode = 0;
+              const answer = { errMsg: `uploadFile:fail ${err && err.message}` };
+              options.fail && options.fail(answer);
+              options.complete && options.complete(answer);
+            },
+          ),
+      );
+      return { abort() {}, onProgressUpdate() {} };
+    },
+    downloadFile(options) {
+      const record = { kind: 'download', method: 'GET', url: options.url, header: Object.assign({}, options.header) };
+      state.requests.push(record);
+      state.downloads.push(record);
+      track(
+        Promise.resolve()
+          .then(() => send(record))
+          .then(
+            (res) => {
+              record.statusCode = res.statusCode;
+              const target = options.filePath || tempPath('');
+              fs.writeFileSync(target, bytesOf(res.data));
+              record.file = target;
+              const answer = options.filePath
+                ? { statusCode: res.statusCode, filePath: target, errMsg: 'downloadFile:ok' }
+                : { statusCode: res.statusCode, tempFilePath: target, errMsg: 'downloadFile:ok' };
+              options.success && options.success(answer);
+              options.complete && options.complete(answer);
+            },
+            (err) => {
+              record.statusCode = 0;
+              const answer = { errMsg: `downloadFile:fail ${err && err.message}` };
+              options.fail && options.fail(answer);
+              options.complete && options.complete(answer);
+            },
+          ),
+      );
+      return { abort() {}, onProgressUpdate() {} };
+    },
+    chooseMessageFile(options) {
+      const answer = state.chooseAnswers.length ? state.chooseAnswers.shift() : null;
+      state.chosen.push({ count: options.count, type: options.type, extension: options.extension, answer });
+      later(() => {
+        if (!answer) {
+          const res = { errMsg: 'chooseMessageFile:fail cancel' };
+          options.fail && options.fail(res);
+          options.complete && options.complete(res);
+          return;
+        }
+        const tempFiles = [].concat(answer).map((file) => ({
+          path: file.path,
+          size: file.size === undefined ? fs.statSync(file.path).size : file.size,
+          name: file.name,
+          type: file.type || 'file',
+          time: Math.floor(Date.now() / 1000),
+        }));
+        const res = { tempFiles, errMsg: 'chooseMessageFile:ok' };
+        options.success && options.success(res);
+        options.complete && options.complete(res);
+      });
+    },
+    openDocument(options) {
+      const failure = takeFailure('openDocument');
+      state.documents.push({ filePath: options.filePath, fileType: options.fileType, showMenu: options.showMenu, failed: Boolean(failure) });
+      later(() => {
+        const res = failure || { errMsg: 'openDocument:ok' };
+        if (failure) options.fail && options.fail(res);
+        else options.success && options.success(res);
+        options.complete && options.complete(res);
+      });
+    },
+    previewImage(options) {
+      const failure = takeFailure('previewImage');
+      state.previews.push({ urls: options.urls.slice(), current: options.current, failed: Boolean(failure) });
+      later(() => {
+        const res = failure || { errMsg: 'previewImage:ok' };
+        if (failure) options.fail && options.fail(res);
+        else options.success && options.success(res);
+        options.complete && options.complete(res);
+      });
+    },
+    getFileSystemManager() {
+      return {
+        readFileSync(filePath, encoding) {
+          if (encoding) return fs.readFileSync(filePath, encoding);
+          const bytes = fs.readFileSync(filePath);
+          return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+        },
+      };
+    },
     login(options) {
       state.logins += 1;
       track(
@@ -121,8 +298,12 @@ function createWx({ transport, loginCode } = {}) {
       state.toasts.push(options.title);
     },
     hideToast() {},
-    showLoading() {},
-    hideLoading() {},
+    showLoading(options) {
+      state.loading.push(options.title);
+    },
+    hideLoading() {
+      state.loading.push(null);
+    },
     showModal(options) {
       const answer = state.modalAnswers.length ? state.modalAnswers.shift() : true;
       state.modals.push({ title: options.title, content: options.content, answer });
@@ -141,8 +322,13 @@ function createWx({ transport, loginCode } = {}) {
       });
     },
     setClipboardData(options) {
-      state.clipboard.push(options.data);
-      later(() => options.success && options.success({}));
+      const failure = takeFailure('setClipboardData');
+      if (!failure) state.clipboard.push(options.data);
+      later(() => {
+        if (failure) options.fail && options.fail(failure);
+        else options.success && options.success({ errMsg: 'setClipboardData:ok' });
+        options.complete && options.complete(failure || { errMsg: 'setClipboardData:ok' });
+      });
     },
     stopPullDownRefresh() {
       state.pullDownStopped += 1;
@@ -188,6 +374,27 @@ function createWx({ transport, loginCode } = {}) {
     },
     answerSheet(...answers) {
       state.sheetAnswers.push(...answers);
+    },
+    // What the next wx.chooseMessageFile picks: {path, name[, size, type]} (or a list of
+    // them), or null for a cancelled choice.
+    chooseFile(...answers) {
+      state.chooseAnswers.push(...answers);
+    },
+    // A file on the "phone": a real file in the fake's temporary folder, with a temporary
+    // name (as WeChat gives) keeping the extension of `name`.
+    writeFile(name, content) {
+      const target = tempPath(path.extname(name || ''));
+      fs.writeFileSync(target, bytesOf(content));
+      return target;
+    },
+    // The next call of the named wx API (openDocument, previewImage, setClipboardData)
+    // fails with this errMsg.
+    failNext(name, errMsg = 'test') {
+      state.failures[name] = errMsg;
+    },
+    // Remove the temporary folder (files written and downloaded).
+    cleanup() {
+      if (dir && !tmpDir) fs.rmSync(dir, { recursive: true, force: true });
     },
     // Pretend the given page is open (as after a launch or a tap on a template message).
     openPage(route, options) {

@@ -92,4 +92,15 @@ async function change(comp, selector, value) {
   await global.wxControl.settle();
 }
 
-module.exports = { SRC, simulate, load, mountPage, mountComponent, textOf, tap, input, change, propsOf };
+// Wait until check() is true (pages that poll on a timer), settling requests in between.
+async function waitFor(check, timeoutMs = 8000) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    await global.wxControl.settle();
+    if (check()) return;
+    if (Date.now() > until) throw new Error(`waitFor: still false after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+module.exports = { SRC, simulate, load, mountPage, mountComponent, textOf, tap, input, change, propsOf, waitFor };

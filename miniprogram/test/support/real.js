@@ -1,8 +1,13 @@
 // The flow tests' side of the real server started by global-setup.js: wx.request goes to it
-// through Node's fetch, wx.login codes are registered at its WeChat API mock, and a few
-// direct API calls prepare data (an admin publishing, a counselor's first password change,
-// a school importing its employment data report).
+// through Node's fetch (wx.uploadFile as a multipart POST of the file on disk, wx.downloadFile
+// as a GET whose bytes the fake saves), wx.login codes are registered at its WeChat API mock,
+// and a few direct API calls prepare data (an admin publishing, a counselor's first password
+// change, a school importing its employment data report). Flows whose writes other flows
+// would count (imports) work in a university of their own (isolatedSchool), with admins
+// created by `fudao admin create` as an operator would.
+const { execFile } = require('child_process');
 const fs = require('fs');
+const path = require('path');
 
 const NEW_PASSWORD = 'Fudao2026pass';
 
@@ -12,10 +17,39 @@ function info() {
   return JSON.parse(fs.readFileSync(file, 'utf8'));
 }
 
+// The multipart/form-data body wx.uploadFile sends: the extra form fields, then the file in
+// the part `name`, with the temporary file's name as its filename (as WeChat does).
+function multipart(req) {
+  const boundary = `----WeChatUploadBoundary${Math.random().toString(16).slice(2)}`;
+  const chunks = [];
+  Object.keys(req.formData || {}).forEach((key) => {
+    chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${key}"\r\n\r\n${req.formData[key]}\r\n`, 'utf8'));
+  });
+  chunks.push(
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="${req.name}"; filename="${path.basename(req.filePath)}"\r\n` +
+        'Content-Type: application/octet-stream\r\n\r\n',
+      'utf8',
+    ),
+  );
+  chunks.push(fs.readFileSync(req.filePath));
+  chunks.push(Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8'));
+  return { body: Buffer.concat(chunks), contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
 async function fetchTransport(req) {
-  const init = { method: req.method, headers: req.header };
-  if (req.method !== 'GET' && req.data !== undefined) init.body = JSON.stringify(req.data);
+  const init = { method: req.method, headers: Object.assign({}, req.header) };
+  if (req.kind === 'upload') {
+    const form = multipart(req);
+    init.body = form.body;
+    init.headers['content-type'] = form.contentType;
+  } else if (req.method !== 'GET' && req.data !== undefined) {
+    init.body = JSON.stringify(req.data);
+  }
   const res = await fetch(req.url, init);
+  const header = Object.fromEntries(res.headers.entries());
+  // A download keeps the bytes as they came (the fake writes them to a file).
+  if (req.kind === 'download') return { statusCode: res.status, data: Buffer.from(await res.arrayBuffer()), header };
   const text = await res.text();
   let data = text;
   try {
@@ -23,7 +57,7 @@ async function fetchTransport(req) {
   } catch (error) {
     // Not JSON: handed over as text, like wx.request does.
   }
-  return { statusCode: res.status, data, header: Object.fromEntries(res.headers.entries()) };
+  return { statusCode: res.status, data, header };
 }
 
 // Point the mini program's config and the fake wx at the real server.
@@ -116,8 +150,67 @@ async function importEmployment(token, csv, { dryRun = false, filename = 'report
   return JSON.parse(text);
 }
 
+// `fudao admin create` on the test server's database: a new admin, logged in, the one-time
+// password changed. Resolves {token, me}.
+async function createAdmin({ role, unitId, username, name }) {
+  const { cli } = info();
+  const args = ['admin', 'create', '--role', role, '--username', username, '--name', name];
+  if (unitId) args.push('--unit', String(unitId));
+  const stdout = await new Promise((resolve, reject) => {
+    execFile(cli.bin, args, { env: Object.assign({}, process.env, cli.env) }, (error, out, err) => {
+      if (error) reject(new Error(`fudao ${args.join(' ')}: ${error.message}\n${err}`));
+      else resolve(out);
+    });
+  });
+  const match = stdout.match(/one-time password:\s*(\S+)/);
+  if (!match) throw new Error(`fudao admin create printed no password:\n${stdout}`);
+  const first = await api('POST', '/api/v1/auth/login', { body: { username, password: match[1] } });
+  const changed = await api('POST', '/api/v1/me/password', {
+    token: first.token,
+    body: { old_password: match[1], new_password: NEW_PASSWORD },
+  });
+  const me = await api('GET', '/api/v1/me', { token: changed.token });
+  return { token: changed.token, me };
+}
+
+// A university of its own under the demo province (code: 5 digits, unique per flow), with
+// the given colleges and a school admin: {university, colleges, token, me}.
+async function isolatedSchool({ tag, code, name, colleges = [] }) {
+  const ministry = await createAdmin({ role: 'ministry_admin', username: `mp_${tag}_ministry`, name: `${name}测试部` });
+  const provinces = await api('GET', '/api/v1/org/units?kind=province&per_page=100', { token: ministry.token });
+  const province = provinces.items.find((unit) => unit.name === '江苏省');
+  const university = await api('POST', '/api/v1/org/units', {
+    token: ministry.token,
+    body: { kind: 'university', name, code, parent_id: province.id },
+  });
+  const created = [];
+  for (let i = 0; i < colleges.length; i += 1) {
+    created.push(
+      await api('POST', '/api/v1/org/units', {
+        token: ministry.token,
+        body: { kind: 'college', name: colleges[i], code: `c${i + 1}`, parent_id: university.id },
+      }),
+    );
+  }
+  const school = await createAdmin({ role: 'school_admin', unitId: university.id, username: `mp_${tag}_school`, name: `${name}就业处` });
+  return { university, colleges: created, token: school.token, me: school.me, ministry };
+}
+
 function future(days) {
   return new Date(Date.now() + days * 24 * 3600 * 1000).toISOString();
 }
 
-module.exports = { info, useRealServer, wxIdentity, api, demoUser, readyToken, publishTask, importEmployment, future, NEW_PASSWORD };
+module.exports = {
+  info,
+  useRealServer,
+  wxIdentity,
+  api,
+  demoUser,
+  readyToken,
+  publishTask,
+  importEmployment,
+  createAdmin,
+  isolatedSchool,
+  future,
+  NEW_PASSWORD,
+};

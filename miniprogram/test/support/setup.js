@@ -1,4 +1,5 @@
-// Before every test: a fresh fake wx with empty storage and no page open.
+// Before every test: a fresh fake wx with empty storage and no page open; after it, the
+// fake's temporary files are removed.
 const { createWx } = require('./fake-wx');
 require('./mount');
 
@@ -9,4 +10,8 @@ beforeEach(() => {
   global.getCurrentPages = getCurrentPages;
   // Navigation keeps a short memory against double redirects; start each test clean.
   require('../../src/api/nav').resetForTests();
+});
+
+afterEach(() => {
+  global.wxControl.cleanup();
 });

@@ -1,6 +1,9 @@
 // A route table answering wx.request in render tests: 'GET /api/v1/me' → {status, body}
 // or a function of the request. Unknown routes answer 404 and fail the expectation that
-// every request was planned (see unmatched()).
+// every request was planned (see unmatched()). wx.uploadFile and wx.downloadFile are
+// answered by the same table: an upload's call has `upload: {filePath, name, formData,
+// content}` (the bytes sent), a download's body may be a Buffer or a string (the file).
+const fs = require('fs');
 
 function createStubApi(routes = {}) {
   const table = Object.assign({}, routes);
@@ -11,7 +14,10 @@ function createStubApi(routes = {}) {
     const url = new URL(req.url);
     const key = `${req.method} ${url.pathname}`;
     const query = Object.fromEntries(url.searchParams.entries());
-    const call = { method: req.method, path: url.pathname, query, body: req.data, header: req.header };
+    const call = { method: req.method, path: url.pathname, query, body: req.data, header: req.header, kind: req.kind || 'request' };
+    if (req.kind === 'upload') {
+      call.upload = { filePath: req.filePath, name: req.name, formData: req.formData, content: fs.readFileSync(req.filePath) };
+    }
     seen.push(call);
     let answer = table[key];
     if (typeof answer === 'function') answer = answer(call);

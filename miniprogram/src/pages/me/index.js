@@ -1,5 +1,5 @@
 // My profile, whether template messages can reach me (follow and bind), the bind code to
-// send to the official account, password change and logout.
+// send to the official account, the way to 就业资讯, password change and logout.
 const meService = require('../../services/me');
 const authService = require('../../services/auth');
 const session = require('../../api/session');
@@ -82,6 +82,9 @@ Component({
         data: this.data.bind.message,
         success: () => wx.showToast({ title: '已复制，请到服务号发送', icon: 'none' }),
       });
+    },
+    onOpenNews() {
+      wx.navigateTo({ url: '/pages/news/index' });
     },
     onChangePassword() {
       wx.navigateTo({ url: nav.PASSWORD });

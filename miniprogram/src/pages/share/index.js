@@ -1,5 +1,7 @@
-// What a student sees when opening a forwarded task: read-only, no login, no token sent.
+// What a student sees when opening a forwarded task: read-only, no login, no token sent;
+// its attachments download through the share link, without a token either.
 const shareService = require('../../services/share');
+const files = require('../../services/files');
 const format = require('../../utils/format');
 
 Component({
@@ -9,6 +11,7 @@ Component({
     loading: true,
     errorTitle: '',
     errorText: '',
+    attachments: [],
   },
   methods: {
     onLoad(options) {
@@ -30,6 +33,7 @@ Component({
         this.setData({
           task,
           paragraphs: format.paragraphs(task.content),
+          attachments: (task.attachments || []).map(files.attachmentItem),
           deadlineText: format.formatDateTime(task.deadline),
           liveText: task.starts_at
             ? `${format.formatDateTime(task.starts_at)} – ${format.formatDateTime(task.ends_at)}`
@@ -50,6 +54,10 @@ Component({
     },
     onRetry() {
       return this.load();
+    },
+    onOpenAttachment(event) {
+      const item = this.data.attachments[event.detail.index];
+      return item ? files.openFile(item, { auth: false }) : undefined;
     },
     onCopyLink() {
       wx.setClipboardData({ data: this.data.task.link });

@@ -23,6 +23,8 @@ Component({
   data: {
     role: 'counselor',
     scopeText: '',
+    // Until the API says (breakdown_kind): a counselor's graduates are listed by major.
+    breakdownTitle: '按专业',
   },
   methods: {
     async onLoad() {

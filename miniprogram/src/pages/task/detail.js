@@ -1,8 +1,10 @@
-// One task of a counselor: read (the first read is recorded), forward to students, complete,
-// sign in to a live course. Template messages open this page as pages/task/detail?id=ID,
-// also on a cold start without a session: the request layer then logs in silently or goes
-// to the login page, which comes back here.
+// One task of a counselor: read (the first read is recorded), open its attachments, forward
+// to students, complete, sign in to a live course. Template messages open this page as
+// pages/task/detail?id=ID, also on a cold start without a session: the request layer then
+// logs in silently or goes to the login page, which comes back here.
 const myTasks = require('../../services/myTasks');
+const attachments = require('../../services/attachments');
+const files = require('../../services/files');
 const format = require('../../utils/format');
 
 const SIGN_IN_TEXT = {
@@ -41,6 +43,8 @@ Component({
     loading: true,
     failed: false,
     busy: false,
+    attachments: [],
+    attachmentsFailed: false,
   },
   methods: {
     onLoad(options) {
@@ -53,14 +57,32 @@ Component({
         return;
       }
       this.setData({ loading: true, failed: false });
+      const attached = this.loadAttachments();
       try {
         const task = await myTasks.fetchMyTask(this.data.id);
         this.show(task);
+        await attached;
       } catch (error) {
         this.setData({ failed: error.code !== 'unauthenticated' && error.code !== 'password_change_required' });
       } finally {
         this.setData({ loading: false });
       }
+    },
+    // The files of the task; a failure is said next to them (the task itself is readable).
+    async loadAttachments() {
+      try {
+        const list = await attachments.listAttachments(this.data.id, { toast: false });
+        this.setData({ attachments: list.map(files.attachmentItem), attachmentsFailed: false });
+      } catch (error) {
+        this.setData({ attachmentsFailed: !error.handled });
+      }
+    },
+    onOpenAttachment(event) {
+      const item = this.data.attachments[event.detail.index];
+      return item ? files.openFile(item) : undefined;
+    },
+    onRetryAttachments() {
+      return this.loadAttachments();
     },
     show(task) {
       this.setData(view(task));

@@ -1,5 +1,6 @@
 // Accounts in the admin's scope: search, filter by role, and for the accounts the admin
-// manages: edit, reset the password (sent by SMS), disable or enable.
+// manages: edit, reset the password (sent by SMS), disable or enable; create one, or many
+// from a file (批量导入).
 const pagedList = require('../../../behaviors/paged-list');
 const accounts = require('../../../services/accounts');
 const session = require('../../../api/session');
@@ -28,6 +29,7 @@ Component({
     roleOptions: [{ value: '', label: '全部角色' }],
     roleIndex: 0,
     canCreate: false,
+    canImport: false,
   },
   methods: {
     onLoad() {
@@ -36,6 +38,7 @@ Component({
         role,
         roleOptions: [{ value: '', label: '全部角色' }].concat(labels.rolesBelow(role)),
         canCreate: labels.creatableRoles(role).length > 0,
+        canImport: labels.IMPORTS_ACCOUNTS.indexOf(role) >= 0,
       });
       return this.loadPage(true);
     },
@@ -60,6 +63,9 @@ Component({
     },
     onCreate() {
       wx.navigateTo({ url: '/pages/admin/account-edit/index' });
+    },
+    onImport() {
+      wx.navigateTo({ url: '/pages/admin/account-import/index' });
     },
     onItemTap(event) {
       const item = this.data.items[Number(event.currentTarget.dataset.index)];

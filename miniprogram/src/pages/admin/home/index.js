@@ -1,4 +1,5 @@
-// An admin's home: the tasks of their own unit, newest first, each with its progress.
+// An admin's home: the tasks of their own unit, newest first, each with its progress, and
+// the ways to 就业资讯 and (school and college admins) the employment data import.
 const pagedList = require('../../../behaviors/paged-list');
 const tasks = require('../../../services/tasks');
 const session = require('../../../api/session');
@@ -29,10 +30,12 @@ Component({
   behaviors: [pagedList],
   data: {
     role: '',
+    canImport: false,
   },
   methods: {
     onLoad() {
-      this.setData({ role: session.getRole() });
+      const role = session.getRole();
+      this.setData({ role, canImport: labels.IMPORTS_EMPLOYMENT.indexOf(role) >= 0 });
       return this.loadPage(true);
     },
     fetchPage(page, perPage) {
@@ -44,6 +47,12 @@ Component({
     },
     onCreate() {
       wx.navigateTo({ url: '/pages/admin/task-new/index' });
+    },
+    onOpenNews() {
+      wx.navigateTo({ url: '/pages/admin/news/index' });
+    },
+    onOpenImport() {
+      wx.navigateTo({ url: '/pages/admin/employment-import/index' });
     },
   },
 });

@@ -1,7 +1,10 @@
 // Progress of one task: totals, by college and education level, notices, the counselors
-// who have not finished (with bind and follow status), and the reminder (催办) button.
+// who have not finished (with bind and follow status), and the reminder (催办) button. The
+// task's attachments: open, add (a file from a chat) and remove (after a confirmation).
 const pagedList = require('../../../behaviors/paged-list');
 const tasks = require('../../../services/tasks');
+const attachments = require('../../../services/attachments');
+const files = require('../../../services/files');
 const format = require('../../../utils/format');
 const labels = require('../../../utils/labels');
 
@@ -50,6 +53,10 @@ Component({
     levelGroups: [],
     reminding: false,
     publishing: false,
+    attachments: [],
+    attachmentsLoaded: false,
+    attachmentsFailed: false,
+    uploading: false,
   },
   methods: {
     onLoad(options) {
@@ -57,7 +64,59 @@ Component({
       return this.refresh();
     },
     refresh() {
-      return Promise.all([this.loadProgress(), this.loadPage(true)]);
+      return Promise.all([this.loadProgress(), this.loadPage(true), this.loadAttachments()]);
+    },
+    // The task's files; a failure is said next to them (the progress is readable without).
+    async loadAttachments() {
+      try {
+        const list = await attachments.listAttachments(this.data.id, { toast: false });
+        this.setData({ attachments: list.map(files.attachmentItem), attachmentsLoaded: true, attachmentsFailed: false });
+      } catch (error) {
+        this.setData({ attachmentsFailed: !error.handled });
+      }
+    },
+    onRetryAttachments() {
+      return this.loadAttachments();
+    },
+    onOpenAttachment(event) {
+      const item = this.data.attachments[event.detail.index];
+      return item ? files.openFile(item) : undefined;
+    },
+    // A file from a chat (documents or images), uploaded at once.
+    async onAddAttachment() {
+      if (this.data.uploading) return;
+      const file = await files.chooseFile({ type: 'all' });
+      if (!file) return;
+      this.setData({ uploading: true });
+      try {
+        const added = await attachments.uploadAttachment(this.data.id, file);
+        this.setData({ attachments: this.data.attachments.concat([files.attachmentItem(added)]) });
+        wx.showToast({ title: '已添加附件', icon: 'success' });
+      } catch (error) {
+        // Wrong type, too large, too many: the API's message, shown by the request layer.
+      } finally {
+        this.setData({ uploading: false });
+      }
+    },
+    onRemoveAttachment(event) {
+      const item = this.data.attachments[event.detail.index];
+      if (!item) return;
+      wx.showModal({
+        title: '删除附件',
+        content: `删除「${item.filename}」？辅导员和学生将不能再查看它。`,
+        confirmText: '删除',
+        confirmColor: '#d54941',
+        success: async (res) => {
+          if (!res.confirm) return;
+          try {
+            await attachments.deleteAttachment(this.data.id, item.id);
+            this.setData({ attachments: this.data.attachments.filter((entry) => entry.id !== item.id) });
+            wx.showToast({ title: '已删除', icon: 'success' });
+          } catch (error) {
+            // Shown by the request layer.
+          }
+        },
+      });
     },
     async loadProgress() {
       try {

@@ -1,12 +1,15 @@
 // An admin's 就业统计: their scope in one cohort, broken down by the level below (the
 // ministry by province, a province by university, a university by college, a college by
-// major). Province and university rows open that unit (unit_id) with a way back up; college
-// rows are names, not units, and do not open. Counselors opening it go to their own page.
+// major — the API's breakdown_kind). Province and university rows open that unit (unit_id)
+// with a way back up; college rows are names, not units, and do not open. School and college
+// admins also find the employment data import here. Counselors opening it go to their own
+// page.
 const cohortStats = require('../../../behaviors/cohort-stats');
 const employment = require('../../../services/employment');
 const meService = require('../../../services/me');
 const session = require('../../../api/session');
 const nav = require('../../../api/nav');
+const labels = require('../../../utils/labels');
 const view = require('../../../utils/employment');
 
 Component({
@@ -16,8 +19,7 @@ Component({
     // Units opened from the admin's own down to the one shown: [{unitId, name, kind}].
     trail: [],
     trailText: '',
-    breakdownTitle: '',
-    drillable: false,
+    canImport: false,
   },
   methods: {
     async onLoad() {
@@ -33,7 +35,7 @@ Component({
         wx.redirectTo({ url: nav.statsOf(profile.role) });
         return;
       }
-      this.setData({ role: profile.role });
+      this.setData({ role: profile.role, canImport: labels.IMPORTS_EMPLOYMENT.indexOf(profile.role) >= 0 });
       const kind = view.KIND_OF_ROLE[profile.role] || 'university';
       await this.openTrail([{ unitId: '', name: profile.org_unit.name, kind }]);
     },
@@ -43,10 +45,17 @@ Component({
         trail,
         trailText: trail.map((unit) => unit.name).join(' › '),
         breakdownTitle: level.title,
-        drillable: Boolean(level.next),
+        breakdownKind: level.breakdown,
         report: null,
       });
       return this.loadStats();
+    },
+    // The API names the unit shown: the trail keeps its name and kind.
+    statsLoaded(stats) {
+      if (!stats.unit) return;
+      const trail = this.data.trail.slice();
+      trail[trail.length - 1] = Object.assign({}, trail[trail.length - 1], { name: stats.unit.name, kind: stats.unit.kind });
+      this.setData({ trail, trailText: trail.map((unit) => unit.name).join(' › ') });
     },
     fetchStats(cohort) {
       const current = this.data.trail[this.data.trail.length - 1];
@@ -54,10 +63,12 @@ Component({
     },
     // A province or university row: its own figures, by the level below it.
     onDrill(event) {
-      const current = this.data.trail[this.data.trail.length - 1];
-      const next = (view.LEVELS[current.kind] || {}).next;
-      if (!next || !event.detail.key) return undefined;
-      return this.openTrail(this.data.trail.concat([{ unitId: event.detail.key, name: event.detail.label, kind: next }]));
+      const kind = this.data.breakdownKind;
+      if (view.DRILLABLE.indexOf(kind) < 0 || !event.detail.key) return undefined;
+      return this.openTrail(this.data.trail.concat([{ unitId: event.detail.key, name: event.detail.label, kind }]));
+    },
+    onOpenImport() {
+      wx.navigateTo({ url: '/pages/admin/employment-import/index' });
     },
     onUp() {
       if (this.data.trail.length < 2) return undefined;

@@ -1,8 +1,12 @@
 // Create and publish a task. Targets stay inside the admin's scope: the ministry picks
 // provinces (or, opened up, their universities), a province its universities, a school its
 // colleges, a college nothing; all may narrow by education level. The reach (matched,
-// bound, not bound) is previewed live; publishing asks for confirmation first.
+// bound, not bound) is previewed live; publishing asks for confirmation first. Attachments
+// picked here are uploaded to the draft before it is published, so the counselors' notice
+// never arrives before its files.
 const tasks = require('../../../services/tasks');
+const attachments = require('../../../services/attachments');
+const files = require('../../../services/files');
 const org = require('../../../services/org');
 const meService = require('../../../services/me');
 const session = require('../../../api/session');
@@ -40,6 +44,8 @@ Component({
     units: [],
     levels: labels.EDUCATION_LEVELS.map((l) => ({ value: l.value, label: l.label, checked: false })),
     reach: null,
+    // Files picked from chats: {id, filename, sizeText, kind, kindLabel, path, note}.
+    files: [],
     submitting: false,
   },
   methods: {
@@ -121,6 +127,48 @@ Component({
       this.setData({ [`levels[${index}].checked`]: !this.data.levels[index].checked });
       return this.preview();
     },
+    async onAddFile() {
+      const file = await files.chooseFile({ type: 'all' });
+      if (!file) return;
+      this._fileSeq = (this._fileSeq || 0) + 1;
+      const item = files.attachmentItem({ id: `new-${this._fileSeq}`, filename: file.name, size: file.size });
+      item.path = file.path;
+      item.note = '';
+      this.setData({ files: this.data.files.concat([item]) });
+    },
+    // A file already on the draft (a publish stopped at a later file) is removed from it too.
+    async onRemoveFile(event) {
+      const item = this.data.files[event.detail.index];
+      if (!item) return;
+      const uploaded = this._uploaded && this._uploaded[item.id];
+      if (uploaded) {
+        try {
+          await attachments.deleteAttachment(this._draftId, uploaded);
+        } catch (error) {
+          return; // Shown by the request layer.
+        }
+        delete this._uploaded[item.id];
+      }
+      this.setData({ files: this.data.files.filter((entry) => entry.id !== item.id) });
+    },
+    // Upload the files not on the draft yet, in order; stops at the first refusal (its
+    // message is shown by the request layer and kept on the file's row).
+    async uploadFiles(taskId) {
+      this._uploaded = this._uploaded || {};
+      for (let index = 0; index < this.data.files.length; index += 1) {
+        const item = this.data.files[index];
+        if (this._uploaded[item.id]) continue;
+        try {
+          const added = await attachments.uploadAttachment(taskId, { path: item.path, name: item.filename });
+          this._uploaded[item.id] = added.id;
+          this.setData({ [`files[${index}].note`]: '' });
+        } catch (error) {
+          this.setData({ [`files[${index}].note`]: `上传失败：${error.message}` });
+          return false;
+        }
+      }
+      return true;
+    },
     target() {
       return {
         unit_ids: this.data.units.filter((u) => u.checked).map((u) => u.id),
@@ -177,9 +225,10 @@ Component({
       const who = reach
         ? `将派发给 ${reach.matched} 名辅导员，其中 ${reach.bound} 人会收到服务号通知。`
         : '';
+      const withFiles = this.data.files.length ? `附件 ${this.data.files.length} 个。` : '';
       wx.showModal({
         title: '确认发布',
-        content: `「${task.title}」${who}发布后只能修改正文和延后截止时间。`,
+        content: `「${task.title}」${who}${withFiles}发布后只能修改正文和延后截止时间。`,
         confirmText: '发布',
         success: (res) => {
           if (res.confirm) this.publish(task);
@@ -194,6 +243,8 @@ Component({
           const draft = await tasks.createTask(task);
           this._draftId = draft.id;
         }
+        // A file refused (type, size): the draft waits until the file is removed or replaced.
+        if (!(await this.uploadFiles(this._draftId))) return;
         const result = await tasks.publishTask(this._draftId);
         wx.showToast({ title: `已发布，派发 ${result.assigned} 人`, icon: 'none' });
         wx.redirectTo({ url: `/pages/admin/progress/index?id=${this._draftId}` });
