@@ -92,3 +92,18 @@ fn the_push_worker_stays_out_of_http_and_the_bot() {
     let found = violations("push", &["http", "bot", "app", "cli"]);
     assert!(found.is_empty(), "push imports: {found:#?}");
 }
+
+#[test]
+fn the_sms_worker_stays_out_of_http_and_the_bot() {
+    let found = violations("sms", &["http", "bot", "app", "cli", "wechat"]);
+    assert!(found.is_empty(), "sms imports: {found:#?}");
+}
+
+#[test]
+fn file_storage_knows_nothing_of_the_product() {
+    let found = violations(
+        "storage",
+        &["service", "bot", "http", "db", "domain", "app", "cli", "wechat"],
+    );
+    assert!(found.is_empty(), "storage imports: {found:#?}");
+}
