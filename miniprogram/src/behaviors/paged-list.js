@@ -1,6 +1,7 @@
 // A list read page by page ({items, page, per_page, total} from the API): the first page on
-// load, the next one on reaching the bottom, all again on pull-down refresh. A page using it
-// provides fetchPage(page, perPage) → Promise<page> and may provide decorateItem(item).
+// load (pages with more to set up override onLoad), the next one on reaching the bottom, all
+// again on pull-down refresh. A page using it provides fetchPage(page, perPage) →
+// Promise<page> and may provide decorateItem(item).
 // A newer load wins over an older one still in flight (switching tabs quickly). Coming back to
 // the page reloads it.
 
@@ -17,6 +18,9 @@ module.exports = Behavior({
     failed: false,
   },
   methods: {
+    onLoad() {
+      return this.loadPage(true);
+    },
     async loadPage(reset) {
       if (!reset && (this.data.loading || this.data.finished)) return;
       const page = reset ? 1 : this.data.page + 1;

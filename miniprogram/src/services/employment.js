@@ -20,25 +20,27 @@ function fetchScopeStats({ cohort, unitId } = {}) {
   return http.get('/api/v1/employment/stats', { cohort, unit_id: unitId });
 }
 
-// Check a file ({path, name} from wx.chooseMessageFile): the import report, nothing written.
-function checkImport(file) {
+// Upload a file ({path, name} from wx.chooseMessageFile) to the imports: how it runs in the
+// query (dry_run or background), then its real name (wx.uploadFile names the multipart file
+// after its temporary path).
+function uploadImport(file, how) {
   return http.upload({
     path: '/api/v1/employment/imports',
-    query: { dry_run: 'true', filename: file.name },
+    query: Object.assign({}, how, { filename: file.name }),
     filePath: file.path,
     name: 'file',
   });
 }
 
+// Check a file: the import report, nothing written.
+function checkImport(file) {
+  return uploadImport(file, { dry_run: 'true' });
+}
+
 // Import a file in the background: the run {id, status: 'running', processed, total, …}
 // at once; poll fetchImport(id) for progress and the report.
 function startImport(file) {
-  return http.upload({
-    path: '/api/v1/employment/imports',
-    query: { background: 'true', filename: file.name },
-    filePath: file.path,
-    name: 'file',
-  });
+  return uploadImport(file, { background: 'true' });
 }
 
 function fetchImport(id, extra) {

@@ -16,13 +16,12 @@ const LEVELS = {
   college: { title: '按专业', next: '', breakdown: 'major' },
 };
 
-// The title of the breakdown by the API's breakdown_kind.
-const BREAKDOWN_TITLES = {
-  major: '按专业',
-  college: '按院系',
-  university: '按高校',
-  province: '按省份',
-};
+// The title of the breakdown by the API's breakdown_kind (major: 按专业, college: 按院系,
+// university: 按高校, province: 按省份), the levels' titles.
+const BREAKDOWN_TITLES = {};
+Object.keys(LEVELS).forEach((kind) => {
+  BREAKDOWN_TITLES[LEVELS[kind].breakdown] = LEVELS[kind].title;
+});
 
 // Breakdowns whose rows are units (key = unit id) that can be opened.
 const DRILLABLE = ['province', 'university'];

@@ -31,9 +31,9 @@ test('attach while creating, manage on the progress page, open as counselor and 
   const form = await coldStart('pages/admin/task-new/index');
   await input(form, '#title', '经管学院专场招聘会（附简章）');
   await input(form, '#content', '时间：11月20日 14:00\n\n地点：经管楼报告厅');
-  wxControl.chooseFile({ path: wxControl.writeFile('招聘简章.pdf', PDF), name: '招聘简章.pdf' });
+  wxControl.offerFile('招聘简章.pdf', PDF);
   await tap(form, '#add-file');
-  wxControl.chooseFile({ path: wxControl.writeFile('海报.png', PNG), name: '海报.png' });
+  wxControl.offerFile('海报.png', PNG);
   await tap(form, '#add-file');
   await tap(form, '#publish');
   expect(wxControl.state.modals.pop().content).toContain('附件 2 个。');
@@ -53,7 +53,7 @@ test('attach while creating, manage on the progress page, open as counselor and 
   expect(textOf(list.querySelector(`#attachment-${png.id}`))).toBe(`图片海报.png${PNG.length} B删除`);
 
   // A text file is refused by the API (the type is read from the content).
-  wxControl.chooseFile({ path: wxControl.writeFile('说明.pdf', '这不是 PDF'), name: '说明.pdf' });
+  wxControl.offerFile('说明.pdf', '这不是 PDF');
   await tap(progress, '#add-attachment');
   expect(wxControl.state.uploads.pop()).toMatchObject({ statusCode: 422, response: { code: 'invalid_input' } });
   expect(wxControl.lastToast()).toContain('只能上传');

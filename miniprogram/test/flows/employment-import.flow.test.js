@@ -4,9 +4,8 @@
 // file is checked again (one new college to create), imported in the background with its
 // progress polled, and the statistics page shows the figures, titled by college, with the
 // cohorts that have data.
-const fs = require('fs');
 const { tap, textOf, change, waitFor } = require('../support/mount');
-const { coldStart, follow } = require('../support/driver');
+const { coldStart, follow, expectTemplateOpens } = require('../support/driver');
 const real = require('../support/real');
 
 const HEADER = '学号,姓名,院系,专业,学历层次,届别,毕业去向代码,单位性质代码,单位行业代码,就业地区代码';
@@ -34,14 +33,11 @@ test('check, fix, import in the background, see the statistics', async () => {
   const page = await follow();
   expect(page.querySelector('#history')).toBeFalsy();
 
-  await tap(page, '#template');
-  const template = wxControl.state.documents.pop();
-  expect(template).toMatchObject({ fileType: 'xlsx', showMenu: true, failed: false });
-  expect(fs.readFileSync(template.filePath).subarray(0, 2).toString()).toBe('PK');
+  await expectTemplateOpens(page);
 
   // A file with a mistake: the check lists it and offers no import.
   const broken = [HEADER, ...rows('机电工程学院', '机械设计制造及其自动化', 2026, ['10', '99'], 'A')].join('\r\n');
-  wxControl.chooseFile({ path: wxControl.writeFile('东方2026.csv', broken), name: '东方2026.csv' });
+  wxControl.offerFile('东方2026.csv', broken);
   await tap(page, '#choose');
   expect(textOf(page.querySelector('#check-errors'))).toBe('1');
   expect(textOf(page.querySelector('#errors'))).toContain('第 3 行 · 毕业去向代码');
@@ -54,7 +50,7 @@ test('check, fix, import in the background, see the statistics', async () => {
     ...rows('新能源学院', '光伏工程技术', 2026, ['10', '70'], 'B'),
     ...rows('机电工程学院', '机械设计制造及其自动化', 2025, ['10', '10'], 'C'),
   ].join('\r\n');
-  wxControl.chooseFile({ path: wxControl.writeFile('东方2026.csv', csv), name: '东方2026（修正）.csv' });
+  wxControl.offerFile('东方2026（修正）.csv', csv);
   await tap(page, '#choose');
   const dry = wxControl.state.uploads.pop();
   expect(dry.url).toContain('dry_run=true');
@@ -94,7 +90,7 @@ test('importing the same file again changes nothing', async () => {
   wx.setStorageSync('fudao_token', school.token);
   wx.setStorageSync('fudao_profile', school.me);
   const page = await coldStart('pages/admin/employment-import/index');
-  wxControl.chooseFile({ path: wxControl.writeFile('again.csv', csv), name: 'again.csv' });
+  wxControl.offerFile('again.csv', csv);
   await tap(page, '#choose');
   expect(textOf(page.querySelector('#check-unchanged'))).toBe('2');
   expect(textOf(page.querySelector('#check-inserted'))).toBe('0');

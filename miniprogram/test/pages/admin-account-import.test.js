@@ -19,9 +19,7 @@ function report({ dryRun, accounts, errors }) {
 }
 
 function chooseFile() {
-  const path = wxControl.writeFile('辅导员名单.xlsx', 'xlsx bytes');
-  wxControl.chooseFile({ path, name: '辅导员名单.xlsx' });
-  return path;
+  return wxControl.offerFile('辅导员名单.xlsx', 'xlsx bytes');
 }
 
 describe('bulk account import page', () => {

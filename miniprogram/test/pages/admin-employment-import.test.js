@@ -19,9 +19,7 @@ function run(id, extra) {
 }
 
 function chooseReport() {
-  const path = wxControl.writeFile('2026届就业数据.xlsx', 'xlsx bytes');
-  wxControl.chooseFile({ path, name: '2026届就业数据.xlsx' });
-  return path;
+  return wxControl.offerFile('2026届就业数据.xlsx', 'xlsx bytes');
 }
 
 describe('employment data import page', () => {

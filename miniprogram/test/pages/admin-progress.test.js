@@ -1,30 +1,19 @@
 const { mountPage, tap, textOf } = require('../support/mount');
-const { useApi, loggedIn, ok, fail, page, admin, inDays } = require('../support/stub');
+const { useApi, loggedIn, ok, fail, page, admin, inDays, taskProgress } = require('../support/stub');
 
 const ROUTE = 'pages/admin/progress/index';
 
+// With groups and a notice still queued.
 function progress(extra) {
-  return Object.assign(
-    {
-      task_id: 7,
-      title: '春季双选会',
-      status: 'published',
-      deadline: inDays(3),
-      assigned: 8,
-      viewed: 5,
-      completed: 3,
-      signed_in: 0,
-      done: 3,
-      pending: 5,
-      not_bound: 6,
-      done_percent: 37.5,
-      by_college: [{ key: '4', name: '计算机科学与技术学院', assigned: 8, viewed: 5, completed: 3, done: 3, pending: 5, done_percent: 37.5 }],
-      by_education_level: [{ key: 'bachelor', name: '本科', assigned: 8, viewed: 5, completed: 3, done: 3, pending: 5, done_percent: 37.5 }],
-      notices: { queued: 1, sending: 0, sent: 1, delivered: 0, failed: 0, cancelled: 0, expected_done_at: inDays(0.01), expected_note: '还有 1 条通知排队，预计 11月29日 18:00 前发完' },
-      reminders: { queued: 0, sending: 0, sent: 0, delivered: 0, failed: 0, cancelled: 0, expected_done_at: null, expected_note: null },
-      last_reminded_at: null,
-    },
-    extra,
+  return taskProgress(
+    Object.assign(
+      {
+        by_college: [{ key: '4', name: '计算机科学与技术学院', assigned: 8, viewed: 5, completed: 3, done: 3, pending: 5, done_percent: 37.5 }],
+        by_education_level: [{ key: 'bachelor', name: '本科', assigned: 8, viewed: 5, completed: 3, done: 3, pending: 5, done_percent: 37.5 }],
+        notices: { queued: 1, sending: 0, sent: 1, delivered: 0, failed: 0, cancelled: 0, expected_done_at: inDays(0.01), expected_note: '还有 1 条通知排队，预计 11月29日 18:00 前发完' },
+      },
+      extra,
+    ),
   );
 }
 

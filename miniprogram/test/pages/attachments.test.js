@@ -3,7 +3,7 @@
 // uploaded to the draft before it is published).
 const fs = require('fs');
 const { mountPage, tap, input, textOf } = require('../support/mount');
-const { useApi, loggedIn, ok, fail, page, COUNSELOR, admin, inDays, myTask, unit } = require('../support/stub');
+const { useApi, loggedIn, ok, fail, page, COUNSELOR, admin, inDays, myTask, unit, taskProgress } = require('../support/stub');
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -117,31 +117,6 @@ describe('share view (students)', () => {
   });
 });
 
-function progress(extra) {
-  return Object.assign(
-    {
-      task_id: 7,
-      title: '春季双选会',
-      status: 'published',
-      deadline: inDays(3),
-      assigned: 8,
-      viewed: 5,
-      completed: 3,
-      signed_in: 0,
-      done: 3,
-      pending: 5,
-      not_bound: 6,
-      done_percent: 37.5,
-      by_college: [],
-      by_education_level: [],
-      notices: { queued: 0, sending: 0, sent: 0, delivered: 0, failed: 0, cancelled: 0, expected_done_at: null, expected_note: null },
-      reminders: { queued: 0, sending: 0, sent: 0, delivered: 0, failed: 0, cancelled: 0, expected_done_at: null, expected_note: null },
-      last_reminded_at: null,
-    },
-    extra,
-  );
-}
-
 describe('admin progress page', () => {
   beforeEach(() => loggedIn(SCHOOL));
 
@@ -149,7 +124,7 @@ describe('admin progress page', () => {
     return useApi(
       Object.assign(
         {
-          'GET /api/v1/tasks/7/progress': ok(progress()),
+          'GET /api/v1/tasks/7/progress': ok(taskProgress()),
           'GET /api/v1/tasks/7/progress/pending': ok(page([])),
           'GET /api/v1/tasks/7/attachments': ok(list),
         },
@@ -166,8 +141,7 @@ describe('admin progress page', () => {
     expect(textOf(p.querySelector('#attachments'))).toContain('附件（1）');
     expect(p.querySelector('#no-attachments')).toBeFalsy();
 
-    const path = wxControl.writeFile('报名表.xls', 'excel bytes');
-    wxControl.chooseFile({ path, name: '报名表.xls' });
+    const path = wxControl.offerFile('报名表.xls', 'excel bytes');
     await tap(p, '#add-attachment');
     expect(wxControl.state.chosen[0]).toMatchObject({ count: 1, type: 'all' });
     const [call] = api.calls('POST /api/v1/tasks/7/attachments');
@@ -188,7 +162,7 @@ describe('admin progress page', () => {
     await tap(p, '#add-attachment');
     expect(api.calls('POST /api/v1/tasks/7/attachments')).toHaveLength(0);
 
-    wxControl.chooseFile({ path: wxControl.writeFile('说明.txt', 'text'), name: '说明.txt' });
+    wxControl.offerFile('说明.txt', 'text');
     await tap(p, '#add-attachment');
     expect(wxControl.lastToast()).toBe('只能上传 PDF、Word、Excel 或图片（PNG、JPEG、GIF）文件');
     expect(p.instance.data.attachments).toEqual([]);
@@ -216,7 +190,7 @@ describe('admin progress page', () => {
   });
 
   test('a withdrawn task: attachments can be opened, not changed', async () => {
-    progressApi([BROCHURE], { 'GET /api/v1/tasks/7/progress': ok(progress({ status: 'withdrawn' })) });
+    progressApi([BROCHURE], { 'GET /api/v1/tasks/7/progress': ok(taskProgress({ status: 'withdrawn' })) });
     const p = await mountPage('pages/admin/progress/index', { id: '7' });
     expect(p.querySelector('#add-attachment')).toBeFalsy();
     expect(p.querySelector('#attachment-list').querySelector('#remove-3')).toBeFalsy();
@@ -262,6 +236,24 @@ describe('create task page', () => {
     return p;
   }
 
+  // Uploads to the draft refuse the file named `refused` with `message`; any other becomes
+  // attachment 31, which can be deleted.
+  function refusingApi(refused, message) {
+    return createApi({
+      'POST /api/v1/tasks/77/attachments': (req) =>
+        req.query.filename === refused
+          ? fail(422, 'invalid_input', message, 'file')
+          : { status: 201, body: attachment(31, req.query.filename, 'application/pdf') },
+      'DELETE /api/v1/tasks/77/attachments/31': { status: 204, body: '' },
+    });
+  }
+
+  // A file from a chat, picked with 添加附件.
+  async function addFile(p, name, content) {
+    wxControl.offerFile(name, content);
+    await tap(p, '#add-file');
+  }
+
   test('picked files are uploaded to the draft before it is published', async () => {
     const order = [];
     const api = createApi({
@@ -279,10 +271,8 @@ describe('create task page', () => {
       },
     });
     const p = await filledForm();
-    wxControl.chooseFile({ path: wxControl.writeFile('简章.pdf', PDF), name: '简章.pdf' });
-    await tap(p, '#add-file');
-    wxControl.chooseFile({ path: wxControl.writeFile('报名表.docx', 'docx'), name: '报名表.docx' });
-    await tap(p, '#add-file');
+    await addFile(p, '简章.pdf', PDF);
+    await addFile(p, '报名表.docx', 'docx');
     wxControl.chooseFile(null);
     await tap(p, '#add-file');
     expect(wxControl.state.chosen.map((c) => c.type)).toEqual(['all', 'all', 'all']);
@@ -301,8 +291,7 @@ describe('create task page', () => {
   test('a picked file can be dropped before publishing', async () => {
     const api = createApi();
     const p = await filledForm();
-    wxControl.chooseFile({ path: wxControl.writeFile('错的.pdf', PDF), name: '错的.pdf' });
-    await tap(p, '#add-file');
+    await addFile(p, '错的.pdf', PDF);
     await tap(p.querySelector('#file-list'), '#remove-new-1');
     expect(p.instance.data.files).toEqual([]);
     await tap(p, '#publish');
@@ -312,18 +301,10 @@ describe('create task page', () => {
   });
 
   test('a refused file stops the publish; without it the same draft is published', async () => {
-    const api = createApi({
-      'POST /api/v1/tasks/77/attachments': (req) =>
-        req.query.filename === '视频.mp4'
-          ? fail(422, 'invalid_input', '只能上传 PDF、Word、Excel 或图片（PNG、JPEG、GIF）文件', 'file')
-          : { status: 201, body: attachment(31, req.query.filename, 'application/pdf') },
-      'DELETE /api/v1/tasks/77/attachments/31': { status: 204, body: '' },
-    });
+    const api = refusingApi('视频.mp4', '只能上传 PDF、Word、Excel 或图片（PNG、JPEG、GIF）文件');
     const p = await filledForm();
-    wxControl.chooseFile({ path: wxControl.writeFile('简章.pdf', PDF), name: '简章.pdf' });
-    await tap(p, '#add-file');
-    wxControl.chooseFile({ path: wxControl.writeFile('视频.mp4', 'mp4'), name: '视频.mp4' });
-    await tap(p, '#add-file');
+    await addFile(p, '简章.pdf', PDF);
+    await addFile(p, '视频.mp4', 'mp4');
 
     await tap(p, '#publish');
     expect(wxControl.lastToast()).toBe('只能上传 PDF、Word、Excel 或图片（PNG、JPEG、GIF）文件');
@@ -342,18 +323,10 @@ describe('create task page', () => {
   });
 
   test('dropping a file already on the draft removes it from the draft', async () => {
-    const api = createApi({
-      'POST /api/v1/tasks/77/attachments': (req) =>
-        req.query.filename === '坏.pdf'
-          ? fail(422, 'invalid_input', '文件过大', 'file')
-          : { status: 201, body: attachment(31, req.query.filename, 'application/pdf') },
-      'DELETE /api/v1/tasks/77/attachments/31': { status: 204, body: '' },
-    });
+    const api = refusingApi('坏.pdf', '文件过大');
     const p = await filledForm();
-    wxControl.chooseFile({ path: wxControl.writeFile('简章.pdf', PDF), name: '简章.pdf' });
-    await tap(p, '#add-file');
-    wxControl.chooseFile({ path: wxControl.writeFile('坏.pdf', PDF), name: '坏.pdf' });
-    await tap(p, '#add-file');
+    await addFile(p, '简章.pdf', PDF);
+    await addFile(p, '坏.pdf', PDF);
     await tap(p, '#publish');
     expect(wxControl.lastToast()).toBe('文件过大');
 

@@ -4,7 +4,8 @@
 // wx.login asks a pluggable code source. settle() waits until every request is answered.
 //
 // Files: the phone's files are real files in a temporary folder (writeFile() puts one
-// there). wx.chooseMessageFile hands over the files a test offered with chooseFile();
+// there). wx.chooseMessageFile hands over the files a test offered with chooseFile() or
+// offerFile();
 // wx.uploadFile and wx.downloadFile go to the same transport as wx.request (records with
 // kind 'upload' / 'download'), answer like WeChat (uploadFile: {statusCode, data: string};
 // downloadFile: {statusCode, tempFilePath} of a file holding the body, whatever the status)
@@ -117,6 +118,47 @@ function createWx({ transport, loginCode, tmpDir } = {}) {
     });
   }
 
+  // wx.uploadFile and wx.downloadFile: the record goes to the transport (an upload only when
+  // its file exists), answered like WeChat: success with answerOf(response) whatever the HTTP
+  // status, fail when the transport failed; complete after either.
+  function transfer(name, record, options, answerOf) {
+    state.requests.push(record);
+    track(
+      Promise.resolve()
+        .then(() => {
+          if (record.kind === 'upload' && (!options.filePath || !fs.existsSync(options.filePath))) {
+            throw new Error(`file not found: ${options.filePath}`);
+          }
+          return send(record);
+        })
+        .then(
+          (res) => {
+            record.statusCode = res.statusCode;
+            const answer = answerOf(res);
+            options.success && options.success(answer);
+            options.complete && options.complete(answer);
+          },
+          (err) => {
+            record.statusCode = 0;
+            const answer = { errMsg: `${name}:fail ${err && err.message}` };
+            options.fail && options.fail(answer);
+            options.complete && options.complete(answer);
+          },
+        ),
+    );
+    return { abort() {}, onProgressUpdate() {} };
+  }
+
+  // A wx API answering on the next turn: fail with the failure a test asked for, else success.
+  function answerLater(name, options, failure) {
+    later(() => {
+      const res = failure || { errMsg: `${name}:ok` };
+      if (failure) options.fail && options.fail(res);
+      else options.success && options.success(res);
+      options.complete && options.complete(res);
+    });
+  }
+
   function navigate(type, url) {
     state.navigations.push({ type, url });
     const entry = parseUrl(url);
@@ -160,62 +202,23 @@ function createWx({ transport, loginCode, tmpDir } = {}) {
         formData: Object.assign({}, options.formData),
         data: Object.assign({}, options.formData),
       };
-      state.requests.push(record);
       state.uploads.push(record);
-      track(
-        Promise.resolve()
-          .then(() => {
-            if (!options.filePath || !fs.existsSync(options.filePath)) {
-              throw new Error(`file not found: ${options.filePath}`);
-            }
-            return send(record);
-          })
-          .then(
-            (res) => {
-              record.statusCode = res.statusCode;
-              record.response = res.data;
-              const answer = { statusCode: res.statusCode, data: textOf(res.data), errMsg: 'uploadFile:ok' };
-              options.success && options.success(answer);
-              options.complete && options.complete(answer);
-            },
-            (err) => {
-              record.statusCode = 0;
-              const answer = { errMsg: `uploadFile:fail ${err && err.message}` };
-              options.fail && options.fail(answer);
-              options.complete && options.complete(answer);
-            },
-          ),
-      );
-      return { abort() {}, onProgressUpdate() {} };
+      return transfer('uploadFile', record, options, (res) => {
+        record.response = res.data;
+        return { statusCode: res.statusCode, data: textOf(res.data), errMsg: 'uploadFile:ok' };
+      });
     },
     downloadFile(options) {
       const record = { kind: 'download', method: 'GET', url: options.url, header: Object.assign({}, options.header) };
-      state.requests.push(record);
       state.downloads.push(record);
-      track(
-        Promise.resolve()
-          .then(() => send(record))
-          .then(
-            (res) => {
-              record.statusCode = res.statusCode;
-              const target = options.filePath || tempPath('');
-              fs.writeFileSync(target, bytesOf(res.data));
-              record.file = target;
-              const answer = options.filePath
-                ? { statusCode: res.statusCode, filePath: target, errMsg: 'downloadFile:ok' }
-                : { statusCode: res.statusCode, tempFilePath: target, errMsg: 'downloadFile:ok' };
-              options.success && options.success(answer);
-              options.complete && options.complete(answer);
-            },
-            (err) => {
-              record.statusCode = 0;
-              const answer = { errMsg: `downloadFile:fail ${err && err.message}` };
-              options.fail && options.fail(answer);
-              options.complete && options.complete(answer);
-            },
-          ),
-      );
-      return { abort() {}, onProgressUpdate() {} };
+      return transfer('downloadFile', record, options, (res) => {
+        const target = options.filePath || tempPath('');
+        fs.writeFileSync(target, bytesOf(res.data));
+        record.file = target;
+        return options.filePath
+          ? { statusCode: res.statusCode, filePath: target, errMsg: 'downloadFile:ok' }
+          : { statusCode: res.statusCode, tempFilePath: target, errMsg: 'downloadFile:ok' };
+      });
     },
     chooseMessageFile(options) {
       const answer = state.chooseAnswers.length ? state.chooseAnswers.shift() : null;
@@ -242,22 +245,12 @@ function createWx({ transport, loginCode, tmpDir } = {}) {
     openDocument(options) {
       const failure = takeFailure('openDocument');
       state.documents.push({ filePath: options.filePath, fileType: options.fileType, showMenu: options.showMenu, failed: Boolean(failure) });
-      later(() => {
-        const res = failure || { errMsg: 'openDocument:ok' };
-        if (failure) options.fail && options.fail(res);
-        else options.success && options.success(res);
-        options.complete && options.complete(res);
-      });
+      answerLater('openDocument', options, failure);
     },
     previewImage(options) {
       const failure = takeFailure('previewImage');
       state.previews.push({ urls: options.urls.slice(), current: options.current, failed: Boolean(failure) });
-      later(() => {
-        const res = failure || { errMsg: 'previewImage:ok' };
-        if (failure) options.fail && options.fail(res);
-        else options.success && options.success(res);
-        options.complete && options.complete(res);
-      });
+      answerLater('previewImage', options, failure);
     },
     getFileSystemManager() {
       return {
@@ -385,6 +378,13 @@ function createWx({ transport, loginCode, tmpDir } = {}) {
     writeFile(name, content) {
       const target = tempPath(path.extname(name || ''));
       fs.writeFileSync(target, bytesOf(content));
+      return target;
+    },
+    // A file on the "phone" (writeFile) that the next wx.chooseMessageFile picks, named
+    // `name`; its path.
+    offerFile(name, content) {
+      const target = this.writeFile(name, content);
+      state.chooseAnswers.push({ path: target, name });
       return target;
     },
     // The next call of the named wx API (openDocument, previewImage, setClipboardData)

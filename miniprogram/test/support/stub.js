@@ -105,5 +105,33 @@ function unit(id, name, kind, parentId) {
   return { id, kind, name, code: String(id), parent_id: parentId, created_at: '2026-01-01T00:00:00Z' };
 }
 
+// GET /api/v1/tasks/:id/progress of task 7: 8 counselors reached, 3 done; no groups and no
+// notices unless `extra` says.
+function taskProgress(extra) {
+  return Object.assign(
+    {
+      task_id: 7,
+      title: '春季双选会',
+      status: 'published',
+      deadline: inDays(3),
+      assigned: 8,
+      viewed: 5,
+      completed: 3,
+      signed_in: 0,
+      done: 3,
+      pending: 5,
+      not_bound: 6,
+      done_percent: 37.5,
+      by_college: [],
+      by_education_level: [],
+      notices: { queued: 0, sending: 0, sent: 0, delivered: 0, failed: 0, cancelled: 0, expected_done_at: null, expected_note: null },
+      reminders: { queued: 0, sending: 0, sent: 0, delivered: 0, failed: 0, cancelled: 0, expected_done_at: null, expected_note: null },
+      last_reminded_at: null,
+    },
+    extra,
+  );
+}
+
 module.exports.adminTask = adminTask;
+module.exports.taskProgress = taskProgress;
 module.exports.unit = unit;

@@ -1,6 +1,7 @@
 // One 就业资讯 item: title, date, cover, and the text written here (one paragraph per line);
 // a linked item shows its summary and copies the link (a mini program cannot open other
 // web pages). Admins also see items they withdrew, marked as such.
+const openedById = require('../../behaviors/opened-by-id');
 const news = require('../../services/news');
 const files = require('../../services/files');
 const format = require('../../utils/format');
@@ -17,8 +18,8 @@ function view(item) {
 }
 
 Component({
+  behaviors: [openedById],
   data: {
-    id: '',
     item: null,
     paragraphs: [],
     isLink: false,
@@ -29,10 +30,6 @@ Component({
     failText: '',
   },
   methods: {
-    onLoad(options) {
-      this.setData({ id: (options && options.id) || '' });
-      return this.load();
-    },
     async load() {
       if (!this.data.id) {
         this.setData({ loading: false, failed: true, failText: '链接不完整，无法打开该资讯。' });
@@ -51,9 +48,6 @@ Component({
       } finally {
         this.setData({ loading: false });
       }
-    },
-    onRetry() {
-      return this.load();
     },
     onCopyLink() {
       return files.copyLink(this.data.item.link_url);

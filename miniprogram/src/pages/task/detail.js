@@ -2,6 +2,7 @@
 // to students, complete, sign in to a live course. Template messages open this page as
 // pages/task/detail?id=ID, also on a cold start without a session: the request layer then
 // logs in silently or goes to the login page, which comes back here.
+const openedById = require('../../behaviors/opened-by-id');
 const myTasks = require('../../services/myTasks');
 const attachments = require('../../services/attachments');
 const files = require('../../services/files');
@@ -37,8 +38,8 @@ function view(task) {
 }
 
 Component({
+  behaviors: [openedById],
   data: {
-    id: '',
     task: null,
     loading: true,
     failed: false,
@@ -47,10 +48,6 @@ Component({
     attachmentsFailed: false,
   },
   methods: {
-    onLoad(options) {
-      this.setData({ id: (options && options.id) || '' });
-      return this.load();
-    },
     async load() {
       if (!this.data.id) {
         this.setData({ loading: false, failed: true });
@@ -129,9 +126,6 @@ Component({
     },
     onCopyLink() {
       wx.setClipboardData({ data: this.data.task.link });
-    },
-    onRetry() {
-      return this.load();
     },
     onShareAppMessage() {
       const task = this.data.task;

@@ -2,6 +2,7 @@
 // run: the valid rows, and each row error with the server's suggestions such as “可能是：
 // 计算机科学与技术”; nothing is written), then imported after a confirmation: every valid
 // row becomes an account (initial passwords by SMS), the rest are reported again.
+const spreadsheetCheck = require('../../../behaviors/spreadsheet-check');
 const accounts = require('../../../services/accounts');
 const files = require('../../../services/files');
 const labels = require('../../../utils/labels');
@@ -61,39 +62,20 @@ function reportView(report) {
 }
 
 Component({
+  behaviors: [spreadsheetCheck],
   data: {
-    file: null,
-    checking: false,
-    check: null,
     importing: false,
-    result: null,
   },
   methods: {
     onTemplate() {
       return files.openFile(accounts.IMPORT_TEMPLATE);
     },
-    async onChoose() {
-      if (this.data.checking || this.data.importing) return;
-      const file = await files.chooseFile({ type: 'file', extensions: ['xlsx', 'csv'] });
-      if (!file) return;
-      this.setData({ file: Object.assign({}, file, { sizeText: files.sizeText(file.size) }), check: null, result: null });
-      await this.checkFile();
+    dryRun(file) {
+      return accounts.importAccounts(file, { dryRun: true });
     },
-    // The dry run: every row checked, nothing written.
-    async checkFile() {
-      if (!this.data.file || this.data.checking) return;
-      this.setData({ checking: true, check: null });
-      try {
-        const report = await accounts.importAccounts(this.data.file, { dryRun: true });
-        this.setData({ check: reportView(report) });
-      } catch (error) {
-        // Unreadable file, not allowed...: the API's message, shown by the request layer.
-      } finally {
-        this.setData({ checking: false });
-      }
-    },
-    onRecheck() {
-      return this.checkFile();
+    checkView: reportView,
+    isBusy() {
+      return this.data.importing;
     },
     onConfirm() {
       const check = this.data.check;

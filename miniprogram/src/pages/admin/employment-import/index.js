@@ -3,6 +3,7 @@
 // written), then imported in the background after a confirmation, with its progress polled
 // every second until the run ends. The latest runs are listed; a run still going when the
 // page opens is followed again.
+const spreadsheetCheck = require('../../../behaviors/spreadsheet-check');
 const employment = require('../../../services/employment');
 const files = require('../../../services/files');
 const format = require('../../../utils/format');
@@ -98,13 +99,10 @@ function historyItem(run) {
 }
 
 Component({
+  behaviors: [spreadsheetCheck],
   data: {
-    file: null,
-    checking: false,
-    check: null,
     starting: false,
     run: null,
-    result: null,
     pollFailed: false,
     history: [],
   },
@@ -146,36 +144,16 @@ Component({
     onTemplate() {
       return files.openFile(employment.IMPORT_TEMPLATE);
     },
-    async onChoose() {
-      if (this.data.checking || this.isBusy()) return;
-      const file = await files.chooseFile({ type: 'file', extensions: ['xlsx', 'csv'] });
-      if (!file) return;
-      this.setData({
-        file: Object.assign({}, file, { sizeText: files.sizeText(file.size) }),
-        check: null,
-        result: null,
-        run: null,
-      });
-      await this.checkFile();
+    dryRun(file) {
+      return employment.checkImport(file);
     },
+    checkView: reportView,
     isBusy() {
       return this.data.starting || Boolean(this.data.run && this.data.run.running);
     },
-    // The dry run: every row checked, nothing written.
-    async checkFile() {
-      if (!this.data.file || this.data.checking) return;
-      this.setData({ checking: true, check: null });
-      try {
-        const report = await employment.checkImport(this.data.file);
-        this.setData({ check: reportView(report) });
-      } catch (error) {
-        // Unreadable file, too large...: the API's message, shown by the request layer.
-      } finally {
-        this.setData({ checking: false });
-      }
-    },
-    onRecheck() {
-      return this.checkFile();
+    // A new file also hides the last run.
+    clearedByChoice() {
+      return { result: null, run: null };
     },
     onConfirm() {
       const check = this.data.check;

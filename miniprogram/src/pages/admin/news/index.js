@@ -2,29 +2,14 @@
 // newest first. Publish a new one, view, edit, or withdraw (撤回) after a confirmation.
 const pagedList = require('../../../behaviors/paged-list');
 const news = require('../../../services/news');
-const format = require('../../../utils/format');
-
-function decorate(item) {
-  return {
-    id: item.id,
-    title: item.title,
-    summary: item.summary || '',
-    isLink: Boolean(item.link_url),
-    withdrawn: item.withdrawn,
-    dateText: format.formatDateTime(item.published_at),
-  };
-}
 
 Component({
   behaviors: [pagedList],
   methods: {
-    onLoad() {
-      return this.loadPage(true);
-    },
     fetchPage(page, perPage) {
       return news.listNews({ managed: true, page, perPage });
     },
-    decorateItem: decorate,
+    decorateItem: news.listItem,
     onCreate() {
       wx.navigateTo({ url: '/pages/admin/news-edit/index' });
     },
