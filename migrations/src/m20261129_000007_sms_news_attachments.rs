@@ -1,4 +1,5 @@
-//! A durable SMS outbox with retries, employment news (就业资讯), and task attachments.
+//! A durable SMS outbox with retries, employment news (就业资讯), task attachments, and an
+//! index that finds the cohorts a university has figures for.
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -14,6 +15,14 @@ enum SmsOutbox {
     LastError,
     Provider,
     ProviderRef,
+}
+
+#[derive(DeriveIden)]
+enum EmploymentTallies {
+    Table,
+    UniversityId,
+    Dim,
+    Cohort,
 }
 
 #[derive(DeriveIden)]
@@ -75,6 +84,20 @@ impl MigrationTrait for Migration {
                     .table(SmsOutbox::Table)
                     .col(SmsOutbox::Status)
                     .col(SmsOutbox::NextAttemptAt)
+                    .to_owned(),
+            )
+            .await?;
+
+        // The tallies' key leads with the cohort (the nation's reads); a university's cohort
+        // list reads this instead.
+        manager
+            .create_index(
+                Index::create()
+                    .name("ix_employment_tallies_university")
+                    .table(EmploymentTallies::Table)
+                    .col(EmploymentTallies::UniversityId)
+                    .col(EmploymentTallies::Dim)
+                    .col(EmploymentTallies::Cohort)
                     .to_owned(),
             )
             .await?;
@@ -142,6 +165,14 @@ impl MigrationTrait for Migration {
                 .drop_table(Table::drop().table(table).to_owned())
                 .await?;
         }
+        manager
+            .drop_index(
+                Index::drop()
+                    .name("ix_employment_tallies_university")
+                    .table(EmploymentTallies::Table)
+                    .to_owned(),
+            )
+            .await?;
         manager
             .drop_index(
                 Index::drop()

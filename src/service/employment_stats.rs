@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use sea_orm::sea_query::{Alias, Expr, Query, SelectStatement, SimpleExpr};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
-    QuerySelect, Select, StatementBuilder,
+    QuerySelect, StatementBuilder,
 };
 
 use super::Services;
@@ -497,49 +497,49 @@ pub async fn for_counselor(
     Ok(stats)
 }
 
-/// The cohorts with data for the universities (all when `None`), newest first. Reads the
-/// tallies' primary key: the cohort range first, then one probe per year.
+/// The cohorts with data for the universities (all when `None`), newest first. Some
+/// universities: their rows of one dimension through the `(university, dim, cohort)` index.
+/// All: the tallies' key leads with the cohort, so the range first, then one probe per year.
 async fn cohorts_with_data<C: ConnectionTrait>(
     conn: &C,
     universities: Option<&[i32]>,
 ) -> AppResult<Vec<i32>> {
     use crate::db::entities::employment_tallies as t;
-    let scoped = |mut query: Select<t::Entity>| {
-        query = query.filter(t::Column::Dim.eq("level"));
-        if let Some(ids) = universities {
-            query = query.filter(t::Column::UniversityId.is_in(ids.to_vec()));
+    let level_rows = || t::Entity::find().filter(t::Column::Dim.eq("level"));
+    if let Some(ids) = universities {
+        if ids.is_empty() {
+            return Ok(Vec::new());
         }
-        query
-    };
-    if universities.is_some_and(|ids| ids.is_empty()) {
-        return Ok(Vec::new());
+        let mut cohorts: Vec<i32> = level_rows()
+            .filter(t::Column::UniversityId.is_in(ids.to_vec()))
+            .select_only()
+            .column(t::Column::Cohort)
+            .distinct()
+            .into_tuple()
+            .all(conn)
+            .await?;
+        cohorts.sort_unstable_by(|a, b| b.cmp(a));
+        return Ok(cohorts);
     }
-    let newest: Option<i32> = scoped(t::Entity::find())
-        .select_only()
-        .column(t::Column::Cohort)
-        .order_by_desc(t::Column::Cohort)
-        .limit(1)
-        .into_tuple()
-        .one(conn)
-        .await?;
-    let oldest: Option<i32> = scoped(t::Entity::find())
-        .select_only()
-        .column(t::Column::Cohort)
-        .order_by_asc(t::Column::Cohort)
-        .limit(1)
-        .into_tuple()
-        .one(conn)
-        .await?;
-    let (Some(newest), Some(oldest)) = (newest, oldest) else {
+    let edge = |newest: bool| {
+        let query = level_rows().select_only().column(t::Column::Cohort);
+        let query = if newest {
+            query.order_by_desc(t::Column::Cohort)
+        } else {
+            query.order_by_asc(t::Column::Cohort)
+        };
+        query.limit(1).into_tuple::<i32>().one(conn)
+    };
+    let (Some(newest), Some(oldest)) = (edge(true).await?, edge(false).await?) else {
         return Ok(Vec::new());
     };
     let mut found = vec![newest];
     // A picker needs recent years; a range wider than this is a data error upstream.
     for year in (oldest.max(newest - 30)..newest).rev() {
-        let hit: Option<i32> = scoped(t::Entity::find())
+        let hit: Option<i32> = level_rows()
+            .filter(t::Column::Cohort.eq(year))
             .select_only()
             .column(t::Column::Cohort)
-            .filter(t::Column::Cohort.eq(year))
             .limit(1)
             .into_tuple()
             .one(conn)

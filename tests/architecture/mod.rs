@@ -103,7 +103,9 @@ fn the_sms_worker_stays_out_of_http_and_the_bot() {
 fn file_storage_knows_nothing_of_the_product() {
     let found = violations(
         "storage",
-        &["service", "bot", "http", "db", "domain", "app", "cli", "wechat"],
+        &[
+            "service", "bot", "http", "db", "domain", "app", "cli", "wechat",
+        ],
     );
     assert!(found.is_empty(), "storage imports: {found:#?}");
 }
