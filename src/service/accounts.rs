@@ -15,6 +15,7 @@ use super::notifier::{CredentialNotice, CredentialReason};
 use super::{audit, auth, org, password_hash, RequestMeta, Services};
 use crate::db::entities::{
     account_levels, account_majors, account_wechat, accounts, followers, majors, org_units,
+    sms_outbox,
 };
 use crate::domain::education::{EducationLevel, EducationLevels};
 use crate::domain::page::{Page, PageRequest};
@@ -114,6 +115,20 @@ pub struct AccountDetail {
     pub levels: Vec<EducationLevel>,
     pub majors: Vec<majors::Model>,
     pub wechat: WechatLink,
+    /// The latest credentials SMS to the account's phone: whether it went out.
+    pub credentials_sms: Option<CredentialsSms>,
+}
+
+/// Where the latest credentials SMS to a phone stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CredentialsSms {
+    /// pending | sending | sent | logged | failed
+    pub status: String,
+    pub attempts: i32,
+    pub created_at: chrono::DateTime<Utc>,
+    pub sent_at: Option<chrono::DateTime<Utc>>,
+    /// The provider's reason, when not sent.
+    pub last_error: Option<String>,
 }
 
 /// How the account is tied to WeChat.
@@ -365,6 +380,29 @@ async fn load_details<C: ConnectionTrait>(
         .into_iter()
         .map(|f| (f.openid, f.following))
         .collect();
+    // Newest first, so the first row per phone is the latest message.
+    let mut sms_of: HashMap<String, CredentialsSms> = HashMap::new();
+    for row in sms_outbox::Entity::find()
+        .filter(
+            sms_outbox::Column::Phone.is_in(
+                accounts
+                    .iter()
+                    .filter_map(|a| a.phone.clone())
+                    .collect::<Vec<_>>(),
+            ),
+        )
+        .order_by_desc(sms_outbox::Column::Id)
+        .all(conn)
+        .await?
+    {
+        sms_of.entry(row.phone).or_insert(CredentialsSms {
+            status: row.status,
+            attempts: row.attempts,
+            created_at: row.created_at,
+            sent_at: row.sent_at,
+            last_error: row.last_error,
+        });
+    }
     let mut majors_of: HashMap<i32, Vec<majors::Model>> = HashMap::new();
     for link in major_links {
         if let Some(major) = major_rows.get(&link.major_id) {
@@ -394,7 +432,12 @@ async fn load_details<C: ConnectionTrait>(
                 following: oa_openid.map(|openid| following.get(openid).copied().unwrap_or(false)),
                 mini_linked: link.is_some_and(|l| l.mp_openid.is_some()),
             };
+            let credentials_sms = account
+                .phone
+                .as_ref()
+                .and_then(|phone| sms_of.get(phone).cloned());
             Ok(AccountDetail {
+                credentials_sms,
                 account,
                 role,
                 unit,

@@ -1,5 +1,5 @@
 //! A realistic demo data set: one province, two universities with colleges and majors,
-//! admins at every level and about fifty counselors.
+//! admins at every level, about fifty counselors, and the province's 就业资讯.
 
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait};
 
@@ -7,6 +7,7 @@ use super::org::{self, NewUnit};
 use super::{accounts, Services};
 use crate::db::entities::{majors, org_units};
 use crate::domain::education::{EducationLevel, EducationLevels};
+use crate::domain::news::NewsFields;
 use crate::domain::org::OrgKind;
 use crate::domain::phone::MobilePhone;
 use crate::domain::role::Role;
@@ -16,6 +17,7 @@ use crate::error::{AppError, AppResult};
 /// One login the demo created, printed for the operator.
 #[derive(Debug, Clone)]
 pub struct DemoLogin {
+    pub account_id: i32,
     pub role: Role,
     pub unit: String,
     pub name: String,
@@ -141,6 +143,26 @@ pub async fn load(services: &Services) -> AppResult<Vec<DemoLogin>> {
         )
         .await?,
     );
+    // 就业资讯 from the province: one written here, one linking to the national platform.
+    let author = logins[0].account_id;
+    news(
+        &txn,
+        &province,
+        author,
+        "2027届毕业生春季双选会通知",
+        None,
+        Some("时间：3月15日 9:00–16:00\n地点：南京国际博览中心\n\n请各校辅导员通知毕业生携带简历参加，现场提供政策咨询。"),
+    )
+    .await?;
+    news(
+        &txn,
+        &province,
+        author,
+        "国家大学生就业服务平台：24365校园招聘",
+        Some("https://www.ncss.cn/"),
+        None,
+    )
+    .await?;
     let mut phone_seq = 0u32;
     for university in UNIVERSITIES {
         let school = insert_unit(
@@ -221,6 +243,7 @@ pub async fn load(services: &Services) -> AppResult<Vec<DemoLogin>> {
                 let levels = EducationLevels::parse(&[level.as_str()])?;
                 accounts::set_duties_unchecked(&txn, account.id, &levels, &mine).await?;
                 logins.push(DemoLogin {
+                    account_id: account.id,
                     role: Role::Counselor,
                     unit: format!("{} {}", university.name, college.name),
                     name,
@@ -265,10 +288,24 @@ async fn admin(
     let (account, password) =
         accounts::create_unchecked(txn, role, unit, &username, name, None, None).await?;
     Ok(DemoLogin {
+        account_id: account.id,
         role,
         unit: unit.name.clone(),
         name: account.name,
         username: account.username,
         password,
     })
+}
+
+async fn news(
+    txn: &sea_orm::DatabaseTransaction,
+    unit: &org_units::Model,
+    author_id: i32,
+    title: &str,
+    link: Option<&str>,
+    body: Option<&str>,
+) -> AppResult<()> {
+    let fields = NewsFields::parse(title, None, None, link, body)?;
+    super::news::insert(txn, unit, author_id, &fields).await?;
+    Ok(())
 }

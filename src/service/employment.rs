@@ -14,7 +14,7 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::{audit, employment_file, RequestMeta, Services};
+use super::{audit, sheet_file, RequestMeta, Services};
 use crate::db::entities::{destination_codes, employment_imports, graduates, org_units};
 use crate::domain::employment::{parse_row, scheme_for, GraduateRow, Layout, RowError};
 use crate::domain::role::Role;
@@ -365,7 +365,7 @@ async fn run(
     meta: &RequestMeta,
     mode: Mode,
 ) -> AppResult<ImportReport> {
-    let rows = employment_file::read_rows(bytes)?;
+    let rows = sheet_file::read_rows(bytes)?;
     let total = rows.len() - 1;
     let mut report = ImportReport {
         rows: total,

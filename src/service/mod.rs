@@ -11,7 +11,6 @@ pub mod catalog;
 pub mod demo;
 pub mod diagnostics;
 pub mod employment;
-pub mod employment_file;
 pub mod employment_stats;
 pub mod employment_tallies;
 pub mod followers;
@@ -24,6 +23,7 @@ pub mod progress;
 pub mod push_queue;
 pub mod push_store;
 pub mod share;
+pub mod sheet_file;
 pub mod sms_outbox;
 pub mod tasks;
 

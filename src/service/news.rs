@@ -4,8 +4,8 @@
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde_json::json;
 
@@ -119,6 +119,32 @@ pub async fn unit_path(services: &Services, unit_id: i32) -> AppResult<OrgPath> 
         .ok_or(AppError::not_found("组织单位"))
 }
 
+/// Store a published item; scope is the caller's job.
+pub async fn insert<C: ConnectionTrait>(
+    conn: &C,
+    unit: &org_units::Model,
+    author_id: i32,
+    fields: &NewsFields,
+) -> AppResult<news::Model> {
+    let now = Utc::now();
+    Ok(news::ActiveModel {
+        org_unit_id: Set(unit.id),
+        org_path: Set(unit.path.clone()),
+        author_id: Set(author_id),
+        title: Set(fields.title.clone()),
+        summary: Set(fields.summary.clone()),
+        cover_url: Set(fields.cover_url.clone()),
+        link_url: Set(fields.link().map(str::to_string)),
+        body: Set(fields.body().map(str::to_string)),
+        published_at: Set(now),
+        updated_at: Set(now),
+        withdrawn_at: Set(None),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?)
+}
+
 /// Publish an item to the admin's unit, or to a unit inside their subtree.
 pub async fn publish(
     services: &Services,
@@ -132,23 +158,7 @@ pub async fn publish(
     }
     let unit =
         super::org::visible_unit(&services.db, actor, unit_id.unwrap_or(actor.org_unit_id)).await?;
-    let now = Utc::now();
-    let item = news::ActiveModel {
-        org_unit_id: Set(unit.id),
-        org_path: Set(unit.path.clone()),
-        author_id: Set(actor.account_id),
-        title: Set(fields.title.clone()),
-        summary: Set(fields.summary.clone()),
-        cover_url: Set(fields.cover_url.clone()),
-        link_url: Set(fields.link().map(str::to_string)),
-        body: Set(fields.body().map(str::to_string)),
-        published_at: Set(now),
-        updated_at: Set(now),
-        withdrawn_at: Set(None),
-        ..Default::default()
-    }
-    .insert(&services.db)
-    .await?;
+    let item = insert(&services.db, &unit, actor.account_id, &fields).await?;
     audit::record(
         &services.db,
         Some(actor),

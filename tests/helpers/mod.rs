@@ -136,6 +136,9 @@ pub struct TestApp {
     pub settings: Settings,
     /// Uploaded files of this app (`storage.dir`), removed with it.
     _files: tempfile::TempDir,
+    /// The SMS provider mock, when the app sends credentials through one: sent messages lose
+    /// their password in the outbox, the mock still has it.
+    pub sms: Option<sms_mock::SmsMock>,
     cleanup: Option<Cleanup>,
     _dir: Option<tempfile::TempDir>,
 }
@@ -287,6 +290,7 @@ impl TestApp {
             url,
             settings: app_settings,
             _files: files,
+            sms: None,
             cleanup,
             _dir: dir,
         }
@@ -413,7 +417,14 @@ impl TestApp {
         self.activate(&username, &password, "Ministry2026").await
     }
 
-    /// The newest SMS queued for a phone: (template, username, password).
+    /// Credentials go out through this SMS mock (see `last_sms`).
+    pub fn with_sms(mut self, mock: sms_mock::SmsMock) -> Self {
+        self.sms = Some(mock);
+        self
+    }
+
+    /// The newest SMS queued for a phone: (template, username, password). Once a provider
+    /// sent it, the outbox keeps no password: it is read from the provider mock.
     pub async fn last_sms(&self, phone: &str) -> (String, String, String) {
         let row = fudao::db::entities::sms_outbox::Entity::find()
             .filter(fudao::db::entities::sms_outbox::Column::Phone.eq(phone))
@@ -423,11 +434,18 @@ impl TestApp {
             .expect("query outbox")
             .expect("an SMS was queued");
         let params: Value = serde_json::from_str(&row.params).expect("params are JSON");
-        (
-            row.template,
-            params["username"].as_str().unwrap_or_default().to_string(),
-            params["password"].as_str().unwrap_or_default().to_string(),
-        )
+        let username = params["username"].as_str().unwrap_or_default().to_string();
+        if let Some(password) = params["password"].as_str() {
+            return (row.template, username, password.to_string());
+        }
+        let mock = self
+            .sms
+            .as_ref()
+            .expect("a sent SMS: the test names its mock");
+        let password = mock
+            .password_sent_to(phone)
+            .expect("the provider mock got the SMS");
+        (row.template, username, password)
     }
 
     pub async fn count(&self, table: &str) -> i64 {

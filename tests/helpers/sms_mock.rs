@@ -58,6 +58,20 @@ impl SmsMock {
         self.state.lock().unwrap().received.clone()
     }
 
+    /// The password in the latest message the mock accepted for an eleven-digit number.
+    pub fn password_sent_to(&self, phone: &str) -> Option<String> {
+        let received = self.received();
+        let last = received
+            .iter()
+            .rev()
+            .find(|r| r.phone.trim_start_matches("+86") == phone)?;
+        // Aliyun: {"password": …}; Tencent: [name, username, password].
+        last.params["password"]
+            .as_str()
+            .or_else(|| last.params[2].as_str())
+            .map(str::to_string)
+    }
+
     pub fn bad_signatures(&self) -> usize {
         self.state.lock().unwrap().bad_signatures
     }

@@ -57,6 +57,20 @@ async fn settled(app: &TestApp, phone: &str) -> sms_outbox::Model {
     .await
 }
 
+/// Wait until the outbox holds nothing pending: the world's own SMS are out, so scripted
+/// provider answers meet the test's messages.
+async fn idle(app: &TestApp) {
+    wait_for(|| async {
+        let busy = sms_outbox::Entity::find()
+            .filter(sms_outbox::Column::Status.is_in(["pending", "sending"]))
+            .one(&app.db)
+            .await
+            .unwrap();
+        busy.is_none().then_some(())
+    })
+    .await
+}
+
 async fn new_counselor(app: &TestApp, token: &str, college: i64, major: i64, phone: &str) {
     app.post(
         "/api/v1/accounts",
@@ -71,7 +85,9 @@ async fn new_counselor(app: &TestApp, token: &str, college: i64, major: i64, pho
 #[tokio::test]
 async fn aliyun_delivers_the_credentials_and_the_outbox_forgets_the_password() {
     let mock = sms_mock::aliyun().await;
-    let app = TestApp::spawn(&Backend::Sqlite, |s| aliyun(s, &mock)).await;
+    let app = TestApp::spawn(&Backend::Sqlite, |s| aliyun(s, &mock))
+        .await
+        .with_sms(mock.clone());
     let w = app.world().await;
     new_counselor(
         &app,
@@ -110,8 +126,10 @@ async fn temporary_failures_are_retried_and_refusals_are_not() {
         |s| aliyun(s, &mock),
         |app| {
             let mock = script.clone();
+            let app = app.with_sms(mock.clone());
             async move {
                 let w = app.world().await;
+                idle(&app).await;
                 // Platform errors and flow control: tried again until accepted.
                 mock.fail_next(&["isp.SYSTEM_ERROR", "isv.BUSINESS_LIMIT_CONTROL"]);
                 new_counselor(
@@ -145,6 +163,26 @@ async fn temporary_failures_are_retried_and_refusals_are_not() {
                     row.params.contains("password"),
                     "unsent: kept for an operator to resend"
                 );
+                // The admin sees it on the account; resetting the password sends again.
+                let list = app
+                    .get("/api/v1/accounts?q=13955550003", &w.school_a)
+                    .await
+                    .expect(200);
+                let id = list["items"][0]["id"].as_i64().unwrap();
+                let detail = app
+                    .get(&format!("/api/v1/accounts/{id}"), &w.school_a)
+                    .await
+                    .expect(200);
+                assert_eq!(detail["credentials_sms"]["status"], "failed");
+                assert!(detail["credentials_sms"]["last_error"]
+                    .as_str()
+                    .unwrap()
+                    .contains("MOBILE_NUMBER_ILLEGAL"));
+                let sent = app
+                    .get("/api/v1/accounts?q=13955550002", &w.school_a)
+                    .await
+                    .expect(200);
+                assert_eq!(sent["items"][0]["credentials_sms"]["status"], "sent");
             }
         },
     )
@@ -158,8 +196,10 @@ async fn retries_stop_after_the_configured_attempts() {
         aliyun(s, &mock);
         s.sms.max_attempts = 2;
     })
-    .await;
+    .await
+    .with_sms(mock.clone());
     let w = app.world().await;
+    idle(&app).await;
     mock.fail_next(&["isp.SYSTEM_ERROR", "isp.SYSTEM_ERROR", "isp.SYSTEM_ERROR"]);
     new_counselor(
         &app,
@@ -201,8 +241,11 @@ async fn a_wrong_secret_fails_the_signature_check() {
 #[tokio::test]
 async fn tencent_delivers_a_whole_college_import_one_sms_each() {
     let mock = sms_mock::tencent().await;
-    let app = TestApp::spawn(&Backend::Sqlite, |s| tencent(s, &mock)).await;
+    let app = TestApp::spawn(&Backend::Sqlite, |s| tencent(s, &mock))
+        .await
+        .with_sms(mock.clone());
     let w = app.world().await;
+    idle(&app).await;
     // A per-number rate limit first: retried.
     mock.fail_next(&["LimitExceeded.PhoneNumberThirtySecondLimit"]);
     let sheet = "姓名,手机号,院系,学历层次,负责专业\n\

@@ -71,6 +71,18 @@ pub struct WechatLinkView {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+pub struct CredentialsSmsView {
+    /// pending | sending | sent | logged (development: not sent) | failed
+    pub status: String,
+    pub attempts: i32,
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+    /// The provider's reason when not sent; a failed SMS is sent again by resetting the
+    /// password.
+    pub last_error: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
 pub struct AccountView {
     pub id: i32,
     pub username: String,
@@ -83,6 +95,8 @@ pub struct AccountView {
     pub education_levels: Vec<String>,
     pub majors: Vec<MajorView>,
     pub wechat: WechatLinkView,
+    /// The latest credentials SMS (account created, password reset).
+    pub credentials_sms: Option<CredentialsSmsView>,
     pub disabled: bool,
     pub must_change_password: bool,
     pub locked_until: Option<DateTime<Utc>>,
@@ -121,6 +135,16 @@ impl AccountView {
                 following: detail.wechat.following,
                 mini_linked: detail.wechat.mini_linked,
             },
+            credentials_sms: detail
+                .credentials_sms
+                .as_ref()
+                .map(|sms| CredentialsSmsView {
+                    status: sms.status.clone(),
+                    attempts: sms.attempts,
+                    created_at: sms.created_at,
+                    sent_at: sms.sent_at,
+                    last_error: sms.last_error.clone(),
+                }),
             disabled: account.disabled,
             must_change_password: account.must_change_password,
             locked_until: account.locked_until.filter(|until| *until > now),
