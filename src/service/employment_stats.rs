@@ -141,10 +141,14 @@ struct Filter {
 
 impl Filter {
     fn apply(&self, query: &mut SelectStatement, cohort: i32) {
+        self.apply_all_cohorts(query);
+        query.and_where(graduates::Column::Cohort.eq(cohort));
+    }
+
+    fn apply_all_cohorts(&self, query: &mut SelectStatement) {
         query
             .from(graduates::Entity)
-            .and_where(graduates::Column::UniversityId.is_in(self.university_ids.clone()))
-            .and_where(graduates::Column::Cohort.eq(cohort));
+            .and_where(graduates::Column::UniversityId.is_in(self.university_ids.clone()));
         if let Some(college) = &self.college {
             query.and_where(graduates::Column::CollegeName.eq(college.as_str()));
         }
@@ -206,20 +210,25 @@ async fn scheme_of<C: ConnectionTrait>(
     Ok((scheme, groups))
 }
 
-async fn latest_cohort<C: ConnectionTrait>(
-    conn: &C,
-    university_ids: &[i32],
-) -> AppResult<Option<i32>> {
-    let cohort: Option<i32> = graduates::Entity::find()
-        .select_only()
-        .column(graduates::Column::Cohort)
-        .filter(graduates::Column::UniversityId.is_in(university_ids.to_vec()))
-        .order_by_desc(graduates::Column::Cohort)
-        .limit(1)
-        .into_tuple()
-        .one(conn)
-        .await?;
-    Ok(cohort)
+/// The newest cohort with graduates the filter covers (a counselor's own, a college's).
+async fn latest_cohort<C: ConnectionTrait>(conn: &C, filter: &Filter) -> AppResult<Option<i32>> {
+    #[derive(FromQueryResult)]
+    struct Latest {
+        cohort: i32,
+    }
+    let mut query = Query::select();
+    query.column(graduates::Column::Cohort);
+    filter.apply_all_cohorts(&mut query);
+    query
+        .order_by(graduates::Column::Cohort, sea_orm::Order::Desc)
+        .limit(1);
+    let backend = conn.get_database_backend();
+    Ok(
+        Latest::find_by_statement(StatementBuilder::build(&query, &backend))
+            .one(conn)
+            .await?
+            .map(|row| row.cohort),
+    )
 }
 
 fn slices(
@@ -269,7 +278,7 @@ async fn compute<C: ConnectionTrait>(
 ) -> AppResult<Statistics> {
     let cohort = match cohort {
         Some(cohort) => Some(cohort),
-        None => latest_cohort(conn, &filter.university_ids).await?,
+        None => latest_cohort(conn, &filter).await?,
     };
     let Some(cohort) = cohort.filter(|_| !filter.university_ids.is_empty()) else {
         return Ok(empty());

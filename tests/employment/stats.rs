@@ -244,6 +244,7 @@ async fn each_cohort_is_grouped_by_its_own_code_table() {
             csv(&[
                 "2019001,赵一,计算机学院,软件工程,本科,2023,12,,,",
                 "2021001,赵二,计算机学院,软件工程,本科,2025,12,,,",
+                "2022001,孙三,外国语学院,英语,本科,2026,10,,,",
             ]),
             false,
         )
@@ -261,18 +262,25 @@ async fn each_cohort_is_grouped_by_its_own_code_table() {
             .expect(200);
         assert_eq!(new["scheme"], 2024);
         assert_eq!(new["total"]["groups"][0]["label"], "单位就业");
-        // Without a cohort: the latest one with data.
+        // Without a cohort: the latest one with data in scope…
         let latest = app
             .get("/api/v1/employment/stats", &w.school_a)
             .await
             .expect(200);
-        assert_eq!(latest["cohort"], 2025);
-        assert_eq!(latest["cohorts"], serde_json::json!([2025, 2023]));
+        assert_eq!(latest["cohort"], 2026);
+        assert_eq!(latest["cohorts"], serde_json::json!([2026, 2025, 2023]));
+        // …and for a counselor, the latest with their own graduates.
+        let mine = app
+            .get("/api/v1/my/employment-stats", &w.counselor_a1)
+            .await
+            .expect(200);
+        assert_eq!(mine["cohort"], 2025);
+        assert_eq!(mine["total"]["graduates"], 1);
         let nation = app
             .get("/api/v1/employment/stats", &w.ministry)
             .await
             .expect(200);
-        assert_eq!(nation["cohorts"], serde_json::json!([2025, 2023]));
+        assert_eq!(nation["cohorts"], serde_json::json!([2026, 2025, 2023]));
     })
     .await;
 }
