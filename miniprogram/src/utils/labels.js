@@ -1,4 +1,5 @@
 // Chinese labels for the API's codes.
+const { formatDateTime } = require('./format');
 
 const TASK_KINDS = [
   { value: 'policy', label: '就业创业政策' },
@@ -79,6 +80,37 @@ function creatableRoles(role) {
   return (MANAGES[role] || []).map((value) => ({ value, label: roleLabel(value) }));
 }
 
+// The latest SMS that carried an account's initial or reset password (credentials_sms):
+// pending | sending | sent | logged (development log provider, not really sent) | failed.
+// The badge in the accounts list, only when the SMS failed or is still on its way.
+function credentialsSmsBadge(sms) {
+  if (!sms) return null;
+  if (sms.status === 'failed') return { type: 'danger', text: '短信失败' };
+  if (sms.status === 'pending' || sms.status === 'sending') return { type: 'warn', text: '短信发送中' };
+  return null;
+}
+
+// The line on the account page, with the class of its colour.
+function credentialsSmsLine(sms, now) {
+  if (!sms) return null;
+  let text;
+  let className = 'muted';
+  if (sms.status === 'sent') {
+    text = `已发送 ${formatDateTime(sms.sent_at || sms.created_at, now)}`;
+    className = 'success-text';
+  } else if (sms.status === 'pending' || sms.status === 'sending') {
+    text = '发送中';
+  } else if (sms.status === 'logged') {
+    text = '开发环境未实际发送';
+  } else if (sms.status === 'failed') {
+    text = `未送达${sms.last_error ? `（${sms.last_error}）` : ''}，可重置密码重新发送`;
+    className = 'danger-text';
+  } else {
+    return null;
+  }
+  return { text: `初始密码短信：${text}`, className };
+}
+
 module.exports = {
   TASK_KINDS,
   EDUCATION_LEVELS,
@@ -94,4 +126,6 @@ module.exports = {
   kindLabel,
   rolesBelow,
   creatableRoles,
+  credentialsSmsBadge,
+  credentialsSmsLine,
 };

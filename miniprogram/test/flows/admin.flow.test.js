@@ -105,6 +105,14 @@ test('a college admin creates a counselor, resets the password and disables the 
   const created = list.instance.data.items[0];
   expect(created).toMatchObject({ name: '钱多多', roleLabel: '辅导员', unitName: '外国语学院', mustChange: true });
 
+  // The initial password SMS: handled by the server's log provider (logged, no badge), or
+  // still pending if its outbox worker has not run yet.
+  expect([null, '短信发送中']).toContain(created.smsBadge && created.smsBadge.text);
+  wxControl.answerSheet(0);
+  await tap(list, `#account-${created.id}`);
+  const detail = await follow();
+  expect(textOf(detail.querySelector('#credentials-sms'))).toMatch(/^初始密码短信：(发送中|开发环境未实际发送)$/);
+
   wxControl.answerSheet(1);
   await tap(list, `#account-${created.id}`);
   expect(wxControl.lastToast()).toBe('新密码已发送至 139****9999');

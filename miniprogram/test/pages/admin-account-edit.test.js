@@ -7,6 +7,27 @@ const MAJORS = [
   { id: 2, college_id: 4, education_level: 'master', name: '计算机技术' },
 ];
 
+function counselor12(extra) {
+  return Object.assign(
+    {
+      id: 12,
+      username: '13900010001',
+      name: '赵欣怡',
+      phone: '13900010001',
+      role: 'counselor',
+      role_label: '辅导员',
+      org_unit: { id: 4, kind: 'college', name: '计算机科学与技术学院' },
+      education_levels: ['bachelor'],
+      majors: [MAJORS[0]],
+      wechat: { bound: false, following: null, mini_linked: false },
+      credentials_sms: null,
+      disabled: false,
+      must_change_password: false,
+    },
+    extra,
+  );
+}
+
 describe('account form', () => {
   test('a school admin creates a counselor with levels and majors of the college', async () => {
     loggedIn(admin('school_admin', { id: 3, kind: 'university', name: '江南示范大学' }));
@@ -67,20 +88,7 @@ describe('account form', () => {
   test('edits an existing counselor', async () => {
     loggedIn(admin('college_admin', { id: 4, kind: 'college', name: '计算机科学与技术学院' }));
     const api = useApi({
-      'GET /api/v1/accounts/12': ok({
-        id: 12,
-        username: '13900010001',
-        name: '赵欣怡',
-        phone: '13900010001',
-        role: 'counselor',
-        role_label: '辅导员',
-        org_unit: { id: 4, kind: 'college', name: '计算机科学与技术学院' },
-        education_levels: ['bachelor'],
-        majors: [MAJORS[0]],
-        wechat: { bound: false, following: null, mini_linked: false },
-        disabled: false,
-        must_change_password: false,
-      }),
+      'GET /api/v1/accounts/12': ok(counselor12()),
       'GET /api/v1/org/units/4/majors': ok(MAJORS),
       'PATCH /api/v1/accounts/12': (req) => ok(req.body),
     });
@@ -98,5 +106,25 @@ describe('account form', () => {
       major_ids: [1, 2],
     });
     expect(wxControl.lastToast()).toBe('已保存');
+  });
+
+  test('shows whether the credentials SMS reached the phone: sent, failed, or nothing', async () => {
+    loggedIn(admin('college_admin', { id: 4, kind: 'college', name: '计算机科学与技术学院' }));
+    const sms = (status, extra) =>
+      Object.assign({ status, attempts: 1, created_at: '2026-03-02T01:00:00Z', sent_at: null, last_error: null }, extra);
+    const cases = [
+      [sms('sent', { sent_at: '2026-03-02T01:00:05Z' }), /^初始密码短信：已发送 (2026年)?03月02日 09:00$/, 'success-text'],
+      [sms('failed', { attempts: 5, last_error: '号码无效' }), /^初始密码短信：未送达（号码无效），可重置密码重新发送$/, 'danger-text'],
+    ];
+    for (const [credentials, text, className] of cases) {
+      useApi({ 'GET /api/v1/accounts/12': ok(counselor12({ credentials_sms: credentials })), 'GET /api/v1/org/units/4/majors': ok(MAJORS) });
+      const p = await mountPage(ROUTE, { id: '12' });
+      expect(textOf(p.querySelector('#credentials-sms'))).toMatch(text);
+      expect(p.instance.data.sms.className).toBe(className);
+    }
+    useApi({ 'GET /api/v1/accounts/12': ok(counselor12()), 'GET /api/v1/org/units/4/majors': ok(MAJORS) });
+    const p = await mountPage(ROUTE, { id: '12' });
+    expect(p.instance.data.name).toBe('赵欣怡');
+    expect(p.querySelector('#credentials-sms')).toBeFalsy();
   });
 });

@@ -16,6 +16,7 @@ function account(id, role, extra) {
       education_levels: [],
       majors: [],
       wechat: { bound: false, following: null, mini_linked: false },
+      credentials_sms: null,
       disabled: false,
       must_change_password: true,
     },
@@ -65,6 +66,26 @@ describe('accounts page', () => {
     expect(wxControl.state.modals.pop().title).toBe('停用账号');
     expect(textOf(p.querySelector('#account-5'))).toContain('已停用');
     expect(wxControl.lastToast()).toBe('已停用');
+  });
+
+  test('a badge when the credentials SMS failed or is on its way, none when sent or without one', async () => {
+    loggedIn(admin('college_admin', { id: 4, kind: 'college', name: '计算机科学与技术学院' }));
+    const sms = (status) => ({ status, attempts: 1, created_at: '2026-11-29T01:00:00Z', sent_at: null, last_error: null });
+    useApi({
+      'GET /api/v1/accounts': ok(
+        page([
+          account(7, 'counselor', { credentials_sms: sms('failed') }),
+          account(8, 'counselor', { credentials_sms: sms('pending') }),
+          account(9, 'counselor', { credentials_sms: Object.assign(sms('sent'), { sent_at: '2026-11-29T01:00:05Z' }) }),
+          account(10, 'counselor'),
+        ]),
+      ),
+    });
+    const p = await mountPage(ROUTE);
+    expect(textOf(p.querySelector('#account-7'))).toContain('短信失败');
+    expect(p.instance.data.items[0].smsBadge).toEqual({ type: 'danger', text: '短信失败' });
+    expect(textOf(p.querySelector('#account-8'))).toContain('短信发送中');
+    [9, 10].forEach((id) => expect(textOf(p.querySelector(`#account-${id}`))).not.toContain('短信'));
   });
 
   test('accounts the admin only reads cannot be changed', async () => {

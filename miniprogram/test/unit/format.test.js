@@ -38,6 +38,32 @@ describe('labels', () => {
     expect(labels.creatableRoles('counselor')).toEqual([]);
     expect(labels.levelLabel('master')).toBe('硕士研究生');
   });
+
+  test('credentials SMS: a badge only when failed or on its way, a line for each status', () => {
+    const now = Date.parse('2026-11-29T02:00:00Z');
+    const sms = (status, extra) =>
+      Object.assign({ status, attempts: 1, created_at: '2026-11-29T01:00:00Z', sent_at: null, last_error: null }, extra);
+    expect(labels.credentialsSmsBadge(null)).toBeNull();
+    expect(labels.credentialsSmsBadge(sms('failed'))).toEqual({ type: 'danger', text: '短信失败' });
+    expect(labels.credentialsSmsBadge(sms('pending'))).toEqual({ type: 'warn', text: '短信发送中' });
+    expect(labels.credentialsSmsBadge(sms('sending'))).toEqual({ type: 'warn', text: '短信发送中' });
+    expect(labels.credentialsSmsBadge(sms('sent'))).toBeNull();
+    expect(labels.credentialsSmsBadge(sms('logged'))).toBeNull();
+
+    expect(labels.credentialsSmsLine(null)).toBeNull();
+    expect(labels.credentialsSmsLine(sms('sent', { sent_at: '2026-11-29T01:02:00Z' }), now)).toEqual({
+      text: '初始密码短信：已发送 11月29日 09:02',
+      className: 'success-text',
+    });
+    expect(labels.credentialsSmsLine(sms('sending')).text).toBe('初始密码短信：发送中');
+    expect(labels.credentialsSmsLine(sms('failed', { last_error: '号码无效' }))).toEqual({
+      text: '初始密码短信：未送达（号码无效），可重置密码重新发送',
+      className: 'danger-text',
+    });
+    expect(labels.credentialsSmsLine(sms('failed')).text).toBe('初始密码短信：未送达，可重置密码重新发送');
+    expect(labels.credentialsSmsLine(sms('logged'))).toEqual({ text: '初始密码短信：开发环境未实际发送', className: 'muted' });
+    expect(labels.credentialsSmsLine(sms('unknown'))).toBeNull();
+  });
 });
 
 describe('nav', () => {

@@ -1,6 +1,7 @@
 // Create an account (role and unit as the admin may choose; a counselor also needs
 // education levels and majors from the college's catalog), or edit one (?id=ID).
-// The initial password goes to the phone by SMS.
+// The initial password goes to the phone by SMS; editing shows whether the latest one
+// (initial or reset password) reached it.
 const accounts = require('../../../services/accounts');
 const org = require('../../../services/org');
 const meService = require('../../../services/me');
@@ -20,6 +21,7 @@ Component({
     name: '',
     phone: '',
     username: '',
+    sms: null,
     levels: [],
     majors: [],
     isCounselor: false,
@@ -61,6 +63,7 @@ Component({
           name: account.name,
           phone: account.phone || '',
           username: account.username,
+          sms: labels.credentialsSmsLine(account.credentials_sms),
           levels: this.data.levels.map((l) =>
             Object.assign({}, l, { checked: account.education_levels.indexOf(l.value) >= 0 }),
           ),

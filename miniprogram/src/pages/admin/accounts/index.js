@@ -1,6 +1,6 @@
 // Accounts in the admin's scope: search, filter by role, and for the accounts the admin
-// manages: edit, reset the password (sent by SMS), disable or enable; create one, or many
-// from a file (批量导入).
+// manages: edit, reset the password (sent by SMS; also how a failed SMS is sent again),
+// disable or enable; create one, or many from a file (批量导入).
 const pagedList = require('../../../behaviors/paged-list');
 const accounts = require('../../../services/accounts');
 const session = require('../../../api/session');
@@ -18,6 +18,7 @@ function decorate(account) {
     disabled: account.disabled,
     mustChange: account.must_change_password,
     bound: account.wechat.bound,
+    smsBadge: labels.credentialsSmsBadge(account.credentials_sms),
   };
 }
 
