@@ -80,6 +80,13 @@ struct Answer {
 /// Aliyun publishes no retry advice; flow control waits, platform errors retry, the rest
 /// (number, template, signature, credentials) will not get better by retrying.
 fn classify(code: &str, message: &str) -> SendError {
+    // A signature mismatch answers with the server's string to sign, which holds every
+    // parameter, the password too: only the part before it is kept.
+    let message = message
+        .split("server string to sign")
+        .next()
+        .unwrap_or_default()
+        .trim();
     let text = format!("{code}: {message}");
     if code.contains("LIMIT_CONTROL") || code.starts_with("Throttling") {
         SendError::Throttled(text)
@@ -284,9 +291,16 @@ mod tests {
             classify("isv.MOBILE_NUMBER_ILLEGAL", "非法手机号"),
             SendError::Rejected(_)
         ));
-        assert!(matches!(
-            classify("SignatureDoesNotMatch", "x"),
-            SendError::Rejected(_)
-        ));
+        let mismatch = classify(
+            "SignatureDoesNotMatch",
+            "Specified signature is not matched with our calculation. server string to sign is:GET&%2F&…TemplateParam%3D%257B%2522password%2522…",
+        );
+        assert_eq!(
+            mismatch,
+            SendError::Rejected(
+                "SignatureDoesNotMatch: Specified signature is not matched with our calculation."
+                    .into()
+            )
+        );
     }
 }

@@ -58,6 +58,22 @@ fn without_password(params: &str) -> String {
     }
 }
 
+/// Whatever a provider echoes back, the password does not reach the outbox or the log.
+fn redacted(error: SendError, password: &str) -> SendError {
+    let clean = |text: String| {
+        if password.is_empty() {
+            text
+        } else {
+            text.replace(password, "***")
+        }
+    };
+    match error {
+        SendError::Transient(text) => SendError::Transient(clean(text)),
+        SendError::Throttled(text) => SendError::Throttled(clean(text)),
+        SendError::Rejected(text) => SendError::Rejected(clean(text)),
+    }
+}
+
 impl SmsWorker {
     pub fn new(services: Services, provider: Arc<dyn SmsProvider>, settings: SmsSettings) -> Self {
         Self {
@@ -103,6 +119,7 @@ impl SmsWorker {
                 report.sent += 1;
             }
             Err(error) => {
+                let error = redacted(error, &message.password);
                 let attempts = u32::try_from(row.attempts).unwrap_or(u32::MAX);
                 let retry = match &error {
                     SendError::Rejected(_) => None,
@@ -163,6 +180,19 @@ impl SmsWorker {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn errors_never_carry_the_password() {
+        let error = SendError::Rejected(
+            "InvalidParameter: TemplateParamSet [\"王\",\"wang\",\"Abc12345\"]".into(),
+        );
+        assert_eq!(
+            redacted(error, "Abc12345"),
+            SendError::Rejected(
+                "InvalidParameter: TemplateParamSet [\"王\",\"wang\",\"***\"]".into()
+            )
+        );
+    }
 
     #[test]
     fn a_sent_message_keeps_everything_but_the_password() {
