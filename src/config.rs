@@ -469,8 +469,11 @@ impl Settings {
         if self.sms.max_attempts == 0 {
             return invalid("sms.max_attempts", "must be at least 1");
         }
-        if self.sms.lease_secs == 0 {
-            return invalid("sms.lease_secs", "must be at least 1");
+        if u64::from(self.sms.lease_secs) * 1000 <= self.sms.request_timeout_ms {
+            return invalid(
+                "sms.lease_secs",
+                "must be longer than sms.request_timeout_ms: a claim covers one provider call",
+            );
         }
         match self.sms.provider {
             SmsProviderKind::Log => {}

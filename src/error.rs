@@ -19,6 +19,8 @@ pub enum AppError {
     PasswordChangeRequired,
     #[error("尝试过于频繁，请稍后再试")]
     TooManyRequests,
+    #[error("文件过大（上限 {limit_mib} MB）")]
+    FileTooLarge { limit_mib: u64 },
     #[error("原密码错误")]
     WrongOldPassword,
     #[error("无权进行此操作")]
@@ -54,6 +56,7 @@ impl AppError {
             Self::AccountDisabled => "account_disabled",
             Self::PasswordChangeRequired => "password_change_required",
             Self::TooManyRequests => "too_many_requests",
+            Self::FileTooLarge { .. } => "payload_too_large",
             Self::WrongOldPassword => "wrong_old_password",
             Self::Forbidden => "forbidden",
             Self::NotFound { .. } => "not_found",

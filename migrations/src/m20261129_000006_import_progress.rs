@@ -21,6 +21,16 @@ enum EmploymentImports {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        // MySQL's TEXT holds 64 KiB; a report with a thousand row errors needs more.
+        let report =
+            if manager.get_database_backend() == sea_orm_migration::sea_orm::DbBackend::MySql {
+                ColumnDef::new(EmploymentImports::Report)
+                    .custom(Alias::new("MEDIUMTEXT"))
+                    .null()
+                    .to_owned()
+            } else {
+                text_null(EmploymentImports::Report).to_owned()
+            };
         // SQLite takes one column per ALTER TABLE.
         let columns = [
             string_len(EmploymentImports::Status, 16)
@@ -29,7 +39,7 @@ impl MigrationTrait for Migration {
             boolean(EmploymentImports::DryRun).default(false).to_owned(),
             integer(EmploymentImports::Processed).default(0).to_owned(),
             integer(EmploymentImports::Total).default(0).to_owned(),
-            text_null(EmploymentImports::Report).to_owned(),
+            report.clone(),
             timestamp_with_time_zone_null(EmploymentImports::HeartbeatAt).to_owned(),
             timestamp_with_time_zone_null(EmploymentImports::FinishedAt).to_owned(),
         ];

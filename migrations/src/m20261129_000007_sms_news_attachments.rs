@@ -9,6 +9,7 @@ pub struct Migration;
 #[derive(DeriveIden)]
 enum SmsOutbox {
     Table,
+    Phone,
     Status,
     NextAttemptAt,
     LeaseUntil,
@@ -77,6 +78,23 @@ impl MigrationTrait for Migration {
                 )
                 .await?;
         }
+        // Until now nothing sent the outbox: what it holds is old (some passwords long since
+        // reset or changed). It is not sent now; its passwords are dropped.
+        manager
+            .get_connection()
+            .execute_unprepared(
+                "UPDATE sms_outbox SET status = 'expired', params = '{}' WHERE status = 'pending'",
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("ix_sms_outbox_phone")
+                    .table(SmsOutbox::Table)
+                    .col(SmsOutbox::Phone)
+                    .to_owned(),
+            )
+            .await?;
         manager
             .create_index(
                 Index::create()
@@ -170,6 +188,14 @@ impl MigrationTrait for Migration {
                 Index::drop()
                     .name("ix_employment_tallies_university")
                     .table(EmploymentTallies::Table)
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .drop_index(
+                Index::drop()
+                    .name("ix_sms_outbox_phone")
+                    .table(SmsOutbox::Table)
                     .to_owned(),
             )
             .await?;

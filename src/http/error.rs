@@ -41,6 +41,7 @@ fn status_of(error: &AppError) -> StatusCode {
         AppError::WrongOldPassword | AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
         AppError::NotFound { .. } => StatusCode::NOT_FOUND,
         AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+        AppError::FileTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
         AppError::Conflict { .. } => StatusCode::CONFLICT,
         AppError::Database(_) | AppError::WechatUnavailable => StatusCode::SERVICE_UNAVAILABLE,
         AppError::WechatNotLinked | AppError::ShareUnavailable => StatusCode::NOT_FOUND,

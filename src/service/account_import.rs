@@ -5,7 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use futures_util::future::try_join_all;
+use futures_util::stream::{self, StreamExt, TryStreamExt};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, TransactionTrait};
 use serde_json::json;
 
@@ -20,6 +20,11 @@ use crate::domain::role::Role;
 use crate::domain::scope::Actor;
 use crate::domain::sheet::RowError;
 use crate::error::{AppError, AppResult};
+
+/// Argon2 hashes computed at once by an import.
+const HASHES_IN_FLIGHT: usize = 2;
+/// Accounts one file may create: a whole university's counselors fit; more is a mistake.
+pub const MAX_ROWS: usize = 3000;
 
 /// A row problem, with catalog names the importer may have meant.
 #[derive(Debug, Clone)]
@@ -76,7 +81,8 @@ fn problem(row: usize, column: &str, reason: String, suggestions: Vec<String>) -
 
 /// What the database already holds of the file's phones and usernames.
 struct Taken {
-    phones: HashMap<String, String>,
+    /// phone → (username, org path) of the account that has it.
+    phones: HashMap<String, (String, String)>,
     usernames: HashSet<String>,
 }
 
@@ -101,7 +107,9 @@ async fn taken(services: &Services, rows: &[AccountRow]) -> AppResult<Taken> {
             .await?;
         for account in existing {
             if let Some(phone) = account.phone.clone() {
-                found.phones.insert(phone, account.username.clone());
+                found
+                    .phones
+                    .insert(phone, (account.username.clone(), account.org_path.clone()));
             }
             found.usernames.insert(account.username);
         }
@@ -117,7 +125,14 @@ async fn check(services: &Services, actor: &Actor, bytes: &[u8]) -> AppResult<Ac
         rows: sheet.len() - 1,
         ..Default::default()
     };
-    let layout = match AccountLayout::parse(&sheet[0]) {
+    if report.rows > MAX_ROWS {
+        return Err(crate::domain::Invalid::new(
+            "file",
+            format!("一次最多导入 {MAX_ROWS} 个账号，请拆分文件"),
+        )
+        .into());
+    }
+    let layout = match AccountLayout::parse(&sheet[0].cells) {
         Ok(layout) => layout,
         Err(errors) => {
             report.errors = errors
@@ -135,12 +150,8 @@ async fn check(services: &Services, actor: &Actor, bytes: &[u8]) -> AppResult<Ac
         .all(&services.db)
         .await?;
     let mut parsed = Vec::new();
-    for (index, cells) in sheet.iter().enumerate().skip(1) {
-        if cells.iter().all(|c| c.trim().is_empty()) {
-            report.rows -= 1;
-            continue;
-        }
-        match parse_row(index + 1, cells, &layout) {
+    for row in sheet.iter().skip(1) {
+        match parse_row(row.number, &row.cells, &layout) {
             Ok(row) => parsed.push(row),
             Err(errors) => report
                 .errors
@@ -219,8 +230,14 @@ async fn check(services: &Services, actor: &Actor, bytes: &[u8]) -> AppResult<Ac
         let phone_clash = if let Some(first) = phones_seen.get(&phone) {
             fail("手机号", format!("手机号与第 {first} 行重复"), Vec::new());
             true
-        } else if let Some(owner) = taken.phones.get(&phone) {
-            fail("手机号", format!("手机号已被账号“{owner}”使用"), Vec::new());
+        } else if let Some((owner, path)) = taken.phones.get(&phone) {
+            // Name the owner only to an admin who can see that account.
+            let reason = if actor.covers_unit(path) {
+                format!("手机号已被账号“{owner}”使用")
+            } else {
+                "手机号已被其他账号使用".to_string()
+            };
+            fail("手机号", reason, Vec::new());
             true
         } else {
             false
@@ -266,7 +283,13 @@ pub async fn import(
     }
     // Hashing is the slow part: done before the transaction, on the blocking pool.
     let passwords: Vec<String> = report.accounts.iter().map(|_| generate_initial()).collect();
-    let hashes = try_join_all(passwords.iter().map(|p| password_hash::hash(p))).await?;
+    // Two at a time: each Argon2 hash takes 19 MiB and a core, and logins share the pool.
+    let owned: Vec<String> = passwords.clone();
+    let hashes: Vec<String> = stream::iter(owned)
+        .map(|password| async move { password_hash::hash(&password).await })
+        .buffered(HASHES_IN_FLIGHT)
+        .try_collect()
+        .await?;
     let txn = services.db.begin().await?;
     for ((planned, password), hash) in report.accounts.iter().zip(&passwords).zip(hashes) {
         let row = &planned.row;

@@ -36,7 +36,13 @@ pub struct ImportReport {
     /// Majors added to the catalog.
     pub majors_added: usize,
     pub committed: bool,
+    /// Row errors in all; a stored report keeps only the first `STORED_ERRORS` of them.
+    #[serde(default)]
+    pub errors_total: usize,
 }
+
+/// Row errors a finished run keeps: enough to fix a file, not megabytes per run.
+pub const STORED_ERRORS: usize = 1000;
 
 /// How a run is carried out: answered in the request, or in the background with progress
 /// written to its row in `employment_imports`.
@@ -124,6 +130,22 @@ async fn heartbeat<C: ConnectionTrait>(
     Ok(())
 }
 
+/// How often a background run says it is alive, whatever it is doing.
+const HEARTBEAT_SECS: u64 = 30;
+
+async fn touch<C: ConnectionTrait>(conn: &C, run_id: i32) -> AppResult<()> {
+    employment_imports::Entity::update_many()
+        .col_expr(
+            employment_imports::Column::HeartbeatAt,
+            Expr::value(Utc::now()),
+        )
+        .filter(employment_imports::Column::Id.eq(run_id))
+        .filter(employment_imports::Column::Status.eq(RunStatus::Running.as_str()))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
 /// Record how a run ended.
 async fn finish<C: ConnectionTrait>(
     conn: &C,
@@ -132,7 +154,10 @@ async fn finish<C: ConnectionTrait>(
     report: &ImportReport,
 ) -> AppResult<()> {
     let now = Utc::now();
-    let json = serde_json::to_string(report).map_err(|e| AppError::Internal(e.to_string()))?;
+    let mut stored = report.clone();
+    stored.errors_total = report.errors.len().max(report.errors_total);
+    stored.errors.truncate(STORED_ERRORS);
+    let json = serde_json::to_string(&stored).map_err(|e| AppError::Internal(e.to_string()))?;
     employment_imports::Entity::update_many()
         .col_expr(employment_imports::Column::Status, Expr::value(status))
         .col_expr(
@@ -228,6 +253,16 @@ pub async fn start_import(
     let filename = filename.to_string();
     let run_id = row.id;
     tokio::spawn(async move {
+        // Alive while it works, also through a long write transaction.
+        let ticker = {
+            let db = services.db.clone();
+            tokio::spawn(async move {
+                loop {
+                    tokio::time::sleep(std::time::Duration::from_secs(HEARTBEAT_SECS)).await;
+                    let _ = touch(&db, run_id).await;
+                }
+            })
+        };
         let result = run(
             &services,
             &actor,
@@ -259,8 +294,18 @@ pub async fn start_import(
                 finish(&services.db, run_id, RunStatus::Failed.as_str(), &report).await
             }
         };
+        ticker.abort();
         if let Err(error) = ended {
             tracing::error!(run_id, %error, "could not record the end of an import");
+            let minimal = ImportReport {
+                errors: vec![RowError {
+                    row: 0,
+                    column: "文件".into(),
+                    reason: "导入结果无法保存，请稍后重试".into(),
+                }],
+                ..Default::default()
+            };
+            let _ = finish(&services.db, run_id, RunStatus::Failed.as_str(), &minimal).await;
         }
     });
     Ok(row)
@@ -351,7 +396,14 @@ pub async fn import_history(services: &Services, actor: &Actor) -> AppResult<Vec
         .limit(50)
         .all(&services.db)
         .await?;
-    Ok(runs.into_iter().map(view).collect())
+    // The list says how each run went; the reports themselves are read one run at a time.
+    Ok(runs
+        .into_iter()
+        .map(|run| RunView {
+            report: None,
+            ..view(run)
+        })
+        .collect())
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -371,7 +423,7 @@ async fn run(
         rows: total,
         ..Default::default()
     };
-    let layout = match Layout::parse(&rows[0]) {
+    let layout = match Layout::parse(&rows[0].cells) {
         Ok(layout) => layout,
         Err(errors) => {
             report.errors = errors;
@@ -382,13 +434,14 @@ async fn run(
     let known = code_lookup(&codes);
     let mut parsed: Vec<GraduateRow> = Vec::with_capacity(rows.len());
     let mut seen: HashMap<(i32, String), usize> = HashMap::new();
-    for (index, cells) in rows.iter().enumerate().skip(1) {
+    for (index, sheet_row) in rows.iter().enumerate().skip(1) {
+        let cells = &sheet_row.cells;
         if let Mode::Background { run_id } = mode {
             if index % PROGRESS_EVERY == 0 {
                 heartbeat(&services.db, run_id, index, total).await?;
             }
         }
-        let row_no = index + 1;
+        let row_no = sheet_row.number;
         match parse_row(row_no, cells, &layout, &known) {
             Ok(row) => {
                 if let Some(college) = &scope.college {

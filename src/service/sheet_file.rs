@@ -1,5 +1,6 @@
 //! Spreadsheets in: XLSX (first sheet) or CSV in UTF-8 (with or without BOM) or GBK, as schools'
-//! systems and Excel in China save them. Out: rows of trimmed cell text.
+//! systems and Excel in China save them. Out: rows of trimmed cell text, each with the row
+//! number the person sees in Excel, so errors point at the right line even past blank rows.
 
 use std::io::Cursor;
 
@@ -26,20 +27,33 @@ fn cell_text(cell: &Data) -> String {
     }
 }
 
-fn xlsx(bytes: &[u8]) -> Result<Vec<Vec<String>>, Invalid> {
+/// One row of a sheet: its number as Excel shows it (1 = the first line), and its cells.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SheetRow {
+    pub number: usize,
+    pub cells: Vec<String>,
+}
+
+fn xlsx(bytes: &[u8]) -> Result<Vec<SheetRow>, Invalid> {
     let mut book = Xlsx::new(Cursor::new(bytes))
         .map_err(|_| invalid("无法读取该 Excel 文件，请另存为 .xlsx 后重试"))?;
     let range = book
         .worksheet_range_at(0)
         .ok_or_else(|| invalid("Excel 文件中没有工作表"))?
         .map_err(|_| invalid("无法读取 Excel 的第一个工作表"))?;
+    // The range starts at the first used cell, not necessarily at row 1.
+    let first = range.start().map(|(row, _)| row as usize).unwrap_or(0);
     Ok(range
         .rows()
-        .map(|row| row.iter().map(cell_text).collect())
+        .enumerate()
+        .map(|(i, row)| SheetRow {
+            number: first + i + 1,
+            cells: row.iter().map(cell_text).collect(),
+        })
         .collect())
 }
 
-fn csv(bytes: &[u8]) -> Result<Vec<Vec<String>>, Invalid> {
+fn csv(bytes: &[u8]) -> Result<Vec<SheetRow>, Invalid> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text.to_string(),
@@ -58,15 +72,23 @@ fn csv(bytes: &[u8]) -> Result<Vec<Vec<String>>, Invalid> {
         .flexible(true)
         .from_reader(text.as_bytes());
     let mut rows = Vec::new();
-    for record in reader.records() {
+    for (i, record) in reader.records().enumerate() {
         let record = record.map_err(|e| invalid(format!("CSV 格式错误：{e}")))?;
-        rows.push(record.iter().map(|c| c.trim().to_string()).collect());
+        // The reader skips empty lines; the record's own line number stays true.
+        let number = record
+            .position()
+            .map(|p| p.line() as usize)
+            .unwrap_or(i + 1);
+        rows.push(SheetRow {
+            number,
+            cells: record.iter().map(|c| c.trim().to_string()).collect(),
+        });
     }
     Ok(rows)
 }
 
-/// The rows of a file, header first; blank rows dropped.
-pub fn read_rows(bytes: &[u8]) -> Result<Vec<Vec<String>>, Invalid> {
+/// The rows of a file, header first; blank rows dropped (the others keep their numbers).
+pub fn read_rows(bytes: &[u8]) -> Result<Vec<SheetRow>, Invalid> {
     if bytes.is_empty() {
         return Err(invalid("文件是空的"));
     }
@@ -75,7 +97,7 @@ pub fn read_rows(bytes: &[u8]) -> Result<Vec<Vec<String>>, Invalid> {
     } else {
         csv(bytes)?
     };
-    rows.retain(|row| row.iter().any(|cell| !cell.is_empty()));
+    rows.retain(|row| row.cells.iter().any(|cell| !cell.is_empty()));
     if rows.len() < 2 {
         return Err(invalid("文件中没有数据行"));
     }
@@ -96,12 +118,41 @@ mod tests {
         let mut bom = b"\xEF\xBB\xBF".to_vec();
         bom.extend_from_slice(text.as_bytes());
         let expected = vec![
-            vec!["学号".to_string(), "姓名".into()],
-            vec!["2023001".into(), "张三".into()],
+            SheetRow {
+                number: 1,
+                cells: vec!["学号".to_string(), "姓名".into()],
+            },
+            SheetRow {
+                number: 2,
+                cells: vec!["2023001".into(), "张三".into()],
+            },
         ];
         assert_eq!(read_rows(&gbk).unwrap(), expected);
         assert_eq!(read_rows(&bom).unwrap(), expected);
         assert!(read_rows(b"").is_err());
         assert!(read_rows("学号,姓名\n".as_bytes()).is_err());
+    }
+
+    #[test]
+    fn rows_keep_their_numbers_past_blank_lines() {
+        let csv = "学号,姓名\n1,甲\n\n,\n2,乙\n";
+        let numbers: Vec<usize> = read_rows(csv.as_bytes())
+            .unwrap()
+            .iter()
+            .map(|r| r.number)
+            .collect();
+        assert_eq!(numbers, vec![1, 2, 5]);
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write(0, 0, "学号").unwrap();
+        sheet.write(1, 0, "1").unwrap();
+        sheet.write(3, 0, "2").unwrap();
+        let bytes = book.save_to_buffer().unwrap();
+        let numbers: Vec<usize> = read_rows(&bytes)
+            .unwrap()
+            .iter()
+            .map(|r| r.number)
+            .collect();
+        assert_eq!(numbers, vec![1, 2, 4]);
     }
 }

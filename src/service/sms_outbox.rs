@@ -15,6 +15,8 @@ pub const SENT: &str = "sent";
 /// Handled by the log provider: written to the log, delivered to nobody.
 pub const LOGGED: &str = "logged";
 pub const FAILED: &str = "failed";
+/// Not sent because a newer message to the same number replaced it (a later reset).
+pub const SUPERSEDED: &str = "superseded";
 
 /// Messages that may be tried now: pending and due, or claimed by an instance whose lease ran
 /// out (it died mid-send).
@@ -74,11 +76,32 @@ pub async fn claim(
     Ok(claimed)
 }
 
+/// Still this claim's: another instance did not take the message over after the lease ran out.
+fn owned(row: &sms_outbox::Model) -> Condition {
+    let claim = Condition::all()
+        .add(sms_outbox::Column::Id.eq(row.id))
+        .add(sms_outbox::Column::Status.eq(SENDING));
+    match row.lease_until {
+        Some(lease) => claim.add(sms_outbox::Column::LeaseUntil.eq(lease)),
+        None => claim.add(sms_outbox::Column::LeaseUntil.is_null()),
+    }
+}
+
+/// Whether a newer message went to the same number since (its password replaces this one's).
+pub async fn superseded(services: &Services, row: &sms_outbox::Model) -> AppResult<bool> {
+    Ok(sms_outbox::Entity::find()
+        .filter(sms_outbox::Column::Phone.eq(row.phone.as_str()))
+        .filter(sms_outbox::Column::Id.gt(row.id))
+        .one(&services.db)
+        .await?
+        .is_some())
+}
+
 /// The provider accepted it. `params` replaces the stored parameters: without the password,
 /// unless the provider delivers to nobody.
 pub async fn mark_sent(
     services: &Services,
-    id: i32,
+    row: &sms_outbox::Model,
     status: &str,
     provider: &str,
     reference: Option<String>,
@@ -100,34 +123,35 @@ pub async fn mark_sent(
     if let Some(params) = params {
         update = update.col_expr(sms_outbox::Column::Params, Expr::value(params));
     }
-    update
-        .filter(sms_outbox::Column::Id.eq(id))
-        .exec(&services.db)
-        .await?;
+    update.filter(owned(row)).exec(&services.db).await?;
     Ok(())
 }
 
-/// Try again at `at`, or give up (`at` = None).
+/// Try again at `at`, or end it with `status` (failed, superseded) when `at` is None.
+/// `params` replaces the stored parameters (without the password once given up).
 pub async fn mark_unsent(
     services: &Services,
-    id: i32,
+    row: &sms_outbox::Model,
     at: Option<DateTime<Utc>>,
+    status: &str,
     error: &str,
+    params: Option<String>,
 ) -> AppResult<()> {
     let error: String = error.chars().take(255).collect();
-    sms_outbox::Entity::update_many()
+    let mut update = sms_outbox::Entity::update_many()
         .col_expr(
             sms_outbox::Column::Status,
-            Expr::value(if at.is_some() { PENDING } else { FAILED }),
+            Expr::value(if at.is_some() { PENDING } else { status }),
         )
         .col_expr(sms_outbox::Column::NextAttemptAt, Expr::value(at))
         .col_expr(sms_outbox::Column::LastError, Expr::value(error))
         .col_expr(
             sms_outbox::Column::LeaseUntil,
             Expr::value(Option::<DateTime<Utc>>::None),
-        )
-        .filter(sms_outbox::Column::Id.eq(id))
-        .exec(&services.db)
-        .await?;
+        );
+    if let Some(params) = params {
+        update = update.col_expr(sms_outbox::Column::Params, Expr::value(params));
+    }
+    update.filter(owned(row)).exec(&services.db).await?;
     Ok(())
 }

@@ -678,6 +678,15 @@ pub async fn delete_draft(
             message: "只能删除草稿；已发布的任务请撤回".into(),
         });
     }
+    // A draft's files go with it: rows now, bytes once the deletion is committed.
+    let files = crate::db::entities::task_attachments::Entity::find()
+        .filter(crate::db::entities::task_attachments::Column::TaskId.eq(task.id))
+        .all(&txn)
+        .await?;
+    crate::db::entities::task_attachments::Entity::delete_many()
+        .filter(crate::db::entities::task_attachments::Column::TaskId.eq(task.id))
+        .exec(&txn)
+        .await?;
     audit::record(
         &txn,
         Some(actor),
@@ -687,11 +696,16 @@ pub async fn delete_draft(
             target_type: "task",
             target_id: Some(task.id.to_string()),
             org_path: &task.org_path,
-            detail: json!({ "title": task.title }),
+            detail: json!({ "title": task.title, "attachments": files.len() }),
         },
     )
     .await?;
     txn.commit().await?;
+    for file in files {
+        if let Err(error) = services.files.delete(&file.storage_key).await {
+            tracing::warn!(attachment_id = file.id, %error, "attachment file not removed");
+        }
+    }
     Ok(())
 }
 

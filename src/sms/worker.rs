@@ -83,11 +83,15 @@ impl SmsWorker {
         }
     }
 
-    /// Claim and send what is due now.
+    /// Claim and send what is due now, one message at a time: each claim's lease covers one
+    /// provider call, never a whole batch.
     pub async fn round(&self) -> AppResult<SmsRound> {
         let lease = TimeDelta::seconds(i64::from(self.settings.lease_secs));
         let mut report = SmsRound::default();
-        for row in outbox::claim(&self.services, BATCH, lease).await? {
+        for _ in 0..BATCH {
+            let Some(row) = outbox::claim(&self.services, 1, lease).await?.pop() else {
+                break;
+            };
             self.deliver(&row, &mut report).await?;
         }
         Ok(report)
@@ -97,8 +101,31 @@ impl SmsWorker {
         let Some(message) = message_of(row) else {
             tracing::error!(sms_id = row.id, "unreadable outbox message");
             report.failed += 1;
-            return outbox::mark_unsent(&self.services, row.id, None, "unreadable message").await;
+            let params = Some(without_password(&row.params));
+            return outbox::mark_unsent(
+                &self.services,
+                row,
+                None,
+                outbox::FAILED,
+                "unreadable message",
+                params,
+            )
+            .await;
         };
+        if outbox::superseded(&self.services, row).await? {
+            // A later reset sent a newer password: this one would only confuse.
+            report.failed += 1;
+            let params = Some(without_password(&row.params));
+            return outbox::mark_unsent(
+                &self.services,
+                row,
+                None,
+                outbox::SUPERSEDED,
+                "replaced by a newer message to the same number",
+                params,
+            )
+            .await;
+        }
         match self.provider.send(&message).await {
             Ok(accepted) => {
                 let (status, params) = if self.provider.keeps_password() {
@@ -108,7 +135,7 @@ impl SmsWorker {
                 };
                 outbox::mark_sent(
                     &self.services,
-                    row.id,
+                    row,
                     status,
                     self.provider.name(),
                     accepted.reference,
@@ -138,7 +165,17 @@ impl SmsWorker {
                         report.failed += 1;
                     }
                 }
-                outbox::mark_unsent(&self.services, row.id, at, &error.to_string()).await?;
+                // Given up: the password goes; resetting it sends a new one.
+                let params = at.is_none().then(|| without_password(&row.params));
+                outbox::mark_unsent(
+                    &self.services,
+                    row,
+                    at,
+                    outbox::FAILED,
+                    &error.to_string(),
+                    params,
+                )
+                .await?;
             }
         }
         Ok(())

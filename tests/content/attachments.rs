@@ -105,9 +105,9 @@ async fn files_are_checked_by_content_and_reach_who_may_read_the_task() {
         .expect_error(422, "invalid_input");
         let mut big = PDF.to_vec();
         big.resize(1024 * 1024 + 10, b' ');
-        upload(&app, &w.school_a, id, "big.pdf", big)
-            .await
-            .expect_error(422, "invalid_input");
+        let too_big = upload(&app, &w.school_a, id, "big.pdf", big).await;
+        too_big.expect_error(413, "payload_too_large");
+        assert!(too_big.body["message"].as_str().unwrap().contains("1 MB"));
         // Only the publisher's unit attaches.
         upload(&app, &w.school_b, id, "x.pdf", PDF.to_vec())
             .await
@@ -209,6 +209,17 @@ async fn removing_and_the_per_task_limit() {
         upload(&app, &w.school_a, id, "补充.pdf", PDF.to_vec())
             .await
             .expect(201);
+        // Deleting the draft takes its files along.
+        app.request(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/tasks/{id}"),
+            Some(&w.school_a),
+            None,
+        )
+        .await
+        .expect(204);
+        assert_eq!(stored(), 0);
+        assert_eq!(app.count("task_attachments").await, 0);
         let audit = app
             .get("/api/v1/audit?action=task.attachment.add", &w.school_a)
             .await

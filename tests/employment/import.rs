@@ -288,6 +288,10 @@ async fn a_large_file_runs_in_the_background_and_reports_its_progress() {
             .await
             .expect(200);
         assert_eq!(history[0]["id"], id);
+        assert!(
+            history[0]["report"].is_null(),
+            "reports are read one run at a time"
+        );
         let others = app
             .get("/api/v1/employment/imports", &w.school_b)
             .await
@@ -317,6 +321,26 @@ async fn a_background_run_with_errors_reports_them_and_writes_nothing() {
         assert_eq!(run["report"]["errors"][0]["row"], 3);
         assert_eq!(run["report"]["errors"][0]["column"], "毕业去向代码");
         assert_eq!(app.count("graduates").await, 0);
+
+        // A file wrong on every line keeps the first 1 000 errors and says how many there are.
+        let lines: Vec<String> = (0..1200)
+            .map(|i| format!("8{i:06},学生{i},计算机学院,软件工程,本科,2027,99,,,"))
+            .collect();
+        let started = start(
+            &app,
+            &w.school_a,
+            "wrong.csv",
+            csv(&lines.iter().map(String::as_str).collect::<Vec<_>>()),
+        )
+        .await;
+        let started: serde_json::Value = started.json().await.unwrap();
+        let run = finished_run(&app, &w.school_a, started["id"].as_i64().unwrap()).await;
+        assert_eq!(
+            run["report"]["errors_total"], 1200,
+            "{}",
+            run["report"]["errors"][0]
+        );
+        assert_eq!(run["report"]["errors"].as_array().unwrap().len(), 1000);
 
         // A file that cannot be read at all ends the run as failed, with the reason.
         let started = start(

@@ -160,8 +160,8 @@ async fn temporary_failures_are_retried_and_refusals_are_not() {
                 let error = row.last_error.unwrap();
                 assert!(error.contains("isv.MOBILE_NUMBER_ILLEGAL"), "{error}");
                 assert!(
-                    row.params.contains("password"),
-                    "unsent: kept for an operator to resend"
+                    !row.params.contains("password"),
+                    "given up: the password goes, a reset sends a new one"
                 );
                 // The admin sees it on the account; resetting the password sends again.
                 let list = app
@@ -222,26 +222,25 @@ async fn a_wrong_secret_fails_the_signature_check() {
         s.sms.aliyun.access_key_secret = Secret::new("notTheSecret");
     })
     .await;
-    let w = app.world().await;
-    new_counselor(
-        &app,
-        &w.school_a,
-        w.college_a1,
-        w.major_a1_bachelor,
-        "13955550005",
+    // The first admin's password comes from the console, not by SMS.
+    let ministry = app.ministry_token().await;
+    let root = app.root_unit_id(&ministry).await;
+    let province = app.unit(&ministry, "province", "江苏省", "32", root).await;
+    app.post(
+        "/api/v1/accounts",
+        &ministry,
+        json!({ "role": "province_admin", "org_unit_id": province, "name": "省中心", "phone": "13955550005" }),
     )
-    .await;
+    .await
+    .expect(201);
     let row = settled(&app, "13955550005").await;
     assert_eq!(row.status, "failed");
     let error = row.last_error.unwrap();
     assert!(error.contains("SignatureDoesNotMatch"), "{error}");
-    // The mock, like Aliyun, echoes its string to sign, password included: none of it is kept.
-    let password = serde_json::from_str::<serde_json::Value>(&row.params).unwrap()["password"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    assert!(!error.contains(&password), "{error}");
+    // The mock, like Aliyun, echoes its string to sign, the password in it: none of it is
+    // kept, and a message given up keeps no password either.
     assert!(!error.contains("TemplateParam"), "{error}");
+    assert!(!row.params.contains("password"), "{}", row.params);
     assert!(mock.bad_signatures() >= 1);
     assert!(mock.received().is_empty());
 }
@@ -330,4 +329,60 @@ async fn the_log_provider_keeps_the_message_readable_for_development() {
     assert_eq!(row.status, "logged");
     assert!(row.params.contains("password"));
     assert_eq!(row.provider.as_deref(), Some("log"));
+}
+
+#[tokio::test]
+async fn a_reset_before_the_first_sms_went_out_sends_only_the_new_password() {
+    let mock = sms_mock::aliyun().await;
+    let app = TestApp::spawn(&Backend::Sqlite, |s| {
+        aliyun(s, &mock);
+        s.sms.retry_base_secs = 1;
+    })
+    .await
+    .with_sms(mock.clone());
+    let w = app.world().await;
+    idle(&app).await;
+    // The first message meets a provider error and waits for its retry…
+    mock.fail_next(&["isp.SYSTEM_ERROR"]);
+    new_counselor(
+        &app,
+        &w.school_a,
+        w.college_a1,
+        w.major_a1_bachelor,
+        "13955550007",
+    )
+    .await;
+    // …while the admin resets the password.
+    let list = app
+        .get("/api/v1/accounts?q=13955550007", &w.school_a)
+        .await
+        .expect(200);
+    let id = list["items"][0]["id"].as_i64().unwrap();
+    app.post(
+        &format!("/api/v1/accounts/{id}/reset-password"),
+        &w.school_a,
+        json!({}),
+    )
+    .await
+    .expect(200);
+    idle(&app).await;
+    let rows: Vec<sms_outbox::Model> = sms_outbox::Entity::find()
+        .filter(sms_outbox::Column::Phone.eq("13955550007"))
+        .all(&app.db)
+        .await
+        .unwrap();
+    let statuses: Vec<&str> = rows.iter().map(|r| r.status.as_str()).collect();
+    assert_eq!(statuses, vec!["superseded", "sent"]);
+    assert!(!rows[0].params.contains("password"));
+    let templates: Vec<String> = mock
+        .received()
+        .into_iter()
+        .filter(|r| r.phone == "13955550007")
+        .map(|r| r.template)
+        .collect();
+    assert_eq!(
+        templates,
+        vec!["SMS_1002"],
+        "only the reset's password went out"
+    );
 }

@@ -38,6 +38,8 @@ pub struct ImportReportView {
     pub rows: usize,
     /// Every problem found; a commit happens only when there is none.
     pub errors: Vec<RowErrorView>,
+    /// How many errors there are; a background run's stored report lists the first 1 000.
+    pub errors_total: usize,
     /// New graduates (would be) added.
     pub inserted: usize,
     /// Graduates whose record (would) change.
@@ -53,7 +55,9 @@ pub struct ImportReportView {
 
 impl ImportReportView {
     fn new(report: ImportReport) -> Self {
+        let errors_total = report.errors_total.max(report.errors.len());
         Self {
+            errors_total,
             rows: report.rows,
             errors: report
                 .errors
