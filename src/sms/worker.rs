@@ -101,30 +101,20 @@ impl SmsWorker {
         let Some(message) = message_of(row) else {
             tracing::error!(sms_id = row.id, "unreadable outbox message");
             report.failed += 1;
-            let params = Some(without_password(&row.params));
-            return outbox::mark_unsent(
-                &self.services,
-                row,
-                None,
-                outbox::FAILED,
-                "unreadable message",
-                params,
-            )
-            .await;
+            return self
+                .give_up(row, outbox::FAILED, "unreadable message")
+                .await;
         };
         if outbox::superseded(&self.services, row).await? {
             // A later reset sent a newer password: this one would only confuse.
             report.failed += 1;
-            let params = Some(without_password(&row.params));
-            return outbox::mark_unsent(
-                &self.services,
-                row,
-                None,
-                outbox::SUPERSEDED,
-                "replaced by a newer message to the same number",
-                params,
-            )
-            .await;
+            return self
+                .give_up(
+                    row,
+                    outbox::SUPERSEDED,
+                    "replaced by a newer message to the same number",
+                )
+                .await;
         }
         match self.provider.send(&message).await {
             Ok(accepted) => {
@@ -179,6 +169,12 @@ impl SmsWorker {
             }
         }
         Ok(())
+    }
+
+    /// End a message unsent, without its password.
+    async fn give_up(&self, row: &sms_outbox::Model, status: &str, reason: &str) -> AppResult<()> {
+        let params = Some(without_password(&row.params));
+        outbox::mark_unsent(&self.services, row, None, status, reason, params).await
     }
 
     fn delay(&self, attempts: u32) -> TimeDelta {

@@ -71,6 +71,22 @@ async fn idle(app: &TestApp) {
     .await
 }
 
+/// Reset the password of the account found by `q`, as its admin.
+async fn reset_password(app: &TestApp, token: &str, q: &str) {
+    let list = app
+        .get(&format!("/api/v1/accounts?q={q}"), token)
+        .await
+        .expect(200);
+    let id = list["items"][0]["id"].as_i64().unwrap();
+    app.post(
+        &format!("/api/v1/accounts/{id}/reset-password"),
+        token,
+        json!({}),
+    )
+    .await
+    .expect(200);
+}
+
 async fn new_counselor(app: &TestApp, token: &str, college: i64, major: i64, phone: &str) {
     app.post(
         "/api/v1/accounts",
@@ -288,18 +304,7 @@ async fn tencent_delivers_a_whole_college_import_one_sms_each() {
     assert_eq!(mock.bad_signatures(), 0);
 
     // A password reset goes out with its own template.
-    let list = app
-        .get("/api/v1/accounts?q=钱二", &w.school_a)
-        .await
-        .expect(200);
-    let id = list["items"][0]["id"].as_i64().unwrap();
-    app.post(
-        &format!("/api/v1/accounts/{id}/reset-password"),
-        &w.school_a,
-        json!({}),
-    )
-    .await
-    .expect(200);
+    reset_password(&app, &w.school_a, "钱二").await;
     wait_for(|| async {
         mock.received()
             .iter()
@@ -353,18 +358,7 @@ async fn a_reset_before_the_first_sms_went_out_sends_only_the_new_password() {
     )
     .await;
     // …while the admin resets the password.
-    let list = app
-        .get("/api/v1/accounts?q=13955550007", &w.school_a)
-        .await
-        .expect(200);
-    let id = list["items"][0]["id"].as_i64().unwrap();
-    app.post(
-        &format!("/api/v1/accounts/{id}/reset-password"),
-        &w.school_a,
-        json!({}),
-    )
-    .await
-    .expect(200);
+    reset_password(&app, &w.school_a, "13955550007").await;
     idle(&app).await;
     let rows: Vec<sms_outbox::Model> = sms_outbox::Entity::find()
         .filter(sms_outbox::Column::Phone.eq("13955550007"))
