@@ -396,12 +396,16 @@ pub async fn import_history(services: &Services, actor: &Actor) -> AppResult<Vec
         .limit(50)
         .all(&services.db)
         .await?;
-    // The list says how each run went; the reports themselves are read one run at a time.
+    // The list says how each run went; the row errors are read one run at a time.
     Ok(runs
         .into_iter()
-        .map(|run| RunView {
-            report: None,
-            ..view(run)
+        .map(|run| {
+            let mut view = view(run);
+            if let Some(report) = view.report.as_mut() {
+                report.errors_total = report.errors_total.max(report.errors.len());
+                report.errors.clear();
+            }
+            view
         })
         .collect())
 }

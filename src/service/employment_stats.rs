@@ -498,7 +498,7 @@ pub async fn for_counselor(
             major_names
         },
     };
-    let cohorts = cohorts_with_data(db, Some(&filter.university_ids)).await?;
+    let cohorts = own_cohorts(db, &filter).await?;
     let major = Expr::col(graduates::Column::MajorName).into();
     let mut stats = compute(db, filter, cohort, major, |k| k.to_string()).await?;
     stats.unit = Some(UnitRef::from(&college));
@@ -558,6 +558,31 @@ async fn cohorts_with_data<C: ConnectionTrait>(
     Ok(found)
 }
 
+/// The cohorts with graduates the filter covers (a counselor's own, a college's): the
+/// universities' cohorts, each probed once through the graduates' scope index.
+async fn own_cohorts<C: ConnectionTrait>(conn: &C, filter: &Filter) -> AppResult<Vec<i32>> {
+    #[derive(FromQueryResult)]
+    struct Hit {
+        #[allow(dead_code)]
+        cohort: i32,
+    }
+    let backend = conn.get_database_backend();
+    let mut found = Vec::new();
+    for cohort in cohorts_with_data(conn, Some(&filter.university_ids)).await? {
+        let mut query = Query::select();
+        query.column(graduates::Column::Cohort);
+        filter.apply(&mut query, cohort);
+        query.limit(1);
+        let hit = Hit::find_by_statement(StatementBuilder::build(&query, &backend))
+            .one(conn)
+            .await?;
+        if hit.is_some() {
+            found.push(cohort);
+        }
+    }
+    Ok(found)
+}
+
 /// An admin's figures for their unit or a unit below it, broken down by the level below.
 pub async fn for_admin(
     services: &Services,
@@ -592,8 +617,11 @@ pub async fn for_admin(
         ..Default::default()
     };
     let ids: Vec<i32> = universities.iter().map(|u| u.id).collect();
-    let cohorts =
-        cohorts_with_data(db, (kind != OrgKind::Ministry).then_some(ids.as_slice())).await?;
+    let cohorts = if kind == OrgKind::College {
+        own_cohorts(db, &filter).await?
+    } else {
+        cohorts_with_data(db, (kind != OrgKind::Ministry).then_some(ids.as_slice())).await?
+    };
     let mut stats = admin_figures(db, kind, &universities, filter, cohort).await?;
     stats.unit = Some(UnitRef::from(&unit));
     stats.cohorts = cohorts;

@@ -67,6 +67,8 @@ fn csv(bytes: &[u8]) -> Result<Vec<SheetRow>, Invalid> {
             text.into_owned()
         }
     };
+    // Windows line ends as plain ones: the reader's line numbers count CRLF wrongly.
+    let text = text.replace("\r\n", "\n");
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -142,6 +144,13 @@ mod tests {
             .map(|r| r.number)
             .collect();
         assert_eq!(numbers, vec![1, 2, 5]);
+        let crlf = "学号,姓名\r\n1,甲\r\n2,乙\r\n";
+        let numbers: Vec<usize> = read_rows(crlf.as_bytes())
+            .unwrap()
+            .iter()
+            .map(|r| r.number)
+            .collect();
+        assert_eq!(numbers, vec![1, 2, 3]);
         let mut book = rust_xlsxwriter::Workbook::new();
         let sheet = book.add_worksheet();
         sheet.write(0, 0, "学号").unwrap();

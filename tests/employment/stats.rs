@@ -276,6 +276,11 @@ async fn each_cohort_is_grouped_by_its_own_code_table() {
             .expect(200);
         assert_eq!(mine["cohort"], 2025);
         assert_eq!(mine["total"]["graduates"], 1);
+        assert_eq!(
+            mine["cohorts"],
+            serde_json::json!([2025, 2023]),
+            "only cohorts with the counselor's own graduates"
+        );
         let nation = app
             .get("/api/v1/employment/stats", &w.ministry)
             .await
