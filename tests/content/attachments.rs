@@ -69,21 +69,14 @@ async fn files_are_checked_by_content_and_reach_who_may_read_the_task() {
         assert_eq!(pdf["content_type"], "application/pdf");
         assert_eq!(pdf["size"], PDF.len());
         // A multipart form, as wx.uploadFile sends it.
-        let form = reqwest::multipart::Form::new().part(
-            "file",
-            reqwest::multipart::Part::bytes(workbook()).file_name("名单.xlsx"),
-        );
-        let xlsx: serde_json::Value = app
-            .client
-            .post(format!("{}/api/v1/tasks/{id}/attachments", app.base))
-            .bearer_auth(&w.school_a)
-            .multipart(form)
-            .send()
+        let xlsx = app
+            .upload_form(
+                &format!("/api/v1/tasks/{id}/attachments"),
+                &w.school_a,
+                TestApp::file_form(workbook(), "名单.xlsx"),
+            )
             .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+            .expect(201);
         assert_eq!(xlsx["filename"], "名单.xlsx", "{xlsx}");
         assert_eq!(
             xlsx["content_type"],

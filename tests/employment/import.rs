@@ -1,5 +1,5 @@
 use super::{cohort_2027, csv};
-use crate::helpers::each_backend;
+use crate::helpers::{each_backend, TestApp};
 
 #[tokio::test]
 async fn a_dry_run_reports_every_row_error_and_writes_nothing() {
@@ -373,21 +373,11 @@ async fn a_background_run_with_errors_reports_them_and_writes_nothing() {
 async fn the_mini_program_uploads_the_file_as_a_form_part() {
     each_backend(|app| async move {
         let w = app.world().await;
-        let form = reqwest::multipart::Form::new().part(
-            "file",
-            reqwest::multipart::Part::bytes(cohort_2027()).file_name("2027届就业数据.csv"),
-        );
-        let report: serde_json::Value = app
-            .client
-            .post(format!("{}/api/v1/employment/imports", app.base))
-            .bearer_auth(&w.school_a)
-            .multipart(form)
-            .send()
+        let form = TestApp::file_form(cohort_2027(), "2027届就业数据.csv");
+        let report = app
+            .upload_form("/api/v1/employment/imports", &w.school_a, form)
             .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+            .expect(200);
         assert_eq!(report["committed"], true, "{report}");
         assert_eq!(report["inserted"], 8);
         let history = app
@@ -397,16 +387,11 @@ async fn the_mini_program_uploads_the_file_as_a_form_part() {
         assert_eq!(history[0]["filename"], "2027届就业数据.csv");
         // A form without the file part says what is missing.
         let empty = reqwest::multipart::Form::new().text("note", "x");
-        let response = app
-            .client
-            .post(format!("{}/api/v1/employment/imports", app.base))
-            .bearer_auth(&w.school_a)
-            .multipart(empty)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 422);
-        let body: serde_json::Value = response.json().await.unwrap();
+        let missing = app
+            .upload_form("/api/v1/employment/imports", &w.school_a, empty)
+            .await;
+        missing.expect_error(422, "invalid_input");
+        let body = missing.body;
         assert_eq!(body["field"], "file");
     })
     .await;

@@ -368,6 +368,39 @@ impl TestApp {
         }
     }
 
+    /// POST a multipart form, as the mini program's `wx.uploadFile` sends files.
+    pub async fn upload_form(
+        &self,
+        path: &str,
+        token: &str,
+        form: reqwest::multipart::Form,
+    ) -> Reply {
+        let response = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(token)
+            .multipart(form)
+            .send()
+            .await
+            .expect("upload");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let text = response.text().await.unwrap_or_default();
+        Reply {
+            status,
+            body: serde_json::from_str(&text).unwrap_or(Value::Null),
+            headers,
+        }
+    }
+
+    /// The `file` part of a form, as `wx.uploadFile` names it.
+    pub fn file_form(bytes: Vec<u8>, name: &str) -> reqwest::multipart::Form {
+        reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()),
+        )
+    }
+
     /// GET a binary response (exports, templates, files).
     pub async fn bytes(&self, path: &str, token: &str) -> Vec<u8> {
         self.client

@@ -7,6 +7,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 
 use crate::helpers::sms_mock::{self, SmsMock};
+use crate::helpers::world::World;
 use crate::helpers::{each_backend_with, Backend, TestApp};
 use crate::tasks::wait_for;
 
@@ -71,6 +72,21 @@ async fn idle(app: &TestApp) {
     .await
 }
 
+/// An app sending through a fresh Aliyun mock (settings changed by `tweak`), with the test
+/// world loaded and its own SMS out of the way.
+async fn aliyun_world(tweak: impl Fn(&mut Settings)) -> (SmsMock, TestApp, World) {
+    let mock = sms_mock::aliyun().await;
+    let app = TestApp::spawn(&Backend::Sqlite, |s| {
+        aliyun(s, &mock);
+        tweak(s);
+    })
+    .await
+    .with_sms(mock.clone());
+    let w = app.world().await;
+    idle(&app).await;
+    (mock, app, w)
+}
+
 /// Reset the password of the account found by `q`, as its admin.
 async fn reset_password(app: &TestApp, token: &str, q: &str) {
     let list = app
@@ -100,11 +116,7 @@ async fn new_counselor(app: &TestApp, token: &str, college: i64, major: i64, pho
 
 #[tokio::test]
 async fn aliyun_delivers_the_credentials_and_the_outbox_forgets_the_password() {
-    let mock = sms_mock::aliyun().await;
-    let app = TestApp::spawn(&Backend::Sqlite, |s| aliyun(s, &mock))
-        .await
-        .with_sms(mock.clone());
-    let w = app.world().await;
+    let (mock, app, w) = aliyun_world(|_| {}).await;
     new_counselor(
         &app,
         &w.school_a,
@@ -207,15 +219,7 @@ async fn temporary_failures_are_retried_and_refusals_are_not() {
 
 #[tokio::test]
 async fn retries_stop_after_the_configured_attempts() {
-    let mock = sms_mock::aliyun().await;
-    let app = TestApp::spawn(&Backend::Sqlite, |s| {
-        aliyun(s, &mock);
-        s.sms.max_attempts = 2;
-    })
-    .await
-    .with_sms(mock.clone());
-    let w = app.world().await;
-    idle(&app).await;
+    let (mock, app, w) = aliyun_world(|s| s.sms.max_attempts = 2).await;
     mock.fail_next(&["isp.SYSTEM_ERROR", "isp.SYSTEM_ERROR", "isp.SYSTEM_ERROR"]);
     new_counselor(
         &app,
@@ -338,15 +342,7 @@ async fn the_log_provider_keeps_the_message_readable_for_development() {
 
 #[tokio::test]
 async fn a_reset_before_the_first_sms_went_out_sends_only_the_new_password() {
-    let mock = sms_mock::aliyun().await;
-    let app = TestApp::spawn(&Backend::Sqlite, |s| {
-        aliyun(s, &mock);
-        s.sms.retry_base_secs = 1;
-    })
-    .await
-    .with_sms(mock.clone());
-    let w = app.world().await;
-    idle(&app).await;
+    let (mock, app, w) = aliyun_world(|s| s.sms.retry_base_secs = 1).await;
     // The first message meets a provider error and waits for its retry…
     mock.fail_next(&["isp.SYSTEM_ERROR"]);
     new_counselor(
