@@ -152,6 +152,18 @@ pub struct Reply {
 }
 
 impl Reply {
+    /// Status, headers and the JSON body (Null when empty or not JSON) of a response.
+    pub async fn of(response: reqwest::Response) -> Reply {
+        let status = response.status();
+        let headers = response.headers().clone();
+        let text = response.text().await.unwrap_or_default();
+        Reply {
+            status,
+            body: serde_json::from_str(&text).unwrap_or(Value::Null),
+            headers,
+        }
+    }
+
     pub fn code(&self) -> &str {
         self.body["code"].as_str().unwrap_or("")
     }
@@ -312,16 +324,7 @@ impl TestApp {
         if let Some(body) = body {
             request = request.json(&body);
         }
-        let response = request.send().await.expect("request sent");
-        let status = response.status();
-        let headers = response.headers().clone();
-        let text = response.text().await.unwrap_or_default();
-        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-        Reply {
-            status,
-            body,
-            headers,
-        }
+        Reply::of(request.send().await.expect("request sent")).await
     }
 
     /// Name of this app's database (the last path segment of its URL).
@@ -358,14 +361,7 @@ impl TestApp {
             .send()
             .await
             .expect("upload");
-        let status = response.status();
-        let headers = response.headers().clone();
-        let text = response.text().await.unwrap_or_default();
-        Reply {
-            status,
-            body: serde_json::from_str(&text).unwrap_or(Value::Null),
-            headers,
-        }
+        Reply::of(response).await
     }
 
     /// POST a multipart form, as the mini program's `wx.uploadFile` sends files.
@@ -383,14 +379,7 @@ impl TestApp {
             .send()
             .await
             .expect("upload");
-        let status = response.status();
-        let headers = response.headers().clone();
-        let text = response.text().await.unwrap_or_default();
-        Reply {
-            status,
-            body: serde_json::from_str(&text).unwrap_or(Value::Null),
-            headers,
-        }
+        Reply::of(response).await
     }
 
     /// The `file` part of a form, as `wx.uploadFile` names it.
