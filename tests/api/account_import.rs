@@ -1,6 +1,6 @@
 //! Bulk accounts: dry run, partial commit, suggestions, scope, one SMS per new account.
 
-use crate::helpers::{each_backend, Reply, TestApp};
+use crate::helpers::{each_backend, row_errors, Reply, TestApp};
 
 const HEADER: &str = "姓名,手机号,角色,院系,学历层次,负责专业,用户名";
 
@@ -20,20 +20,6 @@ async fn import(app: &TestApp, token: &str, bytes: Vec<u8>, dry_run: bool) -> Re
         bytes,
     )
     .await
-}
-
-fn errors(report: &serde_json::Value) -> Vec<(i64, String)> {
-    report["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| {
-            (
-                e["row"].as_i64().unwrap(),
-                e["column"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
 }
 
 /// Rows 2, 3 and 9 are valid; the others each break one rule.
@@ -64,7 +50,7 @@ async fn a_dry_run_lists_every_problem_with_suggestions_and_writes_nothing() {
         assert_eq!(report["committed"], false);
         assert_eq!(report["created"], 0);
         assert_eq!(
-            errors(&report),
+            row_errors(&report),
             vec![
                 (4, "手机号".to_string()),
                 (5, "手机号".into()),
@@ -192,7 +178,7 @@ async fn college_admins_import_counselors_of_their_college_only() {
         .expect(200);
         assert_eq!(report["created"], 1);
         assert_eq!(
-            errors(&report),
+            row_errors(&report),
             vec![(3, "院系".to_string()), (4, "角色".into())]
         );
         assert!(report["errors"][0]["reason"]

@@ -1,5 +1,5 @@
 use super::{cohort_2027, csv};
-use crate::helpers::{each_backend, TestApp};
+use crate::helpers::{each_backend, row_errors, TestApp};
 
 #[tokio::test]
 async fn a_dry_run_reports_every_row_error_and_writes_nothing() {
@@ -17,17 +17,7 @@ async fn a_dry_run_reports_every_row_error_and_writes_nothing() {
         let report = app.upload(&w.school_a, bad.clone(), true).await.expect(200);
         assert_eq!(report["rows"], 7);
         assert_eq!(report["committed"], false);
-        let errors: Vec<(i64, String)> = report["errors"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|e| {
-                (
-                    e["row"].as_i64().unwrap(),
-                    e["column"].as_str().unwrap().to_string(),
-                )
-            })
-            .collect();
+        let errors = row_errors(&report);
         assert_eq!(
             errors,
             vec![

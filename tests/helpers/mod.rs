@@ -62,6 +62,21 @@ pub fn backends() -> Vec<Backend> {
     list
 }
 
+/// The (row, column) of every row error in an import report, in order.
+pub fn row_errors(report: &Value) -> Vec<(i64, String)> {
+    report["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| {
+            (
+                e["row"].as_i64().expect("row"),
+                e["column"].as_str().expect("column").to_string(),
+            )
+        })
+        .collect()
+}
+
 /// Run the test body once per configured backend, each time against a fresh app and database.
 pub async fn each_backend<F, Fut>(body: F)
 where
