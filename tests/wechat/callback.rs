@@ -71,7 +71,7 @@ async fn the_official_url_verification_vector() {
 #[tokio::test]
 async fn the_official_compatible_mode_sample_gets_an_encrypted_reply_for_its_sender() {
     let vectors: serde_json::Value =
-        serde_json::from_str(include_str!("../../../shared/vectors/decrypt.json")).unwrap();
+        serde_json::from_str(include_str!("../vectors/decrypt.json")).unwrap();
     let v = vectors["vectors"]
         .as_array()
         .unwrap()
