@@ -123,6 +123,9 @@ impl Application {
             .and_then(|holding| holding.local_addr.clone().into_std())
             .ok_or_else(|| AppError::Internal("listener has no local address".into()))?;
         let sms = crate::sms::provider(&settings.sms).map_err(AppError::Internal)?;
+        if let Some(warning) = crate::sms::delivery_warning(&settings.sms) {
+            tracing::warn!("{warning}");
+        }
         Ok(Self {
             local_addr,
             acceptor,

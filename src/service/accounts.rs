@@ -115,11 +115,11 @@ pub struct AccountDetail {
     pub levels: Vec<EducationLevel>,
     pub majors: Vec<majors::Model>,
     pub wechat: WechatLink,
-    /// The latest credentials SMS to the account's phone: whether it went out.
+    /// The latest credentials SMS written for the account: whether it went out.
     pub credentials_sms: Option<CredentialsSms>,
 }
 
-/// Where the latest credentials SMS to a phone stands.
+/// Where the latest credentials SMS of an account stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CredentialsSms {
     /// pending | sending | sent | logged | failed
@@ -153,8 +153,54 @@ pub struct AccountFilter {
 
 fn unique_violation(error: DbErr, username: &str) -> AppError {
     match error.sql_err() {
+        Some(SqlErr::UniqueConstraintViolation(message)) if names_phone_index(&message) => {
+            phone_taken(None)
+        }
         Some(SqlErr::UniqueConstraintViolation(_)) => username_taken(username),
         _ => error.into(),
+    }
+}
+
+/// Whether a unique violation is the phone's: the index (PostgreSQL, MySQL) or column (SQLite)
+/// is named after the value MySQL quotes, so a username spelled like the index cannot match.
+fn names_phone_index(message: &str) -> bool {
+    let named = ["for key", "constraint", "failed:"]
+        .iter()
+        .filter_map(|marker| message.rfind(marker).map(|at| &message[at..]))
+        .min_by_key(|tail| tail.len())
+        .unwrap_or(message);
+    named.contains("ux_accounts_phone") || named.contains("accounts.phone")
+}
+
+/// One account per phone number, as the bulk import requires: the owner is named only to an
+/// admin who can see that account (`owner`), never across scopes.
+fn phone_taken(owner: Option<&str>) -> AppError {
+    AppError::Conflict {
+        code: "phone_taken",
+        message: match owner {
+            Some(owner) => format!("手机号已被账号“{owner}”使用"),
+            None => "手机号已被其他账号使用".to_string(),
+        },
+    }
+}
+
+/// Refuse a phone that another account (anywhere, not only in the actor's scope) already has.
+async fn ensure_phone_free<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    phone: &MobilePhone,
+    except: Option<i32>,
+) -> AppResult<()> {
+    let mut query = accounts::Entity::find().filter(accounts::Column::Phone.eq(phone.as_str()));
+    if let Some(id) = except {
+        query = query.filter(accounts::Column::Id.ne(id));
+    }
+    match query.one(conn).await? {
+        Some(owner) => {
+            let visible = actor.covers_unit(&owner.org_path);
+            Err(phone_taken(visible.then_some(owner.username.as_str())))
+        }
+        None => Ok(()),
     }
 }
 
@@ -288,6 +334,7 @@ pub async fn create(
     if taken.is_some() {
         return Err(username_taken(new.username.as_str()));
     }
+    ensure_phone_free(&txn, actor, &new.phone, None).await?;
     let account = insert_account(
         &txn,
         NewRow {
@@ -380,22 +427,19 @@ async fn load_details<C: ConnectionTrait>(
         .into_iter()
         .map(|f| (f.openid, f.following))
         .collect();
-    // Newest first, so the first row per phone is the latest message.
-    let mut sms_of: HashMap<String, CredentialsSms> = HashMap::new();
+    // Newest first, so the first row per account is the latest message. Keyed by account:
+    // a number that changed hands does not show the previous holder's messages.
+    let mut sms_of: HashMap<i32, CredentialsSms> = HashMap::new();
     for row in sms_outbox::Entity::find()
-        .filter(
-            sms_outbox::Column::Phone.is_in(
-                accounts
-                    .iter()
-                    .filter_map(|a| a.phone.clone())
-                    .collect::<Vec<_>>(),
-            ),
-        )
+        .filter(sms_outbox::Column::AccountId.is_in(accounts.iter().map(|a| a.id)))
         .order_by_desc(sms_outbox::Column::Id)
         .all(conn)
         .await?
     {
-        sms_of.entry(row.phone).or_insert(CredentialsSms {
+        let Some(account_id) = row.account_id else {
+            continue;
+        };
+        sms_of.entry(account_id).or_insert(CredentialsSms {
             status: row.status,
             attempts: row.attempts,
             created_at: row.created_at,
@@ -432,10 +476,7 @@ async fn load_details<C: ConnectionTrait>(
                 following: oa_openid.map(|openid| following.get(openid).copied().unwrap_or(false)),
                 mini_linked: link.is_some_and(|l| l.mp_openid.is_some()),
             };
-            let credentials_sms = account
-                .phone
-                .as_ref()
-                .and_then(|phone| sms_of.get(phone).cloned());
+            let credentials_sms = sms_of.get(&account.id).cloned();
             Ok(AccountDetail {
                 credentials_sms,
                 account,
@@ -635,6 +676,7 @@ pub async fn update(
         active.name = Set(name);
     }
     if let Some(phone) = &patch.phone {
+        ensure_phone_free(&txn, actor, phone, Some(account.id)).await?;
         changes.insert("phone".into(), json!(phone.masked()));
         active.phone = Set(Some(phone.as_str().to_string()));
     }
@@ -644,7 +686,10 @@ pub async fn update(
         active.org_path = Set(unit.path.clone());
     }
     active.updated_at = Set(Utc::now());
-    let account = active.update(&txn).await?;
+    let account = active
+        .update(&txn)
+        .await
+        .map_err(|e| unique_violation(e, &account.username))?;
     audit::record(
         &txn,
         Some(actor),
@@ -740,6 +785,7 @@ pub async fn reset_password(
             &txn,
             &phone,
             CredentialNotice {
+                account_id: account.id,
                 reason: CredentialReason::PasswordReset,
                 name: &account.name,
                 username: &account.username,
@@ -819,6 +865,7 @@ pub async fn welcome(
             txn,
             phone,
             CredentialNotice {
+                account_id: account.id,
                 reason: CredentialReason::AccountCreated,
                 name: &account.name,
                 username: &account.username,
@@ -895,4 +942,28 @@ pub async fn set_duties_unchecked(
     major_ids: &[i32],
 ) -> AppResult<()> {
     write_duties(txn, account_id, levels, major_ids).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::names_phone_index;
+
+    #[test]
+    fn a_phone_violation_is_told_from_a_username_one_on_every_backend() {
+        for phone in [
+            "UNIQUE constraint failed: accounts.phone",
+            "duplicate key value violates unique constraint \"ux_accounts_phone\"",
+            "Duplicate entry '13900000001' for key 'accounts.ux_accounts_phone'",
+        ] {
+            assert!(names_phone_index(phone), "{phone}");
+        }
+        for username in [
+            "UNIQUE constraint failed: accounts.username",
+            "duplicate key value violates unique constraint \"idx-accounts-username\"",
+            "Duplicate entry 'ux_accounts_phone' for key 'accounts.username'",
+            "Duplicate entry 'accounts.phone' for key 'username'",
+        ] {
+            assert!(!names_phone_index(username), "{username}");
+        }
+    }
 }

@@ -5,7 +5,8 @@
 use chrono::Utc;
 use rand::RngCore;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, TransactionTrait,
 };
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -116,6 +117,42 @@ fn editable(task: &task_rows::Model) -> AppResult<()> {
     Ok(())
 }
 
+fn too_many(limits: Limits) -> AppError {
+    AppError::Conflict {
+        code: "too_many_attachments",
+        message: format!("每个任务最多 {} 个附件", limits.per_task),
+    }
+}
+
+/// Count and insert in one transaction that holds the task row's lock (`FOR UPDATE` on
+/// PostgreSQL and MySQL; SQLite runs on one pooled connection, so its transactions already
+/// take turns): parallel uploads to one task queue here, and each sees the others' rows.
+async fn insert_within_limit(
+    services: &Services,
+    task_id: i32,
+    limits: Limits,
+    model: task_attachments::ActiveModel,
+) -> AppResult<task_attachments::Model> {
+    let txn = services.db.begin().await?;
+    let task = task_rows::Entity::find_by_id(task_id)
+        .lock_exclusive()
+        .one(&txn)
+        .await?
+        .ok_or(AppError::not_found("任务"))?;
+    // Withdrawn while the file was being stored.
+    editable(&task)?;
+    let count = task_attachments::Entity::find()
+        .filter(task_attachments::Column::TaskId.eq(task_id))
+        .count(&txn)
+        .await?;
+    if count >= limits.per_task {
+        return Err(too_many(limits));
+    }
+    let row = model.insert(&txn).await?;
+    txn.commit().await?;
+    Ok(row)
+}
+
 /// Attach a file to a task published (or drafted) by the actor's unit.
 pub async fn upload(
     services: &Services,
@@ -129,21 +166,19 @@ pub async fn upload(
     let task = tasks::managed_task(&services.db, actor, task_id).await?;
     editable(&task)?;
     let accepted = attachment::accept(name, bytes, limits.max_bytes)?;
+    // A cheap early refusal; the count that decides is taken again under the lock below.
     let count = task_attachments::Entity::find()
         .filter(task_attachments::Column::TaskId.eq(task.id))
         .count(&services.db)
         .await?;
     if count >= limits.per_task {
-        return Err(AppError::Conflict {
-            code: "too_many_attachments",
-            message: format!("每个任务最多 {} 个附件", limits.per_task),
-        });
+        return Err(too_many(limits));
     }
     let mut random = [0u8; 16];
     rand::thread_rng().fill_bytes(&mut random);
     let key = format!("attachments/{}/{}", task.id, hex::encode(random));
     services.files.put(&key, bytes).await.map_err(storage)?;
-    let inserted = task_attachments::ActiveModel {
+    let model = task_attachments::ActiveModel {
         task_id: Set(task.id),
         filename: Set(accepted.filename.clone()),
         content_type: Set(accepted.kind.content_type().to_string()),
@@ -153,15 +188,15 @@ pub async fn upload(
         uploaded_by: Set(actor.account_id),
         created_at: Set(Utc::now()),
         ..Default::default()
-    }
-    .insert(&services.db)
-    .await;
-    let row = match inserted {
+    };
+    let row = match insert_within_limit(services, task.id, limits, model).await {
         Ok(row) => row,
         Err(error) => {
-            // No row points at the file: remove it rather than leak it.
-            let _ = services.files.delete(&key).await;
-            return Err(error.into());
+            // Refused or failed: no row points at the file, so it goes rather than leaks.
+            if let Err(store_error) = services.files.delete(&key).await {
+                tracing::warn!(task_id = task.id, %store_error, "refused attachment file not removed");
+            }
+            return Err(error);
         }
     };
     audit::record(

@@ -26,6 +26,9 @@ impl CredentialReason {
 
 /// Credentials for one person. The password is never logged.
 pub struct CredentialNotice<'a> {
+    /// The account the credentials belong to: its page shows the message, and only its own
+    /// newer messages supersede this one.
+    pub account_id: i32,
     pub reason: CredentialReason,
     pub name: &'a str,
     pub username: &'a str,
@@ -74,6 +77,7 @@ impl Notifier for SmsOutboxNotifier {
             last_error: Set(None),
             provider: Set(None),
             provider_ref: Set(None),
+            account_id: Set(Some(notice.account_id)),
             ..Default::default()
         }
         .insert(txn)

@@ -15,7 +15,7 @@ pub const SENT: &str = "sent";
 /// Handled by the log provider: written to the log, delivered to nobody.
 pub const LOGGED: &str = "logged";
 pub const FAILED: &str = "failed";
-/// Not sent because a newer message to the same number replaced it (a later reset).
+/// Not sent because a newer message to the same account replaced it (a later reset).
 pub const SUPERSEDED: &str = "superseded";
 
 /// Messages that may be tried now: pending and due, or claimed by an instance whose lease ran
@@ -87,18 +87,21 @@ fn owned(row: &sms_outbox::Model) -> Condition {
     }
 }
 
-/// Whether a newer message went to the same number since (its password replaces this one's).
+/// Whether a newer message went to the same account since (its password replaces this
+/// one's). Another account's message never does, even to the same number.
 pub async fn superseded(services: &Services, row: &sms_outbox::Model) -> AppResult<bool> {
+    let Some(account_id) = row.account_id else {
+        return Ok(false);
+    };
     Ok(sms_outbox::Entity::find()
-        .filter(sms_outbox::Column::Phone.eq(row.phone.as_str()))
+        .filter(sms_outbox::Column::AccountId.eq(account_id))
         .filter(sms_outbox::Column::Id.gt(row.id))
         .one(&services.db)
         .await?
         .is_some())
 }
 
-/// The provider accepted it. `params` replaces the stored parameters: without the password,
-/// unless the provider delivers to nobody.
+/// The provider accepted it. `params` replaces the stored parameters (without the password).
 pub async fn mark_sent(
     services: &Services,
     row: &sms_outbox::Model,

@@ -1,5 +1,6 @@
 //! The development provider: a log line with the masked number and the template, never the
-//! password. The message stays in the outbox with its password, where a developer reads it.
+//! password. Nothing is delivered; the worker ends the message `logged` and erases its
+//! password like after a real send, so no plain-text password stays in the outbox.
 
 use async_trait::async_trait;
 
@@ -13,8 +14,8 @@ impl SmsProvider for LogSms {
         "log"
     }
 
-    fn keeps_password(&self) -> bool {
-        true
+    fn delivers(&self) -> bool {
+        false
     }
 
     async fn send(&self, message: &SmsMessage) -> Result<Accepted, SendError> {
@@ -22,7 +23,7 @@ impl SmsProvider for LogSms {
             to = %mask(&message.phone),
             template = ?message.template,
             username = %message.username,
-            "SMS (log provider, not sent)"
+            "SMS NOT delivered (log provider): nobody receives this message"
         );
         Ok(Accepted { reference: None })
     }

@@ -85,10 +85,10 @@ pub enum SendError {
 pub trait SmsProvider: Send + Sync {
     /// Stored with each sent message.
     fn name(&self) -> &'static str;
-    /// Whether a sent message should keep its password in the outbox (only the log provider,
-    /// which delivers to nobody: in development the password is read from there).
-    fn keeps_password(&self) -> bool {
-        false
+    /// Whether an accepted message reaches a phone. The log provider delivers to nobody: its
+    /// messages end `logged`, and like every handled message they lose their password.
+    fn delivers(&self) -> bool {
+        true
     }
     async fn send(&self, message: &SmsMessage) -> Result<Accepted, SendError>;
 }
@@ -109,7 +109,38 @@ pub fn provider(settings: &SmsSettings) -> Result<Arc<dyn SmsProvider>, String> 
     })
 }
 
+/// What an operator must hear at startup about these settings: with the log provider no
+/// credentials SMS reaches anybody.
+pub fn delivery_warning(settings: &SmsSettings) -> Option<&'static str> {
+    match settings.provider {
+        SmsProviderKind::Log => Some(
+            "sms.provider = \"log\": credentials SMS are NOT delivered to anybody, only logged \
+             (masked) and their passwords erased; configure aliyun or tencent for real delivery",
+        ),
+        SmsProviderKind::Aliyun | SmsProviderKind::Tencent => None,
+    }
+}
+
 /// A transport failure: the provider may or may not have the message; the outbox retries.
 fn transport(error: reqwest::Error) -> SendError {
     SendError::Transient(format!("request failed: {}", error.without_url()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Settings;
+
+    #[test]
+    fn only_the_log_provider_warns_that_nothing_is_delivered() {
+        let mut settings = Settings::defaults().expect("defaults").sms;
+        settings.provider = SmsProviderKind::Log;
+        let warning = delivery_warning(&settings).expect("a warning for the log provider");
+        assert!(warning.contains("NOT delivered"));
+        assert!(!log::LogSms.delivers());
+        for provider in [SmsProviderKind::Aliyun, SmsProviderKind::Tencent] {
+            settings.provider = provider;
+            assert_eq!(delivery_warning(&settings), None);
+        }
+    }
 }

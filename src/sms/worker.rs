@@ -1,5 +1,5 @@
 //! The outbox worker: claims due messages, sends each through the provider, and records the
-//! outcome — sent (the password erased from the outbox), retried with backoff and jitter, or
+//! outcome — sent or logged (the password erased from the outbox either way), retried with backoff and jitter, or
 //! failed for good. Every instance may run one.
 
 use std::sync::Arc;
@@ -112,16 +112,17 @@ impl SmsWorker {
                 .give_up(
                     row,
                     outbox::SUPERSEDED,
-                    "replaced by a newer message to the same number",
+                    "replaced by a newer message to the same account",
                 )
                 .await;
         }
         match self.provider.send(&message).await {
             Ok(accepted) => {
-                let (status, params) = if self.provider.keeps_password() {
-                    (outbox::LOGGED, None)
+                let delivered = self.provider.delivers();
+                let status = if delivered {
+                    outbox::SENT
                 } else {
-                    (outbox::SENT, Some(without_password(&row.params)))
+                    outbox::LOGGED
                 };
                 outbox::mark_sent(
                     &self.services,
@@ -129,10 +130,14 @@ impl SmsWorker {
                     status,
                     self.provider.name(),
                     accepted.reference,
-                    params,
+                    Some(without_password(&row.params)),
                 )
                 .await?;
-                tracing::info!(sms_id = row.id, to = %mask(&row.phone), provider = self.provider.name(), "SMS sent");
+                if delivered {
+                    tracing::info!(sms_id = row.id, to = %mask(&row.phone), provider = self.provider.name(), "SMS sent");
+                } else {
+                    tracing::warn!(sms_id = row.id, to = %mask(&row.phone), provider = self.provider.name(), "SMS NOT delivered: handled by the log provider, password erased");
+                }
                 report.sent += 1;
             }
             Err(error) => {

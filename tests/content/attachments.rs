@@ -222,6 +222,40 @@ async fn removing_and_the_per_task_limit() {
     .await;
 }
 
+#[tokio::test]
+async fn sixteen_parallel_uploads_store_exactly_the_limit() {
+    each_backend_with(
+        |s| {
+            settings(s);
+            s.tasks.attachments_per_task = 10;
+        },
+        |app| async move {
+            let w = app.world().await;
+            let id = app.draft(&w.school_a, task("并发附件", json!({}))).await;
+            let uploads = (0..16).map(|n| {
+                let (app, token) = (&app, w.school_a.clone());
+                async move { upload(app, &token, id, &format!("第{n}份.pdf"), PDF.to_vec()).await }
+            });
+            let replies = futures_util::future::join_all(uploads).await;
+            let stored: Vec<_> = replies.iter().filter(|r| r.status == 201).collect();
+            let refused: Vec<_> = replies.iter().filter(|r| r.status != 201).collect();
+            assert_eq!(stored.len(), 10, "{}: {replies:?}", app.backend);
+            assert_eq!(refused.len(), 6, "{}", app.backend);
+            for reply in refused {
+                reply.expect_error(409, "too_many_attachments");
+            }
+            assert_eq!(app.count("task_attachments").await, 10, "{}", app.backend);
+            assert_eq!(
+                walk(std::path::Path::new(&app.settings.storage.dir)),
+                10,
+                "{}: a refused upload leaves no file behind",
+                app.backend
+            );
+        },
+    )
+    .await;
+}
+
 /// Files under a directory, recursively.
 fn walk(dir: &std::path::Path) -> usize {
     std::fs::read_dir(dir)

@@ -319,7 +319,7 @@ async fn tencent_delivers_a_whole_college_import_one_sms_each() {
 }
 
 #[tokio::test]
-async fn the_log_provider_keeps_the_message_readable_for_development() {
+async fn the_log_provider_delivers_nothing_and_erases_the_password() {
     let app = TestApp::spawn(&Backend::Sqlite, |s| {
         s.sms.enabled = true;
         s.sms.poll_interval_ms = 20;
@@ -336,8 +336,16 @@ async fn the_log_provider_keeps_the_message_readable_for_development() {
     .await;
     let row = settled(&app, "13955550006").await;
     assert_eq!(row.status, "logged");
-    assert!(row.params.contains("password"));
     assert_eq!(row.provider.as_deref(), Some("log"));
+    let params: serde_json::Value = serde_json::from_str(&row.params).unwrap();
+    assert_eq!(params.get("password"), None, "handled: no password stays");
+    assert_eq!(params["username"], "13955550006");
+    // The account page says it went nowhere.
+    let list = app
+        .get("/api/v1/accounts?q=13955550006", &w.school_a)
+        .await
+        .expect(200);
+    assert_eq!(list["items"][0]["credentials_sms"]["status"], "logged");
 }
 
 #[tokio::test]

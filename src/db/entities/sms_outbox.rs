@@ -21,6 +21,9 @@ pub struct Model {
     /// Which provider sent it, and its id for the message (Aliyun BizId, Tencent SerialNo).
     pub provider: Option<String>,
     pub provider_ref: Option<String>,
+    /// The account the message was written for (null only for messages older than the
+    /// column whose account could not be told).
+    pub account_id: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
