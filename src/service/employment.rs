@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
@@ -18,6 +18,7 @@ use super::{audit, sheet_file, RequestMeta, Services};
 use crate::db::entities::{destination_codes, employment_imports, graduates, org_units};
 use crate::domain::employment::{parse_row, scheme_for, GraduateRow, Layout, RowError};
 use crate::domain::role::Role;
+use crate::domain::Invalid;
 use crate::domain::scope::Actor;
 use crate::error::{AppError, AppResult};
 
@@ -79,6 +80,17 @@ async fn scope_of<C: ConnectionTrait>(conn: &C, actor: &Actor) -> AppResult<Impo
             })
         }
         _ => Err(AppError::Forbidden),
+    }
+}
+
+/// The one answer a college admin gets for a row that is not theirs, whether its 院系 names
+/// another college or its 学号 belongs to another college's graduate: the two read alike and
+/// neither names the other college.
+fn not_own_college(row: usize, college: &str) -> RowError {
+    RowError {
+        row,
+        column: "院系".into(),
+        reason: format!("只能导入本院系（{college}）的毕业生：该行的院系或学号属于其他院系"),
     }
 }
 
@@ -437,6 +449,8 @@ async fn run(
     let codes = destination_codes::Entity::find().all(&services.db).await?;
     let known = code_lookup(&codes);
     let mut parsed: Vec<GraduateRow> = Vec::with_capacity(rows.len());
+    // The sheet row of each parsed row, side by side.
+    let mut parsed_rows: Vec<usize> = Vec::with_capacity(rows.len());
     let mut seen: HashMap<(i32, String), usize> = HashMap::new();
     for (index, sheet_row) in rows.iter().enumerate().skip(1) {
         let cells = &sheet_row.cells;
@@ -450,11 +464,7 @@ async fn run(
             Ok(row) => {
                 if let Some(college) = &scope.college {
                     if &row.college != college {
-                        report.errors.push(RowError {
-                            row: row_no,
-                            column: "院系".into(),
-                            reason: format!("只能导入本院系（{college}）的毕业生"),
-                        });
+                        report.errors.push(not_own_college(row_no, college));
                         continue;
                     }
                 }
@@ -467,6 +477,7 @@ async fn run(
                     continue;
                 }
                 parsed.push(row);
+                parsed_rows.push(row_no);
             }
             Err(errors) => report.errors.extend(errors),
         }
@@ -489,6 +500,23 @@ async fn run(
         .into_iter()
         .map(|g| ((g.cohort, g.student_no.clone()), g))
         .collect();
+    // A college admin's row may not touch another college's graduate: refused like a row of
+    // another college, so the report says no more than that about who holds the number.
+    if let Some(college) = &scope.college {
+        let mut own = Vec::with_capacity(parsed.len());
+        for (row, row_no) in parsed.into_iter().zip(parsed_rows) {
+            let foreign = existing
+                .get(&(row.cohort, row.student_no.clone()))
+                .is_some_and(|old| &old.college_name != college);
+            if foreign {
+                report.errors.push(not_own_college(row_no, college));
+            } else {
+                own.push(row);
+            }
+        }
+        parsed = own;
+        report.errors.sort_by_key(|e| e.row);
+    }
     let mut inserts = Vec::new();
     let mut updates = Vec::new();
     for row in &parsed {
@@ -559,7 +587,21 @@ async fn run(
     for (id, row) in &updates {
         let mut active = model(row);
         active.id = Set(*id);
-        active.update(&txn).await?;
+        let mut update = graduates::Entity::update(active);
+        if let Some(college) = &scope.college {
+            // Checked again in the write: a school admin may have moved the graduate since.
+            update = update.filter(graduates::Column::CollegeName.eq(college.as_str()));
+        }
+        match update.exec(&txn).await {
+            Err(DbErr::RecordNotUpdated) => {
+                return Err(Invalid::new(
+                    "file",
+                    "导入期间有毕业生被调整到其他院系，未写入任何数据，请重新导入",
+                )
+                .into())
+            }
+            other => other?,
+        };
     }
     let mut touched: Vec<i32> = parsed.iter().map(|r| r.cohort).collect();
     touched.sort_unstable();

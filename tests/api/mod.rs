@@ -3,5 +3,6 @@ mod accounts;
 mod audit;
 mod auth;
 mod org;
+mod phones;
 mod platform;
 mod scope;

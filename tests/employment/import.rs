@@ -1,4 +1,6 @@
 use super::{cohort_2027, csv};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
 use crate::helpers::{each_backend, row_errors, TestApp};
 
 #[tokio::test]
@@ -202,6 +204,89 @@ async fn only_school_and_college_admins_import_and_only_their_own() {
             .await
             .expect(200);
         assert_eq!(app.count("graduates").await, 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_college_admin_cannot_take_over_another_colleges_graduates() {
+    each_backend(|app| async move {
+        let w = app.world().await;
+        app.upload(&w.school_a, cohort_2027(), false)
+            .await
+            .expect(200);
+        // A counselor of 外国语学院, whose figures must not move.
+        let (_, foreign_counselor) = app
+            .account(
+                &w.school_a,
+                serde_json::json!({ "role": "counselor", "org_unit_id": w.college_a2,
+                    "name": "外院老师", "phone": "13900000099",
+                    "education_levels": ["bachelor"], "major_ids": [w.major_a2_bachelor] }),
+            )
+            .await;
+        let figures = || async {
+            app.get("/api/v1/my/employment-stats", &foreign_counselor)
+                .await
+                .expect(200)
+        };
+        let before = figures().await;
+        assert_eq!(before["total"]["graduates"], 2);
+
+        let own = "2023007,张七,计算机学院,软件工程,本科,2027,10,31,34,320100";
+        // 2023101 is 外国语学院's 李一; the row claims them for 计算机学院.
+        let taken = "2023101,冒名,计算机学院,软件工程,本科,2027,10,31,34,320100";
+        // A number nobody has, under the other college: refused for the 院系.
+        let elsewhere = "2029999,无名,外国语学院,英语,本科,2027,85,,,";
+        let claimed = app
+            .upload(&w.college_admin_a1, csv(&[own, taken]), true)
+            .await
+            .expect(200);
+        let refused = app
+            .upload(&w.college_admin_a1, csv(&[own, elsewhere]), true)
+            .await
+            .expect(200);
+        assert_eq!(
+            claimed, refused,
+            "{}: an existing number elsewhere reads like any refused row",
+            app.backend
+        );
+        assert_eq!(row_errors(&claimed), vec![(3, "院系".to_string())]);
+        assert_eq!(claimed["updated"], 0);
+        assert_eq!(claimed["inserted"], 1);
+        assert!(!claimed.to_string().contains("外国语"), "{claimed}");
+
+        // Committed inline and in the background: refused, nothing written.
+        let committed = app
+            .upload(&w.college_admin_a1, csv(&[own, taken]), false)
+            .await;
+        committed.expect_error(422, "import_has_errors");
+        let committed = committed.body;
+        assert_eq!(committed["committed"], false);
+        assert_eq!(row_errors(&committed), vec![(3, "院系".to_string())]);
+        let started = start(&app, &w.college_admin_a1, "report.csv", csv(&[taken])).await;
+        assert_eq!(started.status(), 202);
+        let started: serde_json::Value = started.json().await.unwrap();
+        let run = finished_run(&app, &w.college_admin_a1, started["id"].as_i64().unwrap()).await;
+        assert_eq!(row_errors(&run["report"]), vec![(2, "院系".to_string())]);
+        assert_eq!(run["report"]["committed"], false);
+
+        let graduate = fudao::db::entities::graduates::Entity::find()
+            .filter(fudao::db::entities::graduates::Column::StudentNo.eq("2023101"))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .expect("still there");
+        assert_eq!(graduate.name, "李一");
+        assert_eq!(graduate.college_name, "外国语学院");
+        assert_eq!(app.count("graduates").await, 8);
+        assert_eq!(figures().await, before, "{}", app.backend);
+
+        // The school admin owns the whole university and still moves graduates.
+        let moved = app
+            .upload(&w.school_a, csv(&[taken]), false)
+            .await
+            .expect(200);
+        assert_eq!(moved["updated"], 1);
     })
     .await;
 }
