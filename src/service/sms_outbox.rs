@@ -6,7 +6,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::Services;
-use crate::db::entities::sms_outbox;
+use crate::db::entities::{accounts, sms_outbox};
 use crate::error::AppResult;
 
 pub const PENDING: &str = "pending";
@@ -99,6 +99,22 @@ pub async fn superseded(services: &Services, row: &sms_outbox::Model) -> AppResu
         .one(&services.db)
         .await?
         .is_some())
+}
+
+/// Whether the account the message was written for no longer has its number (changed or
+/// cleared since, or the account is gone): its password must not reach whoever holds the
+/// number now.
+pub async fn number_changed(services: &Services, row: &sms_outbox::Model) -> AppResult<bool> {
+    let Some(account_id) = row.account_id else {
+        return Ok(false);
+    };
+    let phone: Option<Option<String>> = accounts::Entity::find_by_id(account_id)
+        .select_only()
+        .column(accounts::Column::Phone)
+        .into_tuple()
+        .one(&services.db)
+        .await?;
+    Ok(phone.flatten().as_deref() != Some(row.phone.as_str()))
 }
 
 /// The provider accepted it. `params` replaces the stored parameters (without the password).

@@ -116,6 +116,11 @@ impl SmsWorker {
                 )
                 .await;
         }
+        if outbox::number_changed(&self.services, row).await? {
+            report.failed += 1;
+            // Shown on the account page, which offers a reset to the new number.
+            return self.give_up(row, outbox::FAILED, "账号手机号已更换").await;
+        }
         match self.provider.send(&message).await {
             Ok(accepted) => {
                 let delivered = self.provider.delivers();

@@ -161,22 +161,21 @@ async fn credentials_sms_belong_to_their_account_not_to_the_number() {
             .expect(200);
         assert_eq!(theirs["credentials_sms"]["status"], "pending");
 
-        // A newer message of A's to the same number does not supersede B's.
+        // B's queued password does not go to the number's new holder, and A's newer message
+        // to that number is not what stops it.
         app.post(&format!("{mine}/reset-password"), &w.school_a, json!({}))
             .await
             .expect(200);
         deliver_outbox(&app).await;
-        let statuses = |rows: Vec<sms_outbox::Model>| -> Vec<String> {
-            rows.into_iter().map(|r| r.status).collect()
+        let b = messages_of(&app, other).await;
+        let statuses = |rows: &[sms_outbox::Model]| -> Vec<String> {
+            rows.iter().map(|r| r.status.clone()).collect()
         };
+        assert_eq!(statuses(&b), vec!["logged", "failed"], "{}", app.backend);
+        assert_eq!(b[1].last_error.as_deref(), Some("账号手机号已更换"));
+        assert!(!b[1].params.contains("password"));
         assert_eq!(
-            statuses(messages_of(&app, other).await),
-            vec!["logged", "logged"],
-            "{}",
-            app.backend
-        );
-        assert_eq!(
-            statuses(messages_of(&app, w.counselor_a1_id).await),
+            statuses(&messages_of(&app, w.counselor_a1_id).await),
             vec!["logged", "logged"]
         );
         // A newer message of the same account still does.
@@ -187,7 +186,7 @@ async fn credentials_sms_belong_to_their_account_not_to_the_number() {
         }
         deliver_outbox(&app).await;
         assert_eq!(
-            statuses(messages_of(&app, w.counselor_a1_id).await),
+            statuses(&messages_of(&app, w.counselor_a1_id).await),
             vec!["logged", "logged", "superseded", "logged"]
         );
     })
