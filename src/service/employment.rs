@@ -18,8 +18,8 @@ use super::{audit, sheet_file, RequestMeta, Services};
 use crate::db::entities::{destination_codes, employment_imports, graduates, org_units};
 use crate::domain::employment::{parse_row, scheme_for, GraduateRow, Layout, RowError};
 use crate::domain::role::Role;
-use crate::domain::Invalid;
 use crate::domain::scope::Actor;
+use crate::domain::Invalid;
 use crate::error::{AppError, AppResult};
 
 /// What an import found and (when committed) did.

@@ -220,7 +220,8 @@ async fn the_phone_migration_stops_on_shared_numbers_and_ties_old_sms_to_account
         let twin = insert_raw_account(&app, "twin", "13900000005").await;
         // A message the log provider handled before passwords were erased, and one queued.
         for (status, password) in [("logged", "Old12345"), ("pending", "New12345")] {
-            let params = json!({ "name": "李思雨", "username": "13900000006", "password": password });
+            let params =
+                json!({ "name": "李思雨", "username": "13900000006", "password": password });
             let row = sms_outbox::ActiveModel {
                 phone: Set("13900000006".into()),
                 template: Set("password_reset".into()),
@@ -236,7 +237,9 @@ async fn the_phone_migration_stops_on_shared_numbers_and_ties_old_sms_to_account
                 .await
                 .unwrap();
         }
-        let refused = Migrator::up(&app.db, None).await.expect_err("shared numbers");
+        let refused = Migrator::up(&app.db, None)
+            .await
+            .expect_err("shared numbers");
         let message = refused.to_string();
         let first = w.counselor_a1_id;
         assert!(
