@@ -281,6 +281,14 @@ async fn a_college_admin_cannot_take_over_another_colleges_graduates() {
         assert_eq!(app.count("graduates").await, 8);
         assert_eq!(figures().await, before, "{}", app.backend);
 
+        // Their own graduates they still update.
+        let renamed = csv(&["2023001,张一改,计算机学院,软件工程,本科,2027,10,31,34,320100"]);
+        let updated = app
+            .upload(&w.college_admin_a1, renamed, false)
+            .await
+            .expect(200);
+        assert_eq!(updated["updated"], 1, "{}", app.backend);
+
         // The school admin owns the whole university and still moves graduates.
         let moved = app
             .upload(&w.school_a, csv(&[taken]), false)
