@@ -19,6 +19,7 @@ use crate::service::notifier::SmsOutboxNotifier;
 use crate::service::Services;
 use crate::wechat::client::{Credentials, Transport, WechatClient};
 use crate::wechat::crypto::Crypto;
+use crate::wechat::replay::NonceCache;
 use http::wechat_callback::Gateway;
 
 pub struct Application {
@@ -107,6 +108,10 @@ impl Application {
             crypto: callback_crypto(&settings)?,
             bot,
             timestamp_window_secs: settings.wechat.timestamp_window_secs,
+            nonces: NonceCache::new(
+                settings.wechat.timestamp_window_secs,
+                settings.wechat.replay_cache_capacity,
+            ),
         });
         let acceptor = TcpListener::new(settings.server.addr)
             .try_bind()

@@ -66,7 +66,7 @@ async fn help_commands_and_menu_clicks() {
     assert!(app.send_xml(Mode::Safe, "o_cmd", bare).await.is_success());
     // A message type the bot does not know is acknowledged.
     let unknown = "<xml><ToUserName><![CDATA[gh]]></ToUserName><FromUserName><![CDATA[o_cmd]]></FromUserName><CreateTime>1</CreateTime><MsgType><![CDATA[miniprogrampage]]></MsgType></xml>";
-    let reply = app.send_xml(Mode::Plain, "o_cmd", unknown).await;
+    let reply = app.send_xml(Mode::Compatible, "o_cmd", unknown).await;
     assert!(reply.is_success(), "{}", reply.body);
     // Images and voice from a bound user get the help.
     let image = "<xml><ToUserName><![CDATA[gh]]></ToUserName><FromUserName><![CDATA[o_cmd]]></FromUserName><CreateTime>1</CreateTime><MsgType><![CDATA[image]]></MsgType><PicUrl><![CDATA[http://x]]></PicUrl><MediaId><![CDATA[m]]></MediaId><MsgId>42</MsgId></xml>";
