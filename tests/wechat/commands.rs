@@ -1,7 +1,8 @@
 //! Chat commands, menu clicks, retries and the reply deadline.
 
 use chrono::Utc;
-use fudao::wechat::simulate::Mode;
+use fudao::bot::rules::{MENU_NEWS, MENU_TASKS};
+use fudao::wechat::simulate::{Mode, Outgoing};
 
 use crate::helpers::wechat::{event, text};
 use crate::helpers::{Backend, TestApp};
@@ -132,4 +133,53 @@ async fn a_reply_that_misses_the_deadline_is_answered_success_and_the_work_still
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     assert!(bound, "the handler ran to completion");
+}
+
+#[tokio::test]
+async fn two_users_sending_the_same_msg_id_each_get_their_own_reply() {
+    let app = TestApp::spawn(&Backend::Sqlite, |_| {}).await;
+    let w = app.world().await;
+    app.bind(&w.counselor_a1, "o_teacher").await;
+    // The official samples' MsgId, sent by two users in the same second.
+    let sample = Outgoing::Text {
+        content: "帮助".into(),
+        msg_id: 1234567890123456,
+    };
+    let at = Utc::now().timestamp() as u64;
+    let teacher = app.send_at(Mode::Safe, "o_teacher", &sample, at).await;
+    assert!(
+        teacher.content().contains("王晓明老师您好"),
+        "{}",
+        teacher.reply
+    );
+    let stranger = app.send_at(Mode::Safe, "o_stranger", &sample, at).await;
+    assert_eq!(stranger.field("ToUserName").as_deref(), Some("o_stranger"));
+    assert!(
+        !stranger.content().contains("王晓明"),
+        "another user's reply: {}",
+        stranger.reply
+    );
+    assert!(stranger.content().contains("绑定码"), "{}", stranger.reply);
+}
+
+#[tokio::test]
+async fn two_menu_taps_in_one_second_get_two_answers() {
+    let app = TestApp::spawn(&Backend::Sqlite, |_| {}).await;
+    let w = app.world().await;
+    app.bind(&w.counselor_a1, "o_menu").await;
+    let at = Utc::now().timestamp() as u64;
+    let tasks = app
+        .send_at(Mode::Safe, "o_menu", &event("CLICK", Some(MENU_TASKS)), at)
+        .await;
+    assert!(tasks.content().contains("待办任务"), "{}", tasks.reply);
+    let news = app
+        .send_at(Mode::Safe, "o_menu", &event("CLICK", Some(MENU_NEWS)), at)
+        .await;
+    assert_ne!(news.reply, tasks.reply);
+    assert!(news.content().contains("就业资讯"), "{}", news.reply);
+    // A retry of the second tap still gets the second tap's answer.
+    let retry = app
+        .send_at(Mode::Safe, "o_menu", &event("CLICK", Some(MENU_NEWS)), at)
+        .await;
+    assert_eq!(retry.content(), news.content());
 }
