@@ -14,6 +14,7 @@ use crate::db;
 use crate::error::{AppError, AppResult};
 use crate::http;
 use crate::push::PushWorker;
+use crate::service::binding::{BindGuard, BindLimits};
 use crate::service::bootstrap::{self, InitialAdmin};
 use crate::service::notifier::SmsOutboxNotifier;
 use crate::service::Services;
@@ -72,11 +73,16 @@ pub async fn services(settings: &Settings) -> AppResult<Services> {
     if settings.database.auto_migrate {
         db::migrate_up(&db).await?;
     }
-    Ok(
-        Services::new(db, Arc::new(SmsOutboxNotifier), settings.auth.clone()).with_files(Arc::new(
-            crate::storage::LocalDir::new(&settings.storage.dir),
-        )),
-    )
+    let mut services = Services::new(db, Arc::new(SmsOutboxNotifier), settings.auth.clone())
+        .with_files(Arc::new(crate::storage::LocalDir::new(
+            &settings.storage.dir,
+        )));
+    services.bind_guard = BindGuard::new(BindLimits {
+        per_openid_per_hour: settings.wechat.bind_failures_per_openid_per_hour,
+        per_hour: settings.wechat.bind_failures_per_hour,
+        per_code: settings.wechat.bind_code_max_failures,
+    });
+    Ok(services)
 }
 
 impl Application {

@@ -76,6 +76,8 @@ pub fn openid_taken(masked_name: &str) -> String {
 pub const UNKNOWN_CODE: &str =
     "绑定码无效或已过期（有效期 10 分钟）。请在小程序「我的」页面重新获取。";
 pub const TOO_MANY_ATTEMPTS: &str = "绑定码错误次数过多，请 1 小时后再试。";
+pub const BINDING_PAUSED: &str =
+    "近期绑定码错误次数过多，绑定已暂停，请稍后再试；如急需绑定，请联系管理员。";
 pub const BIND_FORMAT: &str = "请发送“绑定”加 6 位绑定码，例如：绑定 123456";
 
 pub fn unbound(name: &str) -> String {
