@@ -14,11 +14,13 @@ use crate::db;
 use crate::error::{AppError, AppResult};
 use crate::http;
 use crate::push::PushWorker;
+use crate::service::binding::{BindGuard, BindLimits};
 use crate::service::bootstrap::{self, InitialAdmin};
 use crate::service::notifier::SmsOutboxNotifier;
 use crate::service::Services;
 use crate::wechat::client::{Credentials, Transport, WechatClient};
 use crate::wechat::crypto::Crypto;
+use crate::wechat::replay::NonceCache;
 use http::wechat_callback::Gateway;
 
 pub struct Application {
@@ -71,11 +73,16 @@ pub async fn services(settings: &Settings) -> AppResult<Services> {
     if settings.database.auto_migrate {
         db::migrate_up(&db).await?;
     }
-    Ok(
-        Services::new(db, Arc::new(SmsOutboxNotifier), settings.auth.clone()).with_files(Arc::new(
-            crate::storage::LocalDir::new(&settings.storage.dir),
-        )),
-    )
+    let mut services = Services::new(db, Arc::new(SmsOutboxNotifier), settings.auth.clone())
+        .with_files(Arc::new(crate::storage::LocalDir::new(
+            &settings.storage.dir,
+        )));
+    services.bind_guard = BindGuard::new(BindLimits {
+        per_openid_per_hour: settings.wechat.bind_failures_per_openid_per_hour,
+        per_hour: settings.wechat.bind_failures_per_hour,
+        per_code: settings.wechat.bind_code_max_failures,
+    });
+    Ok(services)
 }
 
 impl Application {
@@ -107,6 +114,10 @@ impl Application {
             crypto: callback_crypto(&settings)?,
             bot,
             timestamp_window_secs: settings.wechat.timestamp_window_secs,
+            nonces: NonceCache::new(
+                settings.wechat.timestamp_window_secs,
+                settings.wechat.replay_cache_capacity,
+            ),
         });
         let acceptor = TcpListener::new(settings.server.addr)
             .try_bind()

@@ -277,6 +277,14 @@ pub struct WechatSettings {
     pub reply_deadline_ms: u64,
     /// Timeout of one call to the WeChat API.
     pub api_timeout_ms: u64,
+    /// (timestamp, nonce) pairs each instance remembers to refuse replays.
+    pub replay_cache_capacity: u64,
+    /// Wrong bind codes one OpenID may send per hour.
+    pub bind_failures_per_openid_per_hour: u32,
+    /// Wrong bind codes all OpenIDs together may send per hour, across instances.
+    pub bind_failures_per_hour: u32,
+    /// Wrong bind codes a pending code may witness before it is withdrawn.
+    pub bind_code_max_failures: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -449,6 +457,27 @@ impl Settings {
         if !self.wechat.callback_path.starts_with('/') {
             return invalid("wechat.callback_path", "must start with /");
         }
+        if self.wechat.replay_cache_capacity == 0 {
+            return invalid("wechat.replay_cache_capacity", "must be at least 1");
+        }
+        for (key, value) in [
+            (
+                "wechat.bind_failures_per_openid_per_hour",
+                self.wechat.bind_failures_per_openid_per_hour,
+            ),
+            (
+                "wechat.bind_failures_per_hour",
+                self.wechat.bind_failures_per_hour,
+            ),
+            (
+                "wechat.bind_code_max_failures",
+                self.wechat.bind_code_max_failures,
+            ),
+        ] {
+            if value == 0 {
+                return invalid(key, "must be at least 1");
+            }
+        }
         if self.push.concurrency == 0 {
             return invalid("push.concurrency", "must be at least 1");
         }
@@ -550,6 +579,18 @@ mod tests {
         let error = with("[wechat]\nencoding_aes_key = \"short\"").unwrap_err();
         assert!(
             error.to_string().contains("`wechat.encoding_aes_key`"),
+            "{error}"
+        );
+        let error = with("[wechat]\nbind_failures_per_hour = 0").unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("`wechat.bind_failures_per_hour`"),
+            "{error}"
+        );
+        let error = with("[wechat]\nreplay_cache_capacity = 0").unwrap_err();
+        assert!(
+            error.to_string().contains("`wechat.replay_cache_capacity`"),
             "{error}"
         );
         let error = with("[database]\nurl = \"oracle://x\"").unwrap_err();

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use super::texts;
 use crate::db::entities::accounts;
 use crate::service::Services;
 use crate::wechat::client::WechatClient;
@@ -61,5 +62,18 @@ impl BotCtx {
 
     pub fn commands(&self) -> &[&'static str] {
         &self.shared.commands
+    }
+
+    /// The bound account when a command may act for it; otherwise what to answer instead.
+    /// After an admin reset, whoever holds the WeChat must not act for the account until its
+    /// owner has set a new password.
+    pub fn ready_account(&self) -> Result<&accounts::Model, String> {
+        match &self.account {
+            None => Err(texts::bind_instructions(self.links())),
+            Some(account) if account.must_change_password => {
+                Err(texts::CHANGE_PASSWORD_FIRST.to_string())
+            }
+            Some(account) => Ok(account),
+        }
     }
 }

@@ -1,4 +1,5 @@
-//! Answers by dedup key (MsgId, or FromUserName+CreateTime+Event) for at least a minute, so a
+//! Answers by dedup key (both parties and the MsgId, or the sender, CreateTime and the whole
+//! event) for at least a minute, so a
 //! retried callback that lands on this instance gets the same answer without work. No database
 //! write: the callback path must stay fast, and every side effect is idempotent anyway.
 //!
@@ -13,6 +14,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use super::Answer;
+use crate::wechat::message::DedupKey;
 
 /// How long a generation takes new answers.
 const GENERATION: Duration = Duration::from_secs(60);
@@ -20,7 +22,7 @@ const GENERATION: Duration = Duration::from_secs(60);
 const MAX_BYTES: usize = 64 * 1024 * 1024;
 
 struct Generation {
-    answers: HashMap<String, Answer>,
+    answers: HashMap<DedupKey, Answer>,
     bytes: usize,
 }
 
@@ -50,13 +52,16 @@ impl Default for Dedup {
     }
 }
 
-fn size_of(key: &str, answer: &Answer) -> usize {
-    let reply = match answer {
+fn size_of(key: &DedupKey, answer: &Answer) -> usize {
+    // Key, reply and the map's own bookkeeping.
+    key.bytes() + reply_size(answer) + 64
+}
+
+fn reply_size(answer: &Answer) -> usize {
+    match answer {
         Answer::Reply(xml) => xml.len(),
         Answer::Success => 0,
-    };
-    // Key, reply and the map's own bookkeeping.
-    key.len() + reply + 64
+    }
 }
 
 impl Dedup {
@@ -77,7 +82,7 @@ impl Dedup {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    pub async fn get(&self, key: &str) -> Option<Answer> {
+    pub async fn get(&self, key: &DedupKey) -> Option<Answer> {
         let generations = self.lock();
         generations
             .current
@@ -87,11 +92,11 @@ impl Dedup {
             .cloned()
     }
 
-    pub async fn put(&self, key: String, answer: Answer) {
+    pub async fn put(&self, key: DedupKey, answer: Answer) {
         self.put_at(key, answer, Instant::now());
     }
 
-    fn put_at(&self, key: String, answer: Answer, now: Instant) {
+    fn put_at(&self, key: DedupKey, answer: Answer, now: Instant) {
         let size = size_of(&key, &answer);
         let mut expired = None;
         {
@@ -103,9 +108,12 @@ impl Dedup {
                 generations.started = now;
             }
             generations.current.bytes += size;
+            let key_size = key.bytes();
             if let Some(old) = generations.current.answers.insert(key, answer) {
-                generations.current.bytes =
-                    generations.current.bytes.saturating_sub(size_of("", &old));
+                generations.current.bytes = generations
+                    .current
+                    .bytes
+                    .saturating_sub(key_size + reply_size(&old) + 64);
             }
         }
         // Freeing a generation of many thousand answers takes a while: not under the lock.
@@ -117,24 +125,32 @@ impl Dedup {
 mod tests {
     use super::*;
 
+    fn key(msg_id: u64) -> DedupKey {
+        DedupKey::Message {
+            to: "gh".into(),
+            from: "o".into(),
+            msg_id,
+        }
+    }
+
     #[tokio::test]
     async fn answers_live_between_one_and_two_generations() {
         let dedup = Dedup::new();
         let start = Instant::now();
-        dedup.put_at("a".into(), Answer::Reply("<xml>a</xml>".into()), start);
+        dedup.put_at(key(1), Answer::Reply("<xml>a</xml>".into()), start);
         assert_eq!(
-            dedup.get("a").await,
+            dedup.get(&key(1)).await,
             Some(Answer::Reply("<xml>a</xml>".into()))
         );
         // A minute later the first generation rotates out of "current" but is still found.
-        dedup.put_at("b".into(), Answer::Success, start + GENERATION);
-        assert!(dedup.get("a").await.is_some());
-        assert_eq!(dedup.get("b").await, Some(Answer::Success));
+        dedup.put_at(key(2), Answer::Success, start + GENERATION);
+        assert!(dedup.get(&key(1)).await.is_some());
+        assert_eq!(dedup.get(&key(2)).await, Some(Answer::Success));
         // Another minute: "a" is gone, "b" still there.
-        dedup.put_at("c".into(), Answer::Success, start + GENERATION * 2);
-        assert!(dedup.get("a").await.is_none());
-        assert!(dedup.get("b").await.is_some());
-        assert!(dedup.get("missing").await.is_none());
+        dedup.put_at(key(3), Answer::Success, start + GENERATION * 2);
+        assert!(dedup.get(&key(1)).await.is_none());
+        assert!(dedup.get(&key(2)).await.is_some());
+        assert!(dedup.get(&key(4)).await.is_none());
     }
 
     #[tokio::test]
@@ -143,11 +159,11 @@ mod tests {
         let now = Instant::now();
         let reply = "x".repeat(100 * 1024);
         for n in 0..2_000 {
-            dedup.put_at(format!("k{n}"), Answer::Reply(reply.clone()), now);
+            dedup.put_at(key(n), Answer::Reply(reply.clone()), now);
         }
         let generations = dedup.lock();
         assert!(generations.current.bytes + generations.previous.bytes <= MAX_BYTES);
         // The newest answers are the ones kept.
-        assert!(generations.current.answers.contains_key("k1999"));
+        assert!(generations.current.answers.contains_key(&key(1999)));
     }
 }

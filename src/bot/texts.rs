@@ -29,7 +29,15 @@ fn attr(value: &str) -> String {
         .replace('>', "&gt;")
 }
 
+/// Text that came from a person (task titles, account names, anything an admin or user typed)
+/// as it may appear in a text reply. WeChat renders `<a>` in text replies, so `<` and `>` become
+/// their full-width forms: the words stay readable, and only links this module builds are links.
+pub fn user_text(value: &str) -> String {
+    value.replace('<', "＜").replace('>', "＞")
+}
+
 pub fn help(name: &str, commands: &[&str], links: &Links) -> String {
+    let name = user_text(name);
     let mut text = format!("{name}老师您好，可发送：\n");
     for line in commands {
         text.push_str(line);
@@ -51,29 +59,38 @@ pub fn welcome_back(name: &str, commands: &[&str], links: &Links) -> String {
 }
 
 pub fn bound(name: &str) -> String {
+    let name = user_text(name);
     format!("绑定成功！{name}老师，之后的任务通知会发到这里。发送“帮助”查看可用指令。")
 }
 
 pub fn already_bound(name: &str) -> String {
+    let name = user_text(name);
     format!("此微信已绑定{name}老师的账号，无需重复绑定。")
 }
 
 pub fn openid_taken(masked_name: &str) -> String {
+    let masked_name = user_text(masked_name);
     format!("此微信已绑定其他账号（{masked_name}）。如需改绑，请先发送“解绑”，再发送新的绑定码。")
 }
 
 pub const UNKNOWN_CODE: &str =
     "绑定码无效或已过期（有效期 10 分钟）。请在小程序「我的」页面重新获取。";
 pub const TOO_MANY_ATTEMPTS: &str = "绑定码错误次数过多，请 1 小时后再试。";
+pub const BINDING_PAUSED: &str =
+    "近期绑定码错误次数过多，绑定已暂停，请稍后再试；如急需绑定，请联系管理员。";
 pub const BIND_FORMAT: &str = "请发送“绑定”加 6 位绑定码，例如：绑定 123456";
 
 pub fn unbound(name: &str) -> String {
+    let name = user_text(name);
     format!(
         "已解除与{name}老师账号的绑定，将不再收到任务通知。如需重新绑定，请在小程序获取绑定码。"
     )
 }
 
 pub const NOT_BOUND: &str = "此微信尚未绑定辅导员账号，无需解绑。";
+
+pub const CHANGE_PASSWORD_FIRST: &str =
+    "您的账号密码已被管理员重置，请先在小程序中登录并修改初始密码，再使用任务、进展等指令。";
 
 pub const NOT_A_COUNSELOR: &str = "任务指令供辅导员使用；管理员请在小程序中查看任务进度。";
 
@@ -97,7 +114,7 @@ pub fn pending_tasks(tasks: &[MyTask], total: u64, links: &Links) -> String {
         let mut line = format!(
             "【{}】{}（{}）截止 {}",
             task.task_id,
-            task.title,
+            user_text(&task.title),
             task.kind().label(),
             short_time(task.deadline)
         );
@@ -132,11 +149,12 @@ pub fn no_such_task(id: i32) -> String {
 
 pub fn step_done(command: &str, step: &Step, links: &Links) -> String {
     let task = &step.task;
+    let title = user_text(&task.title);
     let mut text = match (command, step.changed) {
-        ("签到", true) => format!("签到成功：{}", task.title),
-        ("签到", false) => format!("您已签到过：{}", task.title),
-        (_, true) => format!("已完成：{}", task.title),
-        (_, false) => format!("该任务此前已完成：{}", task.title),
+        ("签到", true) => format!("签到成功：{title}"),
+        ("签到", false) => format!("您已签到过：{title}"),
+        (_, true) => format!("已完成：{title}"),
+        (_, false) => format!("该任务此前已完成：{title}"),
     };
     if task.kind() == TaskKind::LiveCourse {
         if task.signed_in_at.is_none() {
@@ -171,4 +189,31 @@ pub fn employment_headline(stats: &Statistics, links: &Links) -> String {
         groups.join("，"),
         mini_link(links, &links.stats_path, "查看各专业和去向详情")
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typed_text_never_becomes_markup_and_our_links_stay_links() {
+        let links = Links {
+            mini_app_id: "wx_mini".into(),
+            tasks_path: "pages/tasks/index".into(),
+            ..Links::default()
+        };
+        let name = "<a href=\"https://evil.example\">王</a>";
+        for reply in [
+            help(name, &[], &links),
+            bound(name),
+            already_bound(name),
+            unbound(name),
+            openid_taken(name),
+        ] {
+            assert!(!reply.contains("<a href"), "{reply}");
+            assert!(reply.contains("＜a href"), "{reply}");
+        }
+        assert!(help(name, &[], &links).contains("<a data-miniprogram-appid=\"wx_mini\""));
+        assert_eq!(user_text("a<b>c"), "a＜b＞c");
+    }
 }

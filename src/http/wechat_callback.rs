@@ -11,6 +11,7 @@ use salvo::prelude::*;
 use crate::bot::{Answer, Bot};
 use crate::wechat::crypto::Crypto;
 use crate::wechat::inbound::{self, InboundError, Opened, Params};
+use crate::wechat::replay::NonceCache;
 use crate::wechat::xml::MAX_BODY;
 
 /// Everything the callback needs, built once at start.
@@ -19,6 +20,8 @@ pub struct Gateway {
     pub crypto: Option<Crypto>,
     pub bot: Bot,
     pub timestamp_window_secs: u64,
+    /// (timestamp, nonce) pairs already acted on.
+    pub nonces: NonceCache,
 }
 
 /// Why a callback was refused. Logged; the client sees only the status.
@@ -32,6 +35,8 @@ enum Rejection {
     BadSignature,
     #[error("body too large")]
     TooLarge,
+    #[error("replayed request: this timestamp and nonce were already used")]
+    Replayed,
     #[error(transparent)]
     Inbound(#[from] InboundError),
 }
@@ -43,9 +48,10 @@ impl Rejection {
                 StatusCode::SERVICE_UNAVAILABLE
             }
             Rejection::BadSignature
-            | Rejection::Inbound(InboundError::BadSignature | InboundError::Stale) => {
-                StatusCode::FORBIDDEN
-            }
+            | Rejection::Replayed
+            | Rejection::Inbound(
+                InboundError::BadSignature | InboundError::Stale | InboundError::PlainWithAesKey,
+            ) => StatusCode::FORBIDDEN,
             Rejection::TooLarge | Rejection::Inbound(InboundError::TooLarge) => {
                 StatusCode::PAYLOAD_TOO_LARGE
             }
@@ -130,7 +136,16 @@ async fn accept(req: &mut Request, gateway: &Gateway) -> Result<(Opened, String)
         Utc::now().timestamp(),
         gateway.timestamp_window_secs,
     )?;
-    Ok((opened, nonce.unwrap_or_default()))
+    // Only after the signature and window checks: unauthenticated requests never fill the cache.
+    let nonce = nonce.unwrap_or_default();
+    if !gateway
+        .nonces
+        .first_use(timestamp.as_deref().unwrap_or_default(), &nonce)
+        .await
+    {
+        return Err(Rejection::Replayed);
+    }
+    Ok((opened, nonce))
 }
 
 #[handler]

@@ -808,6 +808,8 @@ pub async fn reset_password(
     .await?;
     txn.commit().await?;
     services.sessions.forget_account(id);
+    // Chat commands stop at once, not when the bound-account cache expires.
+    services.bound_accounts.forget_account(id);
     Ok(phone)
 }
 

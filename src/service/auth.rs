@@ -352,5 +352,6 @@ pub async fn change_password(
     let token = issue_token(&txn, &services.sessions.settings, actor.account_id).await?;
     txn.commit().await?;
     services.sessions.forget_account(actor.account_id);
+    services.bound_accounts.forget_account(actor.account_id);
     Ok(token)
 }

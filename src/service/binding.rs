@@ -8,45 +8,128 @@ use chrono::{DateTime, TimeDelta, Utc};
 use moka::future::Cache;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set, SqlErr,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, Set, SqlErr, TransactionTrait,
 };
 use serde_json::json;
 
 use super::{audit, followers as follower_records, push_queue, RequestMeta, Services};
-use crate::db::entities::{account_wechat, accounts, assignments, bind_codes, followers};
+use crate::db::entities::{
+    account_wechat, accounts, assignments, bind_codes, bind_failures, followers,
+};
 use crate::domain::bind_code::{BindCode, VALID_MINUTES};
 use crate::domain::scope::Actor;
 use crate::error::{AppError, AppResult};
 
-/// Wrong codes one OpenID may send per hour before `绑定` stops answering for it.
-const MAX_FAILED_CODES_PER_HOUR: u32 = 5;
+/// How far back wrong codes count.
+const FAILURE_WINDOW: TimeDelta = TimeDelta::hours(1);
+/// OpenIDs are 28 characters; a longer sender id is cut to this for counting.
+const MAX_OPENID_LEN: usize = 64;
 
-/// Per-instance brake on guessing bind codes.
-#[derive(Clone)]
-pub struct BindGuard {
-    failures: Cache<String, u32>,
+/// How much bind-code guessing is tolerated (`wechat.bind_*` settings).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BindLimits {
+    pub per_openid_per_hour: u32,
+    pub per_hour: u32,
+    pub per_code: u32,
 }
 
-impl Default for BindGuard {
+impl Default for BindLimits {
     fn default() -> Self {
         Self {
-            failures: Cache::builder()
-                .time_to_live(Duration::from_secs(3600))
-                .max_capacity(100_000)
-                .build(),
+            per_openid_per_hour: 5,
+            per_hour: 100,
+            per_code: 30,
         }
     }
 }
 
+/// The brake on guessing bind codes. A wrong code names no account, so guesses cannot be
+/// charged to the account they aim at; instead three counts, all in the database so every
+/// instance shares them: per sender, across all senders (guesses spread over many OpenIDs),
+/// and per pending code (every wrong code counts against every code pending at the time, so
+/// no code is ever exposed to more than `per_code` guesses).
+#[derive(Clone, Default)]
+pub struct BindGuard {
+    limits: BindLimits,
+}
+
 impl BindGuard {
-    async fn blocked(&self, openid: &str) -> bool {
-        self.failures.get(openid).await.unwrap_or(0) >= MAX_FAILED_CODES_PER_HOUR
+    pub fn new(limits: BindLimits) -> Self {
+        Self { limits }
     }
 
-    async fn failed(&self, openid: &str) {
-        let count = self.failures.get(openid).await.unwrap_or(0);
-        self.failures.insert(openid.to_string(), count + 1).await;
+    async fn check<C: ConnectionTrait>(
+        &self,
+        conn: &C,
+        openid: &str,
+        now: DateTime<Utc>,
+    ) -> AppResult<Option<BindOutcome>> {
+        let since = now - FAILURE_WINDOW;
+        let recent =
+            bind_failures::Entity::find().filter(bind_failures::Column::FailedAt.gt(since));
+        let mine = recent
+            .clone()
+            .filter(bind_failures::Column::Openid.eq(counted_openid(openid)))
+            .count(conn)
+            .await?;
+        if mine >= u64::from(self.limits.per_openid_per_hour) {
+            return Ok(Some(BindOutcome::TooManyAttempts));
+        }
+        let everyone = recent.count(conn).await?;
+        if everyone >= u64::from(self.limits.per_hour) {
+            tracing::warn!(
+                failures = everyone,
+                "bind codes paused: too many wrong codes in the last hour"
+            );
+            return Ok(Some(BindOutcome::Paused));
+        }
+        Ok(None)
+    }
+
+    async fn failed<C: ConnectionTrait>(
+        &self,
+        conn: &C,
+        openid: &str,
+        now: DateTime<Utc>,
+    ) -> AppResult<()> {
+        bind_failures::Entity::delete_many()
+            .filter(bind_failures::Column::FailedAt.lte(now - FAILURE_WINDOW))
+            .exec(conn)
+            .await?;
+        bind_failures::ActiveModel {
+            openid: Set(counted_openid(openid).to_string()),
+            failed_at: Set(now),
+            ..Default::default()
+        }
+        .insert(conn)
+        .await?;
+        bind_codes::Entity::update_many()
+            .col_expr(
+                bind_codes::Column::FailedAttempts,
+                Expr::col(bind_codes::Column::FailedAttempts).add(1),
+            )
+            .filter(bind_codes::Column::ExpiresAt.gt(now))
+            .exec(conn)
+            .await?;
+        let withdrawn = bind_codes::Entity::delete_many()
+            .filter(bind_codes::Column::FailedAttempts.gte(self.limits.per_code as i32))
+            .exec(conn)
+            .await?;
+        if withdrawn.rows_affected > 0 {
+            tracing::warn!(
+                codes = withdrawn.rows_affected,
+                "bind codes withdrawn after too many wrong codes while pending"
+            );
+        }
+        Ok(())
+    }
+}
+
+fn counted_openid(openid: &str) -> &str {
+    match openid.char_indices().nth(MAX_OPENID_LEN) {
+        Some((cut, _)) => &openid[..cut],
+        None => openid,
     }
 }
 
@@ -112,6 +195,7 @@ pub async fn issue_code(services: &Services, actor: &Actor) -> AppResult<IssuedC
             account_id: Set(actor.account_id),
             expires_at: Set(expires_at),
             created_at: Set(now),
+            failed_attempts: Set(0),
         }
         .insert(&txn)
         .await;
@@ -146,7 +230,10 @@ pub enum BindOutcome {
         name: String,
     },
     UnknownCode,
+    /// This OpenID sent too many wrong codes in the last hour.
     TooManyAttempts,
+    /// Everyone together sent too many wrong codes in the last hour: nobody binds by code now.
+    Paused,
 }
 
 /// Bind the official-account OpenID that sent a valid code to the code's account.
@@ -155,10 +242,10 @@ pub async fn bind_with_code(
     openid: &str,
     code: &BindCode,
 ) -> AppResult<BindOutcome> {
-    if services.bind_guard.blocked(openid).await {
-        return Ok(BindOutcome::TooManyAttempts);
-    }
     let now = Utc::now();
+    if let Some(refused) = services.bind_guard.check(&services.db, openid, now).await? {
+        return Ok(refused);
+    }
     let txn = services.db.begin().await?;
     let Some(row) = bind_codes::Entity::find_by_id(code.as_str().to_string())
         .one(&txn)
@@ -166,7 +253,10 @@ pub async fn bind_with_code(
         .filter(|row| row.expires_at > now)
     else {
         drop(txn);
-        services.bind_guard.failed(openid).await;
+        services
+            .bind_guard
+            .failed(&services.db, openid, now)
+            .await?;
         return Ok(BindOutcome::UnknownCode);
     };
     let account = accounts::Entity::find_by_id(row.account_id)

@@ -30,6 +30,12 @@ pub enum InboundError {
     TooLarge,
     #[error("encrypted message but no EncodingAESKey configured")]
     NoAesKey,
+    /// A plain-mode signature covers no body bytes: with a key configured, accepting plain
+    /// requests would let anyone holding one captured query string post any body.
+    #[error("plain-mode request refused: an EncodingAESKey is configured, only safe or compatible mode is accepted")]
+    PlainWithAesKey,
+    #[error("query parameter {0} too long")]
+    TooLong(&'static str),
     #[error("cannot decrypt: {0}")]
     Decrypt(CryptoError),
     #[error("bad xml: {0}")]
@@ -57,8 +63,8 @@ pub fn open(
     now: i64,
     window_secs: u64,
 ) -> Result<Opened, InboundError> {
-    let timestamp = required(params.timestamp, "timestamp")?;
-    let nonce = required(params.nonce, "nonce")?;
+    let timestamp = bounded(required(params.timestamp, "timestamp")?, "timestamp")?;
+    let nonce = bounded(required(params.nonce, "nonce")?, "nonce")?;
     if body.len() > MAX_BODY {
         return Err(InboundError::TooLarge);
     }
@@ -89,12 +95,26 @@ pub fn open(
             return Err(InboundError::BadSignature);
         }
         check_window(timestamp, now, window_secs)?;
+        if crypto.has_aes_key() {
+            return Err(InboundError::PlainWithAesKey);
+        }
         let incoming = Incoming::parse(body).map_err(InboundError::Xml)?;
         Ok(Opened {
             incoming,
             encrypted,
         })
     }
+}
+
+/// WeChat's timestamps and nonces are about ten digits; the replay cache keeps both, so a
+/// signed request cannot make it hold more than this per entry.
+pub const MAX_PARAM_LEN: usize = 64;
+
+fn bounded<'a>(value: &'a str, name: &'static str) -> Result<&'a str, InboundError> {
+    if value.len() > MAX_PARAM_LEN {
+        return Err(InboundError::TooLong(name));
+    }
+    Ok(value)
 }
 
 fn check_window(timestamp: &str, now: i64, window_secs: u64) -> Result<(), InboundError> {
@@ -116,6 +136,10 @@ pub fn fuzz_one(data: &[u8]) {
     let Ok(crypto) = Crypto::new("fuzz-token", Some(KEY), "wx_fuzz") else {
         return;
     };
+    // Plain mode is only accepted without a key, so the plain parser needs a keyless account.
+    let Ok(plain_crypto) = Crypto::new("fuzz-token", None, "wx_fuzz") else {
+        return;
+    };
     let ts = "1700000000";
     let nonce = "42";
     let plain_signature = super::crypto::signature(&[crypto.token(), ts, nonce]);
@@ -125,6 +149,7 @@ pub fn fuzz_one(data: &[u8]) {
         nonce: Some(nonce),
         ..Params::default()
     };
+    let _ = open(&plain_crypto, &plain, data, 1_700_000_000, 300);
     let _ = open(&crypto, &plain, data, 1_700_000_000, 300);
     let encrypt = xml::parse_fields(data)
         .ok()
@@ -159,6 +184,10 @@ mod tests {
         .unwrap()
     }
 
+    fn plain_crypto() -> Crypto {
+        Crypto::new("t", None, "wx1").unwrap()
+    }
+
     fn message() -> String {
         simulate::message_xml(
             "gh",
@@ -180,8 +209,16 @@ mod tests {
     }
 
     fn open_signed(mode: Mode, now: i64) -> Result<Opened, InboundError> {
-        let crypto = crypto();
-        let request = simulate::sign(&crypto, mode, "gh", "o", &message(), 1_000, "n").unwrap();
+        let crypto = if mode == Mode::Plain {
+            plain_crypto()
+        } else {
+            crypto()
+        };
+        open_with(&crypto, mode, now)
+    }
+
+    fn open_with(crypto: &Crypto, mode: Mode, now: i64) -> Result<Opened, InboundError> {
+        let request = simulate::sign(crypto, mode, "gh", "o", &message(), 1_000, "n").unwrap();
         let query = params(&request.query);
         let get = |k: &str| query.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
         let params = Params {
@@ -191,7 +228,44 @@ mod tests {
             encrypt_type: get("encrypt_type"),
             msg_signature: get("msg_signature"),
         };
-        open(&crypto, &params, request.body.as_bytes(), now, 300)
+        open(crypto, &params, request.body.as_bytes(), now, 300)
+    }
+
+    #[test]
+    fn a_configured_key_refuses_plain_mode_but_not_the_encrypted_modes() {
+        let keyed = crypto();
+        assert_eq!(
+            open_with(&keyed, Mode::Plain, 1_000),
+            Err(InboundError::PlainWithAesKey)
+        );
+        for mode in [Mode::Compatible, Mode::Safe] {
+            assert!(open_with(&keyed, mode, 1_000).is_ok(), "{mode:?}");
+        }
+    }
+
+    #[test]
+    fn overlong_nonces_and_timestamps_are_refused_before_anything_else() {
+        let crypto = crypto();
+        let long = "9".repeat(MAX_PARAM_LEN + 1);
+        let params = Params {
+            signature: Some("s"),
+            timestamp: Some("1000"),
+            nonce: Some(&long),
+            ..Params::default()
+        };
+        assert_eq!(
+            open(&crypto, &params, b"<xml/>", 1_000, 300),
+            Err(InboundError::TooLong("nonce"))
+        );
+        let params = Params {
+            timestamp: Some(&long),
+            nonce: Some("n"),
+            ..params
+        };
+        assert_eq!(
+            open(&crypto, &params, b"<xml/>", 1_000, 300),
+            Err(InboundError::TooLong("timestamp"))
+        );
     }
 
     #[test]

@@ -67,7 +67,7 @@ pub enum Kind {
     },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Event {
     /// `scene` is set only for a QR-code follow (EventKey `qrscene_<scene>`); other EventKey
     /// values are not scenes.
@@ -104,7 +104,88 @@ pub enum Event {
     },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What makes one delivery a retry of another. A MsgId is unique only per sender (the official
+/// samples all carry 1234567890123456), so a message is keyed by both parties as well; an event
+/// carries no id at all, so it is keyed by its sender, second and every field it came with: two
+/// menu taps within one second differ only in their EventKey.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum DedupKey {
+    Message {
+        to: String,
+        from: String,
+        msg_id: u64,
+    },
+    Event {
+        to: String,
+        from: String,
+        create_time: u64,
+        event: Event,
+    },
+    /// Types and events this system does not read: only what the envelope says.
+    Other {
+        to: String,
+        from: String,
+        create_time: u64,
+        msg_type: String,
+        event: Option<String>,
+    },
+}
+
+impl DedupKey {
+    /// Roughly the memory the key holds, for the reply cache's budget.
+    pub fn bytes(&self) -> usize {
+        let strings: usize = match self {
+            DedupKey::Message { to, from, .. } => to.len() + from.len(),
+            DedupKey::Event {
+                to, from, event, ..
+            } => to.len() + from.len() + event.fields().iter().map(String::len).sum::<usize>(),
+            DedupKey::Other {
+                to,
+                from,
+                msg_type,
+                event,
+                ..
+            } => to.len() + from.len() + msg_type.len() + event.as_ref().map_or(0, String::len),
+        };
+        strings + std::mem::size_of::<Self>()
+    }
+}
+
+/// For logs and the vectors; the cache compares the typed key, never this text.
+impl std::fmt::Display for DedupKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DedupKey::Message { to, from, msg_id } => write!(f, "msgid:{to}:{from}:{msg_id}"),
+            DedupKey::Event {
+                to,
+                from,
+                create_time,
+                event,
+            } => {
+                write!(f, "event:{to}:{from}:{create_time}:{}", event.name())?;
+                for field in event.fields() {
+                    write!(f, ":{field}")?;
+                }
+                Ok(())
+            }
+            DedupKey::Other {
+                to,
+                from,
+                create_time,
+                msg_type,
+                event,
+            } => {
+                write!(f, "other:{to}:{from}:{create_time}:{msg_type}")?;
+                match event {
+                    Some(event) => write!(f, ":{event}"),
+                    None => Ok(()),
+                }
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Delivery {
     Delivered,
     UserBlock,
@@ -137,6 +218,27 @@ impl Delivery {
 }
 
 impl Event {
+    /// The values the event came with, in a fixed order (absent ones as empty strings).
+    pub fn fields(&self) -> Vec<String> {
+        let text = |value: &Option<String>| value.clone().unwrap_or_default();
+        match self {
+            Self::Subscribe { scene, ticket } => vec![text(scene), text(ticket)],
+            Self::Unsubscribe => Vec::new(),
+            Self::Scan { scene, ticket } => vec![scene.clone(), text(ticket)],
+            Self::Location {
+                latitude,
+                longitude,
+                precision,
+            } => vec![latitude.clone(), longitude.clone(), precision.clone()],
+            Self::Click { key } => vec![key.clone()],
+            Self::View { url, menu_id } => vec![url.clone(), text(menu_id)],
+            Self::ViewMiniprogram { path, menu_id } => vec![path.clone(), text(menu_id)],
+            Self::TemplateSendJobFinish { msg_id, status } => {
+                vec![msg_id.to_string(), status.as_status().to_string()]
+            }
+        }
+    }
+
     /// The `Event` value as WeChat sends it; matching is case-sensitive, so this is exact.
     pub fn name(&self) -> &'static str {
         match self {
@@ -255,24 +357,36 @@ impl Incoming {
         })
     }
 
-    /// The key under which a retried delivery of this message is recognised (protocol §2):
-    /// `msgid:<MsgId>` for user messages, `event:<FromUserName>:<CreateTime>:<Event>` for
-    /// events. `Kind::Other` keeps no MsgId, so an unknown non-event type falls back to
-    /// `other:<FromUserName>:<CreateTime>:<MsgType>`.
-    pub fn dedup_key(&self) -> String {
-        let (from, time) = (&self.from_user, self.create_time);
+    /// The key under which a retried delivery of this message is recognised (protocol §2).
+    pub fn dedup_key(&self) -> DedupKey {
+        let (to, from, create_time) = (
+            self.to_user.clone(),
+            self.from_user.clone(),
+            self.create_time,
+        );
         match &self.kind {
-            Kind::Event(event) => format!("event:{from}:{time}:{}", event.name()),
-            Kind::Other {
-                event: Some(event), ..
-            } => format!("event:{from}:{time}:{event}"),
-            Kind::Other {
-                msg_type,
-                event: None,
-            } => format!("other:{from}:{time}:{msg_type}"),
+            Kind::Event(event) => DedupKey::Event {
+                to,
+                from,
+                create_time,
+                event: event.clone(),
+            },
+            Kind::Other { msg_type, event } => DedupKey::Other {
+                to,
+                from,
+                create_time,
+                msg_type: msg_type.clone(),
+                event: event.clone(),
+            },
             kind => match kind.msg_id() {
-                Some(id) => format!("msgid:{id}"),
-                None => format!("other:{from}:{time}:{}", self.msg_type()),
+                Some(msg_id) => DedupKey::Message { to, from, msg_id },
+                None => DedupKey::Other {
+                    to,
+                    from,
+                    create_time,
+                    msg_type: self.msg_type().to_string(),
+                    event: None,
+                },
             },
         }
     }
@@ -641,7 +755,11 @@ mod tests {
                         assert_eq!(delivery.as_status(), status, "{id}");
                     }
                     "dedup_key" => {
-                        assert_eq!(Some(m.dedup_key().as_str()), expected.as_str(), "{id}")
+                        assert_eq!(
+                            Some(m.dedup_key().to_string().as_str()),
+                            expected.as_str(),
+                            "{id}"
+                        )
                     }
                     other => panic!("{id}: route key {other} not checked"),
                 }
@@ -810,7 +928,14 @@ mod tests {
             &[("Content", "x"), ("MsgId", "3487542469355618313")],
         ))
         .unwrap();
-        assert_eq!(big.dedup_key(), "msgid:3487542469355618313");
+        assert_eq!(
+            big.dedup_key(),
+            DedupKey::Message {
+                to: "gh_1".into(),
+                from: "o_user".into(),
+                msg_id: 3487542469355618313
+            }
+        );
         for bad in ["18446744073709551616", "-1", "1.0", "1e3", "abc", ""] {
             // A bad id in the body of a known type: acknowledged as `Other`, not routed.
             let parsed =
@@ -928,6 +1053,41 @@ mod tests {
     }
 
     #[test]
+    fn dedup_keys_tell_senders_and_menu_keys_apart() {
+        let from = |openid: &str, rest: &[(&'static str, &str)], msg_type: &'static str| {
+            let mut pairs = message(msg_type, rest);
+            pairs[1].1 = openid.to_string();
+            parse_pairs(&pairs).unwrap().dedup_key()
+        };
+        let text = [("Content", "x"), ("MsgId", "1234567890123456")];
+        // The official samples' MsgId from two users: two messages.
+        assert_ne!(from("o_a", &text, "text"), from("o_b", &text, "text"));
+        assert_eq!(from("o_a", &text, "text"), from("o_a", &text, "text"));
+        // Two menu taps in one second.
+        let tap = |key: &'static str| [("Event", "CLICK"), ("EventKey", key)];
+        assert_ne!(
+            from("o_a", &tap("FUDAO_TASKS"), "event"),
+            from("o_a", &tap("FUDAO_NEWS"), "event")
+        );
+        assert_eq!(
+            from("o_a", &tap("FUDAO_NEWS"), "event"),
+            from("o_a", &tap("FUDAO_NEWS"), "event")
+        );
+        // Two template reports in one second, for two messages.
+        let report = |id: &'static str| {
+            [
+                ("Event", "TEMPLATESENDJOBFINISH"),
+                ("MsgID", id),
+                ("Status", "success"),
+            ]
+        };
+        assert_ne!(
+            from("o_a", &report("1"), "event"),
+            from("o_a", &report("2"), "event")
+        );
+    }
+
+    #[test]
     fn unknown_types_and_events_are_other() {
         let m = parse_pairs(&message(
             "miniprogrampage",
@@ -943,7 +1103,10 @@ mod tests {
         );
         assert_eq!(m.msg_type(), "miniprogrampage");
         assert_eq!(m.event_name(), None);
-        assert_eq!(m.dedup_key(), "other:o_user:1700000000:miniprogrampage");
+        assert_eq!(
+            m.dedup_key().to_string(),
+            "other:gh_1:o_user:1700000000:miniprogrampage"
+        );
         assert!(m.kind.is_user_message());
 
         // Event names are case-sensitive: `scan` is not `SCAN`.
@@ -964,7 +1127,10 @@ mod tests {
             );
             assert_eq!(m.msg_type(), "event");
             assert_eq!(m.event_name(), Some(name));
-            assert_eq!(m.dedup_key(), format!("event:o_user:1700000000:{name}"));
+            assert_eq!(
+                m.dedup_key().to_string(),
+                format!("other:gh_1:o_user:1700000000:event:{name}")
+            );
             assert!(!m.kind.is_user_message());
         }
     }

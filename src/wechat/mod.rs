@@ -9,6 +9,7 @@ pub mod inbound;
 pub mod menu;
 pub mod message;
 pub mod mock;
+pub mod replay;
 pub mod reply;
 pub mod simulate;
 pub mod template;

@@ -3,7 +3,7 @@
 use serde_json::json;
 
 use crate::helpers::wechat::text;
-use crate::helpers::{each_backend, TestApp};
+use crate::helpers::{each_backend, each_backend_with, TestApp};
 
 #[tokio::test]
 async fn a_counselor_binds_with_a_code_and_unbinds() {
@@ -123,7 +123,8 @@ async fn one_openid_binds_one_account_and_rebinding_is_audited() {
             .await
             .expect(200);
         assert_eq!(audit["total"], 1, "{}", app.backend);
-        assert_eq!(audit["items"][0]["detail"]["previous_openid"], "o_shared");
+        // Short test OpenIDs are starred whole; tests/api/audit.rs shows a real-length one.
+        assert_eq!(audit["items"][0]["detail"]["previous_openid"], "********");
         // Now B1 can take the released OpenID.
         assert!(app
             .bind(&w.counselor_b1, "o_shared")
@@ -195,6 +196,142 @@ async fn an_expired_code_does_not_bind_and_a_new_code_replaces_the_old() {
         let (_, username, password) = app.last_sms("13600001111").await;
         let token = app.login(&username, &password).await.expect(200)["token"].as_str().unwrap().to_string();
         app.post("/api/v1/me/bind-code", &token, json!({})).await.expect_error(403, "password_change_required");
+    })
+    .await;
+}
+
+/// Six-digit values that are not `code`.
+fn wrong_guesses(code: &str, n: usize) -> Vec<String> {
+    let code: u32 = code.parse().unwrap();
+    (1..=n as u32)
+        .map(|k| format!("{:06}", (code + k * 7_919) % 1_000_000))
+        .collect()
+}
+
+#[tokio::test]
+async fn guesses_spread_over_many_openids_withdraw_the_pending_code() {
+    each_backend_with(
+        |s| {
+            s.wechat.bind_code_max_failures = 10;
+            s.wechat.bind_failures_per_hour = 1_000;
+        },
+        |app: TestApp| async move {
+            let w = app.world().await;
+            let issued = app
+                .post("/api/v1/me/bind-code", &w.counselor_a1, json!({}))
+                .await
+                .expect(200);
+            let code = issued["code"].as_str().unwrap().to_string();
+            // Each forged OpenID stays far below its own limit of 5.
+            for (n, guess) in wrong_guesses(&code, 10).iter().enumerate() {
+                let reply = app
+                    .send(&format!("o_forged_{n}"), &text(&format!("绑定 {guess}")))
+                    .await;
+                assert!(
+                    reply.content().contains("无效或已过期"),
+                    "{}",
+                    reply.content()
+                );
+            }
+            // The eleventh guess is right, and too late: the code was withdrawn.
+            let lucky = app
+                .send("o_forged_lucky", &text(&format!("绑定 {code}")))
+                .await;
+            assert!(
+                lucky.content().contains("无效或已过期"),
+                "{} on {}",
+                lucky.content(),
+                app.backend
+            );
+            let me = app.get("/api/v1/me", &w.counselor_a1).await.expect(200);
+            assert_eq!(me["wechat"]["bound"], false);
+            // The counselor gets a new code and binds with it.
+            let mine = app.bind(&w.counselor_a1, "o_wang").await;
+            assert!(mine.content().contains("绑定成功"), "{}", mine.content());
+        },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_ceiling_on_wrong_codes_across_all_openids_pauses_binding() {
+    each_backend_with(
+        |s| {
+            s.wechat.bind_failures_per_hour = 8;
+            s.wechat.bind_code_max_failures = 1_000;
+        },
+        |app: TestApp| async move {
+            let w = app.world().await;
+            let issued = app
+                .post("/api/v1/me/bind-code", &w.counselor_a1, json!({}))
+                .await
+                .expect(200);
+            let code = issued["code"].as_str().unwrap().to_string();
+            for (n, guess) in wrong_guesses(&code, 8).iter().enumerate() {
+                app.send(&format!("o_spread_{n}"), &text(&format!("绑定 {guess}")))
+                    .await;
+            }
+            assert_eq!(app.count("bind_failures").await, 8);
+            // Now even the right code from a new OpenID is refused, and nothing is bound.
+            let lucky = app
+                .send("o_spread_lucky", &text(&format!("绑定 {code}")))
+                .await;
+            assert!(
+                lucky.content().contains("绑定已暂停"),
+                "{} on {}",
+                lucky.content(),
+                app.backend
+            );
+            let me = app.get("/api/v1/me", &w.counselor_a1).await.expect(200);
+            assert_eq!(me["wechat"]["bound"], false);
+            // Refusals while paused are not failures: the count does not grow.
+            assert_eq!(app.count("bind_failures").await, 8);
+        },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn wrong_codes_counted_by_another_instance_count_here() {
+    each_backend(|app: TestApp| async move {
+        use fudao::db::entities::bind_failures;
+        use sea_orm::{ActiveModelTrait, Set};
+        let w = app.world().await;
+        // Another instance on the same database recorded five wrong codes from this OpenID.
+        for _ in 0..5 {
+            bind_failures::ActiveModel {
+                openid: Set("o_elsewhere".into()),
+                failed_at: Set(chrono::Utc::now()),
+                ..Default::default()
+            }
+            .insert(&app.db)
+            .await
+            .unwrap();
+        }
+        let code = app
+            .post("/api/v1/me/bind-code", &w.counselor_a1, json!({}))
+            .await
+            .expect(200);
+        let blocked = app
+            .send("o_elsewhere", &text(code["message"].as_str().unwrap()))
+            .await;
+        assert!(
+            blocked.content().contains("次数过多"),
+            "{} on {}",
+            blocked.content(),
+            app.backend
+        );
+        // Failures older than an hour no longer count.
+        use sea_orm::ConnectionTrait;
+        let sql = match app.backend {
+            "sqlite" => "UPDATE bind_failures SET failed_at = '2000-01-01 00:00:00+00:00'",
+            _ => "UPDATE bind_failures SET failed_at = '2000-01-01 00:00:00'",
+        };
+        app.db.execute_unprepared(sql).await.unwrap();
+        let bound = app
+            .send("o_elsewhere", &text(code["message"].as_str().unwrap()))
+            .await;
+        assert!(bound.content().contains("绑定成功"), "{}", bound.content());
     })
     .await;
 }

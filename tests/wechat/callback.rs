@@ -4,9 +4,10 @@ use chrono::Utc;
 use fudao::wechat::crypto::{signature, Crypto};
 use fudao::wechat::simulate::{self, Mode};
 use reqwest::Method;
+use serde_json::json;
 
 use crate::helpers::wechat::{event, text, OA};
-use crate::helpers::{Backend, TestApp, TOKEN};
+use crate::helpers::{each_backend, Backend, TestApp, TOKEN};
 
 async fn sqlite_app() -> TestApp {
     TestApp::spawn(&Backend::Sqlite, |_| {}).await
@@ -116,10 +117,23 @@ async fn the_official_compatible_mode_sample_gets_an_encrypted_reply_for_its_sen
     assert!(fields.get("Content").unwrap().contains("绑定码"), "{reply}");
 }
 
+/// An account configured without an EncodingAESKey: plain mode only.
+async fn plain_app() -> TestApp {
+    TestApp::spawn(&Backend::Sqlite, |s| {
+        s.wechat.encoding_aes_key = fudao::config::Secret::new("")
+    })
+    .await
+}
+
 #[tokio::test]
 async fn every_mode_is_answered_and_safe_mode_replies_are_encrypted() {
-    let app = sqlite_app().await;
-    for mode in [Mode::Plain, Mode::Compatible, Mode::Safe] {
+    let keyed = sqlite_app().await;
+    let plain = plain_app().await;
+    for (app, mode) in [
+        (&plain, Mode::Plain),
+        (&keyed, Mode::Compatible),
+        (&keyed, Mode::Safe),
+    ] {
         let reply = app
             .send_at(
                 mode,
@@ -201,19 +215,26 @@ async fn rejections_process_nothing_and_never_break_the_server() {
             400,
         ));
     }
-    // DOCTYPE / entity declarations, even correctly signed.
+    // DOCTYPE / entity declarations, even correctly signed and encrypted.
     let doctype = format!("<!DOCTYPE xml [<!ENTITY x \"boom\">]>{msg}");
-    let doctype_plain = simulate::sign(
+    let doctype_safe = simulate::sign(
         &app.crypto,
-        Mode::Plain,
+        Mode::Safe,
         OA,
         "o_rejected",
         &doctype,
         now,
-        "777",
+        "778",
     )
     .unwrap();
-    cases.push(("doctype", doctype_plain.query, doctype_plain.body, 400));
+    cases.push(("doctype", doctype_safe.query, doctype_safe.body, 400));
+    // A correctly signed plain request while a key is configured: its body is unauthenticated.
+    cases.push((
+        "plain with a key",
+        plain.query.clone(),
+        plain.body.clone(),
+        403,
+    ));
     // A body over 64 KiB.
     let big = format!(
         "<xml><Content><![CDATA[{}]]></Content></xml>",
@@ -225,13 +246,18 @@ async fn rejections_process_nothing_and_never_break_the_server() {
     let stale =
         simulate::sign(&app.crypto, Mode::Plain, OA, "o_rejected", &msg, old, "777").unwrap();
     cases.push(("stale", stale.query, stale.body, 403));
-    // Not XML at all.
-    cases.push((
-        "not xml",
-        plain.query.clone(),
-        "{\"json\":true}".to_string(),
-        400,
-    ));
+    // Not XML at all, inside a valid envelope.
+    let not_xml = simulate::sign(
+        &app.crypto,
+        Mode::Safe,
+        OA,
+        "o_rejected",
+        "{\"json\":true}",
+        now,
+        "779",
+    )
+    .unwrap();
+    cases.push(("not xml", not_xml.query, not_xml.body, 400));
 
     for (name, query, body, status) in cases {
         let (got, text) = app.post_callback(&query, body).await;
@@ -267,4 +293,121 @@ async fn without_a_token_the_callback_refuses_everything() {
         .post_callback("signature=x&timestamp=1&nonce=1", "<xml/>")
         .await;
     assert_eq!(status, 503);
+}
+
+#[tokio::test]
+async fn without_a_key_plain_mode_still_refuses_what_it_cannot_read() {
+    let app = plain_app().await;
+    let now = Utc::now().timestamp() as u64;
+    let msg = simulate::message_xml(OA, "o_plain", now, &event("subscribe", None));
+    let doctype = format!("<!DOCTYPE xml [<!ENTITY x \"boom\">]>{msg}");
+    for (name, body, nonce) in [
+        ("doctype", doctype.as_str(), "801"),
+        ("not xml", "{\"json\":true}", "802"),
+    ] {
+        let request =
+            simulate::sign(&app.crypto, Mode::Plain, OA, "o_plain", body, now, nonce).unwrap();
+        let (status, text) = app.post_callback(&request.query, request.body).await;
+        assert_eq!(status, 400, "{name}: {text}");
+    }
+    assert_eq!(app.count("followers").await, 0);
+}
+
+/// The attack: one captured plain-mode query string (signature, timestamp, nonce) and any body.
+fn forged_plain_bind(
+    app: &TestApp,
+    genuine_openid: &str,
+    attacker: &str,
+    code: &str,
+) -> (String, String) {
+    let now = Utc::now().timestamp() as u64;
+    let genuine = simulate::message_xml(OA, genuine_openid, now, &text("帮助"));
+    let captured = simulate::sign(
+        &app.crypto,
+        Mode::Plain,
+        OA,
+        genuine_openid,
+        &genuine,
+        now,
+        "424242",
+    )
+    .unwrap();
+    let forged = simulate::message_xml(OA, attacker, now, &text(&format!("绑定 {code}")));
+    (captured.query, forged)
+}
+
+#[tokio::test]
+async fn a_forged_plain_mode_bind_is_refused_when_a_key_is_configured() {
+    each_backend(|app: TestApp| async move {
+        let w = app.world().await;
+        let code = app
+            .post("/api/v1/me/bind-code", &w.counselor_a1, json!({}))
+            .await
+            .expect(200);
+        let digits = code["code"].as_str().unwrap();
+        let (query, forged) = forged_plain_bind(&app, "o_someone", "o_attacker", digits);
+        let (status, body) = app.post_callback(&query, forged).await;
+        assert_eq!(status, 403, "{} on {}", body, app.backend);
+        assert_ne!(body, "success");
+        let me = app.get("/api/v1/me", &w.counselor_a1).await.expect(200);
+        assert_eq!(me["wechat"]["bound"], false, "{}", app.backend);
+        assert_eq!(app.count("followers").await, 0);
+        // The code was not touched: the counselor binds with it in safe mode.
+        let reply = app.send("o_wang", &text(&format!("绑定 {digits}"))).await;
+        assert!(reply.content().contains("绑定成功"), "{}", reply.content());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn without_a_key_a_captured_plain_query_cannot_carry_a_second_body() {
+    let app = plain_app().await;
+    let w = app.world().await;
+    let code = app
+        .post("/api/v1/me/bind-code", &w.counselor_a1, json!({}))
+        .await
+        .expect(200);
+    let digits = code["code"].as_str().unwrap();
+    let (query, forged) = forged_plain_bind(&app, "o_someone", "o_attacker", digits);
+    // WeChat delivers the genuine message first...
+    let now = Utc::now().timestamp() as u64;
+    let genuine = simulate::message_xml(OA, "o_someone", now, &text("帮助"));
+    let (status, _) = app.post_callback(&query, genuine).await;
+    assert_eq!(status, 200);
+    // ...and the same query string with another body is a replay.
+    let (status, body) = app.post_callback(&query, forged).await;
+    assert_eq!(status, 403, "{body}");
+    let me = app.get("/api/v1/me", &w.counselor_a1).await.expect(200);
+    assert_eq!(me["wechat"]["bound"], false);
+}
+
+#[tokio::test]
+async fn a_replayed_timestamp_and_nonce_are_refused_and_a_fresh_nonce_is_accepted() {
+    let app = sqlite_app().await;
+    let now = Utc::now().timestamp() as u64;
+    let first = simulate::message_xml(OA, "o_first", now, &event("subscribe", None));
+    let request =
+        simulate::sign(&app.crypto, Mode::Safe, OA, "o_first", &first, now, "555").unwrap();
+    let (status, _) = app
+        .post_callback(&request.query, request.body.clone())
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(app.count("followers").await, 1);
+    // The very same request again.
+    let (status, body) = app.post_callback(&request.query, request.body).await;
+    assert_eq!(status, 403, "{body}");
+    assert_ne!(body, "success");
+    // Another message, correctly signed, under the used (timestamp, nonce).
+    let second = simulate::message_xml(OA, "o_second", now, &event("subscribe", None));
+    let reused =
+        simulate::sign(&app.crypto, Mode::Safe, OA, "o_second", &second, now, "555").unwrap();
+    let (status, _) = app.post_callback(&reused.query, reused.body).await;
+    assert_eq!(status, 403);
+    assert_eq!(app.count("followers").await, 1, "the replay did nothing");
+    // The same message under a fresh nonce is a new request.
+    let fresh =
+        simulate::sign(&app.crypto, Mode::Safe, OA, "o_second", &second, now, "556").unwrap();
+    let (status, _) = app.post_callback(&fresh.query, fresh.body).await;
+    assert_eq!(status, 200);
+    assert_eq!(app.count("followers").await, 2);
 }

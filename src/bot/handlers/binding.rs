@@ -24,6 +24,7 @@ pub async fn bind(ctx: Arc<BotCtx>) -> AppResult<Option<Reply>> {
         BindOutcome::OpenIdTaken { name } => texts::openid_taken(&name),
         BindOutcome::UnknownCode => texts::UNKNOWN_CODE.to_string(),
         BindOutcome::TooManyAttempts => texts::TOO_MANY_ATTEMPTS.to_string(),
+        BindOutcome::Paused => texts::BINDING_PAUSED.to_string(),
     };
     Ok(Some(Reply::Text(text)))
 }

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use crate::bot::context::BotCtx;
+use crate::bot::texts;
 use crate::domain::org::OrgPath;
 use crate::error::AppResult;
 use crate::service::{news, org};
@@ -12,6 +13,12 @@ use crate::wechat::reply::{Article, Reply};
 const MENU_ITEMS: u64 = 7;
 
 pub async fn latest(ctx: Arc<BotCtx>) -> AppResult<Option<Reply>> {
+    // Anyone may read the ministry's news, but not as an account whose password was reset.
+    if let Some(account) = &ctx.account {
+        if account.must_change_password {
+            return Ok(Some(Reply::Text(texts::CHANGE_PASSWORD_FIRST.to_string())));
+        }
+    }
     // Without a bound account: what the ministry publishes reaches everyone.
     let (path, unit_id) = match &ctx.account {
         Some(account) => (

@@ -9,8 +9,9 @@ use crate::service::{auth, employment_stats};
 use crate::wechat::reply::Reply;
 
 pub async fn employment(ctx: Arc<BotCtx>) -> AppResult<Option<Reply>> {
-    let Some(account) = &ctx.account else {
-        return Ok(Some(Reply::Text(texts::bind_instructions(ctx.links()))));
+    let account = match ctx.ready_account() {
+        Ok(account) => account,
+        Err(answer) => return Ok(Some(Reply::Text(answer))),
     };
     if account.role != "counselor" {
         return Ok(Some(Reply::Text(texts::NOT_A_COUNSELOR.to_string())));

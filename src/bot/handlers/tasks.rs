@@ -33,8 +33,9 @@ fn argument(ctx: &BotCtx, command: &str) -> Option<Result<i32, ()>> {
 }
 
 pub async fn list(ctx: Arc<BotCtx>) -> AppResult<Option<Reply>> {
-    let Some(account) = &ctx.account else {
-        return text(texts::bind_instructions(ctx.links()));
+    let account = match ctx.ready_account() {
+        Ok(account) => account,
+        Err(answer) => return text(answer),
     };
     if account.role != "counselor" {
         return text(texts::NOT_A_COUNSELOR.to_string());
@@ -52,8 +53,9 @@ pub async fn sign_in(ctx: Arc<BotCtx>) -> AppResult<Option<Reply>> {
 }
 
 async fn step(ctx: Arc<BotCtx>, command: &'static str) -> AppResult<Option<Reply>> {
-    let Some(account) = &ctx.account else {
-        return text(texts::bind_instructions(ctx.links()));
+    let account = match ctx.ready_account() {
+        Ok(account) => account,
+        Err(answer) => return text(answer),
     };
     if account.role != "counselor" {
         return text(texts::NOT_A_COUNSELOR.to_string());
@@ -72,7 +74,7 @@ async fn step(ctx: Arc<BotCtx>, command: &'static str) -> AppResult<Option<Reply
         Ok(step) => text(texts::step_done(command, &step, ctx.links())),
         Err(AppError::NotFound { .. }) => text(texts::no_such_task(task_id)),
         // Window closed, not a live course...: the error's own Chinese message says why.
-        Err(error @ AppError::Conflict { .. }) => text(error.to_string()),
+        Err(error @ AppError::Conflict { .. }) => text(texts::user_text(&error.to_string())),
         Err(error) => Err(error),
     }
 }

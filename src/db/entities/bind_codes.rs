@@ -8,6 +8,8 @@ pub struct Model {
     pub account_id: i32,
     pub expires_at: DateTimeUtc,
     pub created_at: DateTimeUtc,
+    /// Wrong codes sent in chat, by anyone, while this code was pending.
+    pub failed_attempts: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod assignments;
 pub mod audit_log;
 pub mod bind_codes;
+pub mod bind_failures;
 pub mod destination_codes;
 pub mod employment_imports;
 pub mod employment_tallies;

@@ -176,7 +176,9 @@ impl AuditEntryView {
             action: entry.action.clone(),
             target_type: entry.target_type.clone(),
             target_id: entry.target_id.clone(),
-            detail: serde_json::from_str(&entry.detail).unwrap_or(serde_json::Value::Null),
+            detail: crate::service::audit::shown_detail(
+                serde_json::from_str(&entry.detail).unwrap_or(serde_json::Value::Null),
+            ),
             ip: entry.ip.clone(),
             created_at: entry.created_at,
         }
