@@ -13,6 +13,7 @@ mod m20261129_000004_tasks_and_push;
 mod m20261129_000005_employment_data;
 mod m20261129_000006_import_progress;
 mod m20261129_000007_sms_news_attachments;
+mod m20261201_000009_login_throttle;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000005_employment_data::Migration),
             Box::new(m20261129_000006_import_progress::Migration),
             Box::new(m20261129_000007_sms_news_attachments::Migration),
+            Box::new(m20261201_000009_login_throttle::Migration),
         ]
     }
 }
