@@ -20,6 +20,16 @@ enum LoginFailures {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        // Retry-After is computed from this time: MySQL's TIMESTAMP keeps whole seconds unless
+        // told otherwise, and its rounding would make the same wait read 2 s or 3 s.
+        let next_attempt_at = if manager.get_database_backend() == sea_orm::DatabaseBackend::MySql {
+            ColumnDef::new(LoginFailures::NextAttemptAt)
+                .custom(Alias::new("TIMESTAMP(6)"))
+                .null()
+                .to_owned()
+        } else {
+            timestamp_with_time_zone_null(LoginFailures::NextAttemptAt)
+        };
         manager
             .create_table(
                 Table::create()
@@ -30,7 +40,7 @@ impl MigrationTrait for Migration {
                     .col(string_len(LoginFailures::Address, 64))
                     .col(integer(LoginFailures::Failures))
                     .col(timestamp_with_time_zone(LoginFailures::WindowStartedAt))
-                    .col(timestamp_with_time_zone_null(LoginFailures::NextAttemptAt))
+                    .col(next_attempt_at)
                     .col(timestamp_with_time_zone_null(LoginFailures::LockedAt))
                     .primary_key(
                         Index::create()

@@ -2,6 +2,8 @@ mod account_import;
 mod accounts;
 mod audit;
 mod auth;
+mod login_throttle;
+mod paging;
 mod org;
 mod platform;
 mod scope;
