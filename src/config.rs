@@ -612,9 +612,11 @@ mod tests {
         assert_eq!(settings.server.forwarded_hops(), 0);
         let old = with("[server]\ntrust_forwarded_for = true").expect("loads");
         assert_eq!(old.server.forwarded_hops(), 1);
-        let both = with("[server]\ntrust_forwarded_for = true\ntrusted_proxies = 2").expect("loads");
+        let both =
+            with("[server]\ntrust_forwarded_for = true\ntrusted_proxies = 2").expect("loads");
         assert_eq!(both.server.forwarded_hops(), 2);
-        let off = with("[server]\ntrust_forwarded_for = false\ntrusted_proxies = 1").expect("loads");
+        let off =
+            with("[server]\ntrust_forwarded_for = false\ntrusted_proxies = 1").expect("loads");
         assert_eq!(off.server.forwarded_hops(), 1);
     }
 

@@ -20,12 +20,10 @@ pub struct PageRequest {
 impl PageRequest {
     pub fn parse(page: Option<&str>, per_page: Option<&str>) -> Result<Self, Invalid> {
         Ok(Self {
-            page: bounded(page, 1, MAX_PAGE).ok_or_else(|| {
-                Invalid::new("page", "页码须为 1 到 10000 之间的整数")
-            })?,
-            per_page: bounded(per_page, DEFAULT_PER_PAGE, MAX_PER_PAGE).ok_or_else(|| {
-                Invalid::new("per_page", "每页条数须为 1 到 100 之间的整数")
-            })?,
+            page: bounded(page, 1, MAX_PAGE)
+                .ok_or_else(|| Invalid::new("page", "页码须为 1 到 10000 之间的整数"))?,
+            per_page: bounded(per_page, DEFAULT_PER_PAGE, MAX_PER_PAGE)
+                .ok_or_else(|| Invalid::new("per_page", "每页条数须为 1 到 100 之间的整数"))?,
         })
     }
 
@@ -99,7 +97,16 @@ mod tests {
 
     #[test]
     fn out_of_range_or_garbage_is_refused() {
-        for page in ["0", "-1", "abc", "", "1.5", "10001", "18446744073709551615", "+2"] {
+        for page in [
+            "0",
+            "-1",
+            "abc",
+            "",
+            "1.5",
+            "10001",
+            "18446744073709551615",
+            "+2",
+        ] {
             let error = PageRequest::parse(Some(page), None).unwrap_err();
             assert_eq!(error.field, "page", "{page}");
         }

@@ -11,11 +11,7 @@ use crate::service::RequestMeta;
 const MAX_ENTRY_LEN: usize = 64;
 
 pub fn request_meta(req: &Request, trusted_proxies: u8) -> RequestMeta {
-    let peer = req
-        .remote_addr()
-        .clone()
-        .into_std()
-        .map(|addr| addr.ip());
+    let peer = req.remote_addr().clone().into_std().map(|addr| addr.ip());
     let forwarded = req
         .headers()
         .get_all("x-forwarded-for")
@@ -102,7 +98,10 @@ mod tests {
     fn a_short_or_garbled_header_falls_back_to_the_peer() {
         assert_eq!(client_address(&["203.0.113.9"], ip(PEER), 2), ip(PEER));
         assert_eq!(client_address(&[], ip(PEER), 1), ip(PEER));
-        assert_eq!(client_address(&["1.2.3.4, nonsense"], ip(PEER), 1), ip(PEER));
+        assert_eq!(
+            client_address(&["1.2.3.4, nonsense"], ip(PEER), 1),
+            ip(PEER)
+        );
         assert_eq!(client_address(&["1.2.3.4, "], ip(PEER), 1), ip(PEER));
         let long = format!("1.2.3.4, {}", "9".repeat(100));
         assert_eq!(client_address(&[&long], ip(PEER), 1), ip(PEER));

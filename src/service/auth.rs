@@ -239,10 +239,7 @@ pub async fn admit_mini_login(services: &Services, client_ip: Option<&str>) -> A
 
 /// Silent login: the account that last logged in with a password from this mini-program OpenID.
 /// The caller has counted the request with `admit_mini_login`.
-pub async fn login_by_mini_openid(
-    services: &Services,
-    mp_openid: &str,
-) -> AppResult<LoginOutcome> {
+pub async fn login_by_mini_openid(services: &Services, mp_openid: &str) -> AppResult<LoginOutcome> {
     let account = super::binding::account_for_mini_openid(services, mp_openid)
         .await?
         .ok_or(AppError::WechatNotLinked)?;
@@ -341,8 +338,7 @@ pub async fn change_password(
     let now = Utc::now();
     login_throttle::check(&services.db, attempt, now).await?;
     if !password_hash::verify(&account.password_hash, old_password).await? {
-        let failures =
-            login_throttle::record_failure(&services.db, settings, attempt, now).await?;
+        let failures = login_throttle::record_failure(&services.db, settings, attempt, now).await?;
         if failures.locked || failures.from_address >= settings.max_failed_logins {
             logout(services, change.token).await?;
             tracing::warn!(

@@ -215,7 +215,9 @@ fn delay_after(failures: u32, settings: &AuthSettings) -> Option<TimeDelta> {
         .checked_shl(over)
         .filter(|secs| *secs <= settings.login_delay_max_secs)
         .unwrap_or(settings.login_delay_max_secs);
-    Some(TimeDelta::seconds(i64::try_from(secs).unwrap_or(i64::MAX / 1000)))
+    Some(TimeDelta::seconds(
+        i64::try_from(secs).unwrap_or(i64::MAX / 1000),
+    ))
 }
 
 /// Add one failure to a row, creating it or starting a new window first. Increments are done
@@ -308,9 +310,7 @@ mod tests {
     use super::*;
 
     fn settings(free: u32, max_secs: u64) -> AuthSettings {
-        let mut settings = crate::config::Settings::defaults()
-            .expect("defaults")
-            .auth;
+        let mut settings = crate::config::Settings::defaults().expect("defaults").auth;
         settings.max_failed_logins = free;
         settings.login_delay_max_secs = max_secs;
         settings

@@ -126,7 +126,12 @@ async fn the_wait_is_per_address_so_a_stranger_does_not_lock_the_owner_out() {
         let stranger = login_from(&app, "9.9.9.9", "198.51.100.66", &admin, &password).await;
         stranger.expect_error(429, "too_many_attempts");
         assert_eq!(
-            stranger.headers.get("retry-after").unwrap().to_str().unwrap(),
+            stranger
+                .headers
+                .get("retry-after")
+                .unwrap()
+                .to_str()
+                .unwrap(),
             "2"
         );
         // ...a forged left part does not make it another address...
@@ -161,9 +166,15 @@ async fn the_ceiling_locks_from_every_address_until_an_admin_in_scope_unlocks() 
             let counselor = "13900000005";
             // Eight addresses, one wrong password each: no address waits, the username locks.
             for n in 1..=8 {
-                login_from(&app, "1.1.1.1", &format!("198.51.100.{n}"), counselor, "nope-123")
-                    .await
-                    .expect_error(401, "invalid_credentials");
+                login_from(
+                    &app,
+                    "1.1.1.1",
+                    &format!("198.51.100.{n}"),
+                    counselor,
+                    "nope-123",
+                )
+                .await
+                .expect_error(401, "invalid_credentials");
             }
             login_from(&app, "1.1.1.1", "192.0.2.10", counselor, PASSWORD)
                 .await
@@ -204,7 +215,10 @@ async fn the_ceiling_locks_from_every_address_until_an_admin_in_scope_unlocks() 
                 .await
                 .expect(200);
             assert_eq!(audit["total"], 1);
-            assert_eq!(audit["items"][0]["target_id"], w.counselor_a1_id.to_string());
+            assert_eq!(
+                audit["items"][0]["target_id"],
+                w.counselor_a1_id.to_string()
+            );
             assert_eq!(audit["items"][0]["detail"]["was_locked"], true);
         },
     )
@@ -223,9 +237,14 @@ async fn a_forged_left_part_of_x_forwarded_for_does_not_escape_the_per_address_l
             for n in 0..12 {
                 // A different made-up user and forged address each time, one real address.
                 let forged = format!("10.{n}.{n}.1");
-                let reply =
-                    login_from(&app, &forged, "203.0.113.77", &format!("user-{n}"), "x1x1x1x1")
-                        .await;
+                let reply = login_from(
+                    &app,
+                    &forged,
+                    "203.0.113.77",
+                    &format!("user-{n}"),
+                    "x1x1x1x1",
+                )
+                .await;
                 answers.push(reply.status.as_u16());
             }
             assert_eq!(answers[..5], [401; 5], "{}", app.backend);
@@ -259,11 +278,12 @@ async fn the_audit_log_records_the_address_the_proxy_saw() {
             .get("/api/v1/audit?target_type=org_unit", &token)
             .await
             .expect(200);
+        let id = created["id"].to_string();
         let entry = audit["items"]
             .as_array()
             .unwrap()
             .iter()
-            .find(|e| e["target_id"] == created["id"].to_string())
+            .find(|e| e["target_id"] == id.as_str())
             .cloned()
             .expect("audited");
         assert_eq!(entry["ip"], "203.0.113.40", "{}", app.backend);
@@ -282,8 +302,8 @@ async fn without_trusted_proxies_x_forwarded_for_is_ignored() {
             let mut answers = Vec::new();
             for n in 0..5 {
                 // Even the rightmost entry is the client's own writing here.
-                let reply = login_from(&app, "10.0.0.1", &format!("203.0.113.{n}"), "ghost", "pw-1")
-                    .await;
+                let reply =
+                    login_from(&app, "10.0.0.1", &format!("203.0.113.{n}"), "ghost", "pw-1").await;
                 answers.push(reply.status.as_u16());
             }
             assert_eq!(answers, [401, 401, 401, 429, 429], "{}", app.backend);

@@ -3,7 +3,7 @@ mod accounts;
 mod audit;
 mod auth;
 mod login_throttle;
-mod paging;
 mod org;
+mod paging;
 mod platform;
 mod scope;

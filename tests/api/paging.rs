@@ -32,11 +32,20 @@ async fn page_numbers_outside_the_bounds_are_refused_on_every_list() {
             ] {
                 let reply = app.get(&format!("{list}?{query}"), &token).await;
                 reply.expect_error(422, "invalid_input");
-                assert_eq!(reply.body["field"], field, "{list}?{query} on {}", app.backend);
+                assert_eq!(
+                    reply.body["field"], field,
+                    "{list}?{query} on {}",
+                    app.backend
+                );
             }
         }
         // The largest page is a valid, empty page wherever the list is readable.
-        for list in ["/api/v1/tasks", "/api/v1/accounts", "/api/v1/audit", "/api/v1/org/units"] {
+        for list in [
+            "/api/v1/tasks",
+            "/api/v1/accounts",
+            "/api/v1/audit",
+            "/api/v1/org/units",
+        ] {
             let page = app
                 .get(&format!("{list}?page=10000&per_page=100"), &token)
                 .await

@@ -239,7 +239,12 @@ async fn the_owner_can_end_silent_login() {
         let a1 = "13900000005";
         let token = login_with_code(&app, a1, PASSWORD, "own-first").await;
         let reply = app
-            .request(reqwest::Method::DELETE, "/api/v1/me/mini-link", Some(&token), None)
+            .request(
+                reqwest::Method::DELETE,
+                "/api/v1/me/mini-link",
+                Some(&token),
+                None,
+            )
             .await;
         assert_eq!(reply.status.as_u16(), 204, "{:?}", reply.body);
         let me = app.get("/api/v1/me", &token).await.expect(200);

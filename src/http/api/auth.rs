@@ -119,9 +119,13 @@ pub async fn change_password(
         token,
         client_ip: meta.ip.as_deref(),
     };
-    let token =
-        auth::change_password(&state.services, change, &body.old_password, &body.new_password)
-            .await?;
+    let token = auth::change_password(
+        &state.services,
+        change,
+        &body.old_password,
+        &body.new_password,
+    )
+    .await?;
     Ok(Json(TokenResponse {
         token: token.token,
         expires_at: token.expires_at,
