@@ -11,6 +11,10 @@ use serde::Deserialize;
 
 const DEFAULTS: &str = include_str!("../config/default.toml");
 
+/// Upper bounds of the login throttle settings: a week's wait, a month's window.
+pub const MAX_LOGIN_DELAY_SECS: u64 = 7 * 24 * 3600;
+pub const MAX_FAILURE_WINDOW_HOURS: u32 = 30 * 24;
+
 /// A value that must never reach a log line or a debug dump.
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct Secret(String);
@@ -452,8 +456,11 @@ impl Settings {
         if self.auth.max_failed_logins == 0 {
             return invalid("auth.max_failed_logins", "must be at least 1");
         }
-        if self.auth.login_delay_max_secs == 0 {
-            return invalid("auth.login_delay_max_secs", "must be at least 1");
+        if !(1..=MAX_LOGIN_DELAY_SECS).contains(&self.auth.login_delay_max_secs) {
+            return invalid(
+                "auth.login_delay_max_secs",
+                "must be between 1 and 604800 (a week)",
+            );
         }
         if self.auth.account_failure_ceiling < self.auth.max_failed_logins {
             return invalid(
@@ -461,8 +468,11 @@ impl Settings {
                 "must be at least auth.max_failed_logins",
             );
         }
-        if self.auth.failure_window_hours == 0 {
-            return invalid("auth.failure_window_hours", "must be at least 1");
+        if !(1..=MAX_FAILURE_WINDOW_HOURS).contains(&self.auth.failure_window_hours) {
+            return invalid(
+                "auth.failure_window_hours",
+                "must be between 1 and 720 (30 days)",
+            );
         }
         let aes = self.wechat.encoding_aes_key.expose();
         if !aes.is_empty() && (aes.len() != 43 || !aes.chars().all(|c| c.is_ascii_alphanumeric())) {
@@ -589,6 +599,21 @@ mod tests {
         let error = with("[wechat]\nencoding_aes_key = \"short\"").unwrap_err();
         assert!(
             error.to_string().contains("`wechat.encoding_aes_key`"),
+            "{error}"
+        );
+        let error = with("[auth]\nlogin_delay_max_secs = 999999999999").unwrap_err();
+        assert!(
+            error.to_string().contains("`auth.login_delay_max_secs`"),
+            "{error}"
+        );
+        let error = with("[auth]\nfailure_window_hours = 4000000000").unwrap_err();
+        assert!(
+            error.to_string().contains("`auth.failure_window_hours`"),
+            "{error}"
+        );
+        let error = with("[auth]\naccount_failure_ceiling = 2").unwrap_err();
+        assert!(
+            error.to_string().contains("`auth.account_failure_ceiling`"),
             "{error}"
         );
         let error = with("[database]\nurl = \"oracle://x\"").unwrap_err();

@@ -17,7 +17,7 @@ use serde_json::json;
 use super::accounts::{self as accounts_service, AccountDetail};
 use super::{audit, RequestMeta, Services};
 
-use crate::config::AuthSettings;
+use crate::config::{AuthSettings, MAX_LOGIN_DELAY_SECS};
 use crate::db::entities::{accounts, login_failures};
 use crate::domain::scope::Actor;
 use crate::domain::username::Username;
@@ -212,12 +212,12 @@ pub async fn unlock_account(
 fn delay_after(failures: u32, settings: &AuthSettings) -> Option<TimeDelta> {
     let over = failures.checked_sub(settings.max_failed_logins)?;
     let secs = FIRST_DELAY_SECS
-        .checked_shl(over)
-        .filter(|secs| *secs <= settings.login_delay_max_secs)
-        .unwrap_or(settings.login_delay_max_secs);
-    Some(TimeDelta::seconds(
-        i64::try_from(secs).unwrap_or(i64::MAX / 1000),
-    ))
+        .checked_mul(2u64.checked_pow(over).unwrap_or(u64::MAX))
+        .unwrap_or(u64::MAX)
+        .min(settings.login_delay_max_secs)
+        .min(MAX_LOGIN_DELAY_SECS);
+    // Bounded to a week above, far inside what a TimeDelta and a DateTime hold.
+    Some(TimeDelta::seconds(i64::try_from(secs).unwrap_or(0)))
 }
 
 /// Add one failure to a row, creating it or starting a new window first. Increments are done
@@ -325,7 +325,9 @@ mod tests {
         assert_eq!(secs(6), Some(4));
         assert_eq!(secs(15), Some(2048));
         assert_eq!(secs(16), Some(3600));
-        // Far past the shift width: still the cap, no overflow.
-        assert_eq!(secs(500), Some(3600));
+        // Around and far past 64 doublings: still the cap, no wrap to zero.
+        for n in [67, 68, 69, 70, 500, u32::MAX] {
+            assert_eq!(secs(n), Some(3600), "{n}");
+        }
     }
 }

@@ -233,6 +233,35 @@ async fn a_password_change_a_reset_or_a_disable_ends_silent_login() {
 }
 
 #[tokio::test]
+async fn the_mini_program_that_changes_the_password_keeps_silent_login() {
+    each_backend(|app: TestApp| async move {
+        let _w = app.world().await;
+        let a1 = "13900000005";
+        let token = login_with_code(&app, a1, PASSWORD, "keep-first").await;
+        app.mock.state.add_code(MockCode {
+            code: "keep-change".into(),
+            openid: format!("mp_{a1}"),
+            unionid: None,
+        });
+        let changed = app
+            .post(
+                "/api/v1/me/password",
+                &token,
+                json!({ "old_password": PASSWORD, "new_password": "Newer2026x", "code": "keep-change" }),
+            )
+            .await
+            .expect(200);
+        let me = app
+            .get("/api/v1/me", changed["token"].as_str().unwrap())
+            .await
+            .expect(200);
+        assert_eq!(me["wechat"]["mini_linked"], true, "{}", app.backend);
+        wx_login(&app, a1, "keep-silent").await.expect(200);
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn the_owner_can_end_silent_login() {
     each_backend(|app: TestApp| async move {
         let _w = app.world().await;

@@ -31,6 +31,34 @@ pub struct TokenResponse {
     pub must_change_password: bool,
 }
 
+/// After a password was proven, remember the WeChat that sent a `wx.login` code so its later
+/// logins are silent. A convenience: a failed exchange does not fail the request.
+async fn remember_mini_code(
+    state: &AppState,
+    account_id: i32,
+    code: Option<&str>,
+) -> ApiResult<()> {
+    let Some(code) = code
+        .map(str::trim)
+        .filter(|c| !c.is_empty() && c.len() <= 128)
+    else {
+        return Ok(());
+    };
+    match state.wechat.code_to_session(code).await {
+        Ok(session) => {
+            binding::remember_mini_identity(
+                &state.services,
+                account_id,
+                &session.openid,
+                session.unionid.as_deref(),
+            )
+            .await?;
+        }
+        Err(error) => tracing::warn!(%error, "wx.login code not exchanged after a password"),
+    }
+    Ok(())
+}
+
 /// Log in with username and password.
 #[endpoint(tags("auth"))]
 pub async fn login(
@@ -47,26 +75,7 @@ pub async fn login(
         meta.ip.as_deref(),
     )
     .await?;
-    if let Some(code) = body
-        .code
-        .as_deref()
-        .map(str::trim)
-        .filter(|c| !c.is_empty())
-    {
-        // Silent login is a convenience: a failed exchange must not fail the password login.
-        match state.wechat.code_to_session(code).await {
-            Ok(session) => {
-                binding::remember_mini_identity(
-                    &state.services,
-                    outcome.account.id,
-                    &session.openid,
-                    session.unionid.as_deref(),
-                )
-                .await?;
-            }
-            Err(error) => tracing::warn!(%error, "wx.login code not exchanged at password login"),
-        }
-    }
+    remember_mini_code(state, outcome.account.id, body.code.as_deref()).await?;
     Ok(Json(TokenResponse {
         token: outcome.token.token,
         expires_at: outcome.token.expires_at,
@@ -98,10 +107,13 @@ pub struct ChangePasswordRequest {
     pub old_password: String,
     /// 8–64 characters with letters and digits.
     pub new_password: String,
+    /// Optional `wx.login` code: the mini program that changed the password keeps its silent
+    /// login (every other WeChat loses it).
+    pub code: Option<String>,
 }
 
-/// Change one's own password. Ends every session and the mini program's silent login, and
-/// returns a new token for this device. Wrong old passwords count like failed logins; at the
+/// Change one's own password. Ends every session and silent login (but for the mini program
+/// that sends a `wx.login` code with the change), and returns a new token for this device. Wrong old passwords count like failed logins; at the
 /// limit this session ends (401).
 #[endpoint(tags("me"))]
 pub async fn change_password(
@@ -126,6 +138,7 @@ pub async fn change_password(
         &body.new_password,
     )
     .await?;
+    remember_mini_code(state, change.actor.account_id, body.code.as_deref()).await?;
     Ok(Json(TokenResponse {
         token: token.token,
         expires_at: token.expires_at,
