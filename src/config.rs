@@ -277,8 +277,9 @@ impl DatabaseSettings {
 pub struct AuthSettings {
     pub session_ttl_hours: u32,
     /// Wrong passwords for one username from one address before each further attempt must
-    /// wait (2 s, then twice as long each time).
+    /// wait: `login_delay_first_secs`, then twice as long after each failure.
     pub max_failed_logins: u32,
+    pub login_delay_first_secs: u64,
     /// The longest such wait.
     pub login_delay_max_secs: u64,
     /// Wrong passwords for one username from all addresses within `failure_window_hours` that
@@ -455,6 +456,14 @@ impl Settings {
         }
         if self.auth.max_failed_logins == 0 {
             return invalid("auth.max_failed_logins", "must be at least 1");
+        }
+        if self.auth.login_delay_first_secs == 0
+            || self.auth.login_delay_first_secs > self.auth.login_delay_max_secs
+        {
+            return invalid(
+                "auth.login_delay_first_secs",
+                "must be between 1 and auth.login_delay_max_secs",
+            );
         }
         if !(1..=MAX_LOGIN_DELAY_SECS).contains(&self.auth.login_delay_max_secs) {
             return invalid(

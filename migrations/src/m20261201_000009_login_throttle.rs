@@ -58,7 +58,14 @@ impl MigrationTrait for Migration {
                     .col(LoginFailures::WindowStartedAt)
                     .to_owned(),
             )
-            .await
+            .await?;
+        // `accounts.locked_until` now marks a lock only an admin lifts; the timed lockouts it
+        // held before end within minutes anyway, so none is carried over as permanent.
+        manager
+            .get_connection()
+            .execute_unprepared("UPDATE accounts SET locked_until = NULL, failed_logins = 0")
+            .await?;
+        Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {

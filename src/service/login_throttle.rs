@@ -27,8 +27,6 @@ use crate::error::{AppError, AppResult};
 const ALL_ADDRESSES: &str = "";
 /// Requests without a known peer (never over TCP) share one bucket.
 const UNKNOWN_ADDRESS: &str = "unknown";
-/// Wait after the first failure over the free ones; doubles with each further failure.
-const FIRST_DELAY_SECS: u64 = 2;
 
 /// Where a login attempt comes from: the username as typed (normalized) and the client address.
 #[derive(Debug, Clone, Copy)]
@@ -207,11 +205,12 @@ pub async fn unlock_account(
     accounts_service::get(services, actor, id).await
 }
 
-/// The wait after the n-th failure from one address: none for the free ones, then 2 s,
-/// doubling, capped.
+/// The wait after the n-th failure from one address: none for the free ones, then the first
+/// wait, doubling, capped.
 fn delay_after(failures: u32, settings: &AuthSettings) -> Option<TimeDelta> {
     let over = failures.checked_sub(settings.max_failed_logins)?;
-    let secs = FIRST_DELAY_SECS
+    let secs = settings
+        .login_delay_first_secs
         .checked_mul(2u64.checked_pow(over).unwrap_or(u64::MAX))
         .unwrap_or(u64::MAX)
         .min(settings.login_delay_max_secs)
