@@ -211,8 +211,7 @@ fn delay_after(failures: u32, settings: &AuthSettings) -> Option<TimeDelta> {
     let over = failures.checked_sub(settings.max_failed_logins)?;
     let secs = settings
         .login_delay_first_secs
-        .checked_mul(2u64.checked_pow(over).unwrap_or(u64::MAX))
-        .unwrap_or(u64::MAX)
+        .saturating_mul(2u64.saturating_pow(over))
         .min(settings.login_delay_max_secs)
         .min(MAX_LOGIN_DELAY_SECS);
     // Bounded to a week above, far inside what a TimeDelta and a DateTime hold.
