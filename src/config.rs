@@ -11,6 +11,10 @@ use serde::Deserialize;
 
 const DEFAULTS: &str = include_str!("../config/default.toml");
 
+/// Upper bounds of the login throttle settings: a week's wait, a month's window.
+pub const MAX_LOGIN_DELAY_SECS: u64 = 7 * 24 * 3600;
+pub const MAX_FAILURE_WINDOW_HOURS: u32 = 30 * 24;
+
 /// A value that must never reach a log line or a debug dump.
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct Secret(String);
@@ -235,7 +239,23 @@ pub struct ServerSettings {
     pub request_timeout_secs: u64,
     /// The address people reach this server at (links to news pages in chat replies).
     pub public_url: String,
-    pub trust_forwarded_for: bool,
+    /// Proxies of your own in front of this server that append the address they received a
+    /// request from to X-Forwarded-For. 0: the header is ignored (nothing in front, or a
+    /// proxy that does not append).
+    pub trusted_proxies: u8,
+    /// Former name: `true` meant one proxy. Still read so an old file keeps its meaning.
+    #[serde(default)]
+    pub trust_forwarded_for: Option<bool>,
+}
+
+impl ServerSettings {
+    /// How many X-Forwarded-For entries from the right were written by proxies of ours.
+    pub fn forwarded_hops(&self) -> u8 {
+        match self.trust_forwarded_for {
+            Some(true) if self.trusted_proxies == 0 => 1,
+            _ => self.trusted_proxies,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -256,10 +276,22 @@ impl DatabaseSettings {
 #[serde(deny_unknown_fields)]
 pub struct AuthSettings {
     pub session_ttl_hours: u32,
+    /// Wrong passwords for one username from one address before each further attempt must
+    /// wait: `login_delay_first_secs`, then twice as long after each failure.
     pub max_failed_logins: u32,
-    pub lockout_minutes: u32,
+    pub login_delay_first_secs: u64,
+    /// The longest such wait.
+    pub login_delay_max_secs: u64,
+    /// Wrong passwords for one username from all addresses within `failure_window_hours` that
+    /// lock it until an admin unlocks it.
+    pub account_failure_ceiling: u32,
+    /// Failure counts older than this start again from zero.
+    pub failure_window_hours: u32,
     pub session_cache_secs: u64,
     pub login_attempts_per_minute: u32,
+    /// `wx-login` requests one client address may make per minute on one instance, counted
+    /// before WeChat is asked (0 = no limit).
+    pub wx_login_attempts_per_minute: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -433,6 +465,32 @@ impl Settings {
         if self.auth.max_failed_logins == 0 {
             return invalid("auth.max_failed_logins", "must be at least 1");
         }
+        if self.auth.login_delay_first_secs == 0
+            || self.auth.login_delay_first_secs > self.auth.login_delay_max_secs
+        {
+            return invalid(
+                "auth.login_delay_first_secs",
+                "must be between 1 and auth.login_delay_max_secs",
+            );
+        }
+        if !(1..=MAX_LOGIN_DELAY_SECS).contains(&self.auth.login_delay_max_secs) {
+            return invalid(
+                "auth.login_delay_max_secs",
+                "must be between 1 and 604800 (a week)",
+            );
+        }
+        if self.auth.account_failure_ceiling < self.auth.max_failed_logins {
+            return invalid(
+                "auth.account_failure_ceiling",
+                "must be at least auth.max_failed_logins",
+            );
+        }
+        if !(1..=MAX_FAILURE_WINDOW_HOURS).contains(&self.auth.failure_window_hours) {
+            return invalid(
+                "auth.failure_window_hours",
+                "must be between 1 and 720 (30 days)",
+            );
+        }
         let aes = self.wechat.encoding_aes_key.expose();
         if !aes.is_empty() && (aes.len() != 43 || !aes.chars().all(|c| c.is_ascii_alphanumeric())) {
             return invalid(
@@ -593,6 +651,21 @@ mod tests {
             error.to_string().contains("`wechat.replay_cache_capacity`"),
             "{error}"
         );
+        let error = with("[auth]\nlogin_delay_max_secs = 999999999999").unwrap_err();
+        assert!(
+            error.to_string().contains("`auth.login_delay_max_secs`"),
+            "{error}"
+        );
+        let error = with("[auth]\nfailure_window_hours = 4000000000").unwrap_err();
+        assert!(
+            error.to_string().contains("`auth.failure_window_hours`"),
+            "{error}"
+        );
+        let error = with("[auth]\naccount_failure_ceiling = 2").unwrap_err();
+        assert!(
+            error.to_string().contains("`auth.account_failure_ceiling`"),
+            "{error}"
+        );
         let error = with("[database]\nurl = \"oracle://x\"").unwrap_err();
         assert!(error.to_string().contains("`database.url`"), "{error}");
     }
@@ -606,6 +679,20 @@ mod tests {
         );
         let error = with("[push.templates.task.fields]\nnokey = \"x\"").unwrap_err();
         assert!(error.to_string().contains("nokey"), "{error}");
+    }
+
+    #[test]
+    fn the_old_forwarded_for_switch_means_one_proxy() {
+        let settings = Settings::defaults().expect("defaults load");
+        assert_eq!(settings.server.forwarded_hops(), 0);
+        let old = with("[server]\ntrust_forwarded_for = true").expect("loads");
+        assert_eq!(old.server.forwarded_hops(), 1);
+        let both =
+            with("[server]\ntrust_forwarded_for = true\ntrusted_proxies = 2").expect("loads");
+        assert_eq!(both.server.forwarded_hops(), 2);
+        let off =
+            with("[server]\ntrust_forwarded_for = false\ntrusted_proxies = 1").expect("loads");
+        assert_eq!(off.server.forwarded_hops(), 1);
     }
 
     #[test]

@@ -1,8 +1,6 @@
 //! The errors of every use case. Each has a stable `code()` for programs and a Chinese
 //! `Display` for people; `http::error` is the one place that turns them into HTTP.
 
-use chrono::{DateTime, TimeDelta, Utc};
-
 use crate::domain::Invalid;
 
 #[derive(Debug, thiserror::Error)]
@@ -11,14 +9,17 @@ pub enum AppError {
     Unauthenticated,
     #[error("用户名或密码错误")]
     InvalidCredentials,
-    #[error("密码错误次数过多，账号已锁定，请于 {} 后再试", beijing(.until))]
-    AccountLocked { until: DateTime<Utc> },
+    #[error("密码错误次数过多，账号已锁定，请联系管理员解锁")]
+    AccountLocked,
     #[error("账号已停用，请联系管理员")]
     AccountDisabled,
     #[error("首次登录请先修改初始密码")]
     PasswordChangeRequired,
     #[error("尝试过于频繁，请稍后再试")]
     TooManyRequests,
+    /// Wrong passwords for this username from this address: the next try waits.
+    #[error("密码错误次数过多，请 {retry_after_secs} 秒后再试")]
+    TooManyAttempts { retry_after_secs: u64 },
     #[error("文件过大（上限 {limit_mib} MB）")]
     FileTooLarge { limit_mib: u64 },
     #[error("原密码错误")]
@@ -52,10 +53,11 @@ impl AppError {
         match self {
             Self::Unauthenticated => "unauthenticated",
             Self::InvalidCredentials => "invalid_credentials",
-            Self::AccountLocked { .. } => "account_locked",
+            Self::AccountLocked => "account_locked",
             Self::AccountDisabled => "account_disabled",
             Self::PasswordChangeRequired => "password_change_required",
             Self::TooManyRequests => "too_many_requests",
+            Self::TooManyAttempts { .. } => "too_many_attempts",
             Self::FileTooLarge { .. } => "payload_too_large",
             Self::WrongOldPassword => "wrong_old_password",
             Self::Forbidden => "forbidden",
@@ -77,13 +79,6 @@ impl AppError {
             _ => None,
         }
     }
-}
-
-/// Users are in China: times in messages are Beijing time (UTC+8, no daylight saving).
-fn beijing(at: &DateTime<Utc>) -> String {
-    (at.naive_utc() + TimeDelta::hours(8))
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
 }
 
 pub type AppResult<T> = Result<T, AppError>;

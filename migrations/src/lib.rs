@@ -14,6 +14,7 @@ mod m20261129_000005_employment_data;
 mod m20261129_000006_import_progress;
 mod m20261129_000007_sms_news_attachments;
 mod m20261201_000008_callback_guards;
+mod m20261201_000009_login_throttle;
 mod m20261201_000010_account_phones;
 
 pub struct Migrator;
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000006_import_progress::Migration),
             Box::new(m20261129_000007_sms_news_attachments::Migration),
             Box::new(m20261201_000008_callback_guards::Migration),
+            Box::new(m20261201_000009_login_throttle::Migration),
             Box::new(m20261201_000010_account_phones::Migration),
         ]
     }

@@ -35,7 +35,7 @@ pub async fn require_session(
         let state = AppState::from_depot(depot)?.clone();
         let token = bearer(req).ok_or(AppError::Unauthenticated)?;
         let session = auth::authenticate(&state.services, &token).await?;
-        let meta = request_meta(req, state.settings.server.trust_forwarded_for);
+        let meta = request_meta(req, state.settings.server.forwarded_hops());
         Ok::<_, AppError>((session, token, meta))
     }
     .await;

@@ -1,5 +1,6 @@
 //! The only place where errors become HTTP: a status, and `{ "code", "message" }` in JSON.
 
+use salvo::http::header::{HeaderValue, RETRY_AFTER};
 use salvo::http::ResBody;
 use salvo::http::StatusCode;
 use salvo::oapi::{self, Components, EndpointOutRegister, Operation, ToSchema};
@@ -34,13 +35,15 @@ pub type ApiResult<T> = Result<T, ApiError>;
 fn status_of(error: &AppError) -> StatusCode {
     match error {
         AppError::Unauthenticated | AppError::InvalidCredentials => StatusCode::UNAUTHORIZED,
-        AppError::AccountLocked { .. } => StatusCode::LOCKED,
+        AppError::AccountLocked => StatusCode::LOCKED,
         AppError::AccountDisabled | AppError::PasswordChangeRequired | AppError::Forbidden => {
             StatusCode::FORBIDDEN
         }
         AppError::WrongOldPassword | AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
         AppError::NotFound { .. } => StatusCode::NOT_FOUND,
-        AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+        AppError::TooManyRequests | AppError::TooManyAttempts { .. } => {
+            StatusCode::TOO_MANY_REQUESTS
+        }
         AppError::FileTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
         AppError::Conflict { .. } => StatusCode::CONFLICT,
         AppError::Database(_) | AppError::WechatUnavailable => StatusCode::SERVICE_UNAVAILABLE,
@@ -58,6 +61,11 @@ impl ApiError {
             tracing::error!(code = self.0.code(), cause = ?self.0, "request failed");
         }
         res.status_code(status);
+        if let AppError::TooManyAttempts { retry_after_secs } = &self.0 {
+            if let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string()) {
+                res.headers_mut().insert(RETRY_AFTER, value);
+            }
+        }
         res.render(Json(ErrorBody {
             code: self.0.code().to_string(),
             message: self.0.to_string(),
@@ -84,7 +92,7 @@ impl EndpointOutRegister for ApiError {
             ("413", "请求体过大 (payload_too_large)"),
             ("422", "输入不合法 (invalid_input, wrong_old_password)"),
             ("423", "账号已锁定 (account_locked)"),
-            ("429", "尝试过于频繁 (too_many_requests)"),
+            ("429", "尝试过于频繁，Retry-After 给出等待秒数 (too_many_requests, too_many_attempts)"),
             ("503", "数据库或微信服务不可用 (database_unavailable, wechat_unavailable)"),
         ] {
             operation.responses.insert(

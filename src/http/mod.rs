@@ -32,7 +32,8 @@ pub fn service(state: AppState, gateway: std::sync::Arc<wechat_callback::Gateway
 
     let me = Router::with_path("me")
         .get(api::auth::me)
-        .push(Router::with_path("password").post(api::auth::change_password));
+        .push(Router::with_path("password").post(api::auth::change_password))
+        .push(Router::with_path("mini-link").delete(api::auth::unlink_mini));
     let bind_code = Router::with_path("me/bind-code")
         .hoop(auth::require_password_changed)
         .post(api::wechat::bind_code);
@@ -67,7 +68,8 @@ pub fn service(state: AppState, gateway: std::sync::Arc<wechat_callback::Gateway
                         .patch(accounts::update)
                         .push(Router::with_path("disable").post(accounts::disable))
                         .push(Router::with_path("enable").post(accounts::enable))
-                        .push(Router::with_path("reset-password").post(accounts::reset_password)),
+                        .push(Router::with_path("reset-password").post(accounts::reset_password))
+                        .push(Router::with_path("unlock").post(api::auth::unlock)),
                 ),
         )
         .push(Router::with_path("audit").get(audit::list))

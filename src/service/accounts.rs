@@ -566,7 +566,7 @@ async fn find_with_access<C: ConnectionTrait>(
     }
 }
 
-async fn find_manageable<C: ConnectionTrait>(
+pub(crate) async fn find_manageable<C: ConnectionTrait>(
     conn: &C,
     actor: &Actor,
     id: i32,
@@ -726,6 +726,7 @@ pub async fn set_disabled(
     let account = active.update(&txn).await?;
     if disabled {
         auth::revoke_all(&txn, id).await?;
+        super::mini_link::forget(&txn, id).await?;
     }
     audit::record(
         &txn,
@@ -752,7 +753,7 @@ pub async fn set_disabled(
 }
 
 /// New random password, sent by SMS; the account must change it at next login, its sessions
-/// end and a lockout is lifted.
+/// and its silent mini-program login end, and a lockout is lifted.
 pub async fn reset_password(
     services: &Services,
     actor: &Actor,
@@ -779,6 +780,8 @@ pub async fn reset_password(
     active.updated_at = Set(Utc::now());
     let account = active.update(&txn).await?;
     auth::revoke_all(&txn, id).await?;
+    super::mini_link::forget(&txn, id).await?;
+    super::login_throttle::unlock(&txn, &account.username).await?;
     services
         .notifier
         .send_credentials(

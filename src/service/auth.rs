@@ -1,4 +1,5 @@
-//! Login, lockout, sessions (opaque tokens stored hashed), logout and password change.
+//! Login, sessions (opaque tokens stored hashed), logout and password change; the wrong-password
+//! counters are in `login_throttle`.
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
@@ -15,7 +16,8 @@ use sea_orm::{
 };
 use sha2::{Digest, Sha256};
 
-use super::{password_hash, Services};
+use super::login_throttle::{self, Attempt};
+use super::{mini_link, password_hash, Services};
 use crate::config::AuthSettings;
 use crate::db::entities::{accounts, sessions};
 use crate::domain::org::OrgPath;
@@ -33,7 +35,7 @@ pub struct Session {
 }
 
 /// Login attempts per client address in a one-minute window, per instance: a brake on password
-/// guessing across many usernames, which the per-account lockout does not catch.
+/// guessing across many usernames, which the per-username counters do not catch.
 #[derive(Clone)]
 struct LoginThrottle {
     limit: u32,
@@ -71,6 +73,8 @@ pub struct SessionStore {
     /// Revocation on this instance drops entries at once; other instances notice within that time.
     cache: Option<Cache<String, Session>>,
     throttle: LoginThrottle,
+    /// Silent logins per address: each costs a WeChat call, so they are counted before it.
+    mini_throttle: LoginThrottle,
 }
 
 impl SessionStore {
@@ -83,10 +87,12 @@ impl SessionStore {
                 .build()
         });
         let throttle = LoginThrottle::new(settings.login_attempts_per_minute);
+        let mini_throttle = LoginThrottle::new(settings.wx_login_attempts_per_minute);
         Self {
             settings,
             cache,
             throttle,
+            mini_throttle,
         }
     }
 
@@ -178,29 +184,39 @@ pub async fn login(
             return Err(AppError::TooManyRequests);
         }
     }
+    // A name that does not parse cannot exist, so refusing it reveals nothing.
     let Ok(username) = Username::parse(username) else {
         password_hash::waste_equal_time().await;
         return Err(AppError::InvalidCredentials);
     };
-    let Some(account) = accounts::Entity::find()
-        .filter(accounts::Column::Username.eq(username.as_str()))
-        .one(&services.db)
-        .await?
-    else {
-        password_hash::waste_equal_time().await;
-        return Err(AppError::InvalidCredentials);
+    let attempt = Attempt {
+        username: &username,
+        address: client_ip,
     };
     let now = Utc::now();
-    if let Some(until) = account.locked_until.filter(|until| *until > now) {
-        return Err(AppError::AccountLocked { until });
-    }
-    if !password_hash::verify(&account.password_hash, password).await? {
-        return Err(record_failure(services, &account, now).await?);
-    }
+    login_throttle::check(&services.db, attempt, now).await?;
+    let account = accounts::Entity::find()
+        .filter(accounts::Column::Username.eq(username.as_str()))
+        .one(&services.db)
+        .await?;
+    // Unknown usernames cost one hash too, and are counted like wrong passwords: status, code,
+    // message, waits and timing do not tell whether the account exists.
+    let verified = match &account {
+        Some(account) => password_hash::verify(&account.password_hash, password).await?,
+        None => {
+            password_hash::waste_equal_time().await;
+            false
+        }
+    };
+    let Some(account) = account.filter(|_| verified) else {
+        login_throttle::record_failure(&services.db, settings, attempt, now).await?;
+        return Err(AppError::InvalidCredentials);
+    };
     if account.disabled {
         return Err(AppError::AccountDisabled);
     }
     let txn = services.db.begin().await?;
+    login_throttle::clear(&txn, attempt).await?;
     let mut active: accounts::ActiveModel = account.clone().into();
     active.failed_logins = Set(0);
     active.locked_until = Set(None);
@@ -210,66 +226,31 @@ pub async fn login(
     Ok(LoginOutcome { token, account })
 }
 
-/// Silent login: the account that last logged in with a password from this mini-program OpenID.
-pub async fn login_by_mini_openid(
-    services: &Services,
-    mp_openid: &str,
-    client_ip: Option<&str>,
-) -> AppResult<LoginOutcome> {
-    if let Some(ip) = client_ip {
-        if !services.sessions.throttle.allow(ip).await {
-            return Err(AppError::TooManyRequests);
+/// Count a silent-login request from an address; call before asking WeChat about its code, so
+/// a flood of made-up codes does not become a flood of WeChat calls.
+pub async fn admit_mini_login(services: &Services, client_ip: Option<&str>) -> AppResult<()> {
+    match client_ip {
+        Some(ip) if !services.sessions.mini_throttle.allow(ip).await => {
+            Err(AppError::TooManyRequests)
         }
+        _ => Ok(()),
     }
+}
+
+/// Silent login: the account that last logged in with a password from this mini-program OpenID.
+/// The caller has counted the request with `admit_mini_login`.
+pub async fn login_by_mini_openid(services: &Services, mp_openid: &str) -> AppResult<LoginOutcome> {
     let account = super::binding::account_for_mini_openid(services, mp_openid)
         .await?
         .ok_or(AppError::WechatNotLinked)?;
     if account.disabled {
         return Err(AppError::AccountDisabled);
     }
-    if let Some(until) = account.locked_until.filter(|until| *until > Utc::now()) {
-        return Err(AppError::AccountLocked { until });
+    if account.locked_until.is_some() {
+        return Err(AppError::AccountLocked);
     }
     let token = issue_token(&services.db, &services.sessions.settings, account.id).await?;
     Ok(LoginOutcome { token, account })
-}
-
-/// Count a wrong password atomically (two instances may see wrong passwords at once) and lock
-/// the account when the count reaches the limit.
-async fn record_failure(
-    services: &Services,
-    account: &accounts::Model,
-    now: DateTime<Utc>,
-) -> AppResult<AppError> {
-    let settings = &services.sessions.settings;
-    accounts::Entity::update_many()
-        .col_expr(
-            accounts::Column::FailedLogins,
-            Expr::col(accounts::Column::FailedLogins).add(1),
-        )
-        .filter(accounts::Column::Id.eq(account.id))
-        .exec(&services.db)
-        .await?;
-    let failures = accounts::Entity::find_by_id(account.id)
-        .one(&services.db)
-        .await?
-        .map(|a| a.failed_logins)
-        .unwrap_or(0);
-    if failures >= settings.max_failed_logins as i32 {
-        let until = now + TimeDelta::minutes(i64::from(settings.lockout_minutes));
-        accounts::Entity::update_many()
-            .col_expr(accounts::Column::LockedUntil, Expr::value(until))
-            .col_expr(accounts::Column::FailedLogins, Expr::value(0))
-            .filter(accounts::Column::Id.eq(account.id))
-            .exec(&services.db)
-            .await?;
-        tracing::warn!(
-            account_id = account.id,
-            "account locked after repeated wrong passwords"
-        );
-        return Ok(AppError::AccountLocked { until });
-    }
-    Ok(AppError::InvalidCredentials)
 }
 
 /// Resolve a bearer token to its session, or `Unauthenticated`.
@@ -322,19 +303,50 @@ pub async fn logout(services: &Services, token: &str) -> AppResult<()> {
     Ok(())
 }
 
+/// The session that asks for a password change: who, with which token, from where.
+#[derive(Debug, Clone, Copy)]
+pub struct PasswordChange<'a> {
+    pub actor: &'a Actor,
+    pub token: &'a str,
+    pub client_ip: Option<&'a str>,
+}
+
 /// Change one's own password: every session of the account ends and a new token is issued, so
-/// the device that changed it stays logged in and every other device must log in again.
+/// the device that changed it stays logged in and every other device must log in again. The
+/// mini-program link ends too: silent login needs a password login again.
+///
+/// A wrong old password counts like a failed login of the account from this address; at the
+/// limit the session that guessed ends, so a stolen token cannot guess on.
 pub async fn change_password(
     services: &Services,
-    actor: &Actor,
+    change: PasswordChange<'_>,
     old_password: &str,
     new_password: &str,
 ) -> AppResult<IssuedToken> {
-    let account = accounts::Entity::find_by_id(actor.account_id)
+    let settings = &services.sessions.settings;
+    let account_id = change.actor.account_id;
+    let account = accounts::Entity::find_by_id(account_id)
         .one(&services.db)
         .await?
         .ok_or(AppError::Unauthenticated)?;
+    let username = Username::parse(&account.username)
+        .map_err(|_| AppError::Internal(format!("account {account_id} has a bad username")))?;
+    let attempt = Attempt {
+        username: &username,
+        address: change.client_ip,
+    };
+    let now = Utc::now();
+    login_throttle::check(&services.db, attempt, now).await?;
     if !password_hash::verify(&account.password_hash, old_password).await? {
+        let failures = login_throttle::record_failure(&services.db, settings, attempt, now).await?;
+        if failures.locked || failures.from_address >= settings.max_failed_logins {
+            logout(services, change.token).await?;
+            tracing::warn!(
+                account_id,
+                "session ended after repeated wrong old passwords"
+            );
+            return Err(AppError::Unauthenticated);
+        }
         return Err(AppError::WrongOldPassword);
     }
     let new_password = NewPassword::parse(new_password, &account.username)?;
@@ -343,15 +355,18 @@ pub async fn change_password(
     }
     let hash = password_hash::hash(new_password.expose()).await?;
     let txn = services.db.begin().await?;
+    login_throttle::clear(&txn, attempt).await?;
     let mut active: accounts::ActiveModel = account.into();
     active.password_hash = Set(hash);
     active.must_change_password = Set(false);
+    active.failed_logins = Set(0);
     active.updated_at = Set(Utc::now());
     active.update(&txn).await?;
-    revoke_all(&txn, actor.account_id).await?;
-    let token = issue_token(&txn, &services.sessions.settings, actor.account_id).await?;
+    revoke_all(&txn, account_id).await?;
+    mini_link::forget(&txn, account_id).await?;
+    let token = issue_token(&txn, settings, account_id).await?;
     txn.commit().await?;
-    services.sessions.forget_account(actor.account_id);
-    services.bound_accounts.forget_account(actor.account_id);
+    services.sessions.forget_account(account_id);
+    services.bound_accounts.forget_account(account_id);
     Ok(token)
 }

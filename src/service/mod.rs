@@ -14,6 +14,8 @@ pub mod employment;
 pub mod employment_stats;
 pub mod employment_tallies;
 pub mod followers;
+pub mod login_throttle;
+pub mod mini_link;
 pub mod my_tasks;
 pub mod news;
 pub mod notifier;

@@ -72,41 +72,63 @@ async fn first_start_creates_a_ministry_admin_who_must_change_the_password() {
 }
 
 #[tokio::test]
-async fn five_wrong_passwords_lock_the_account_for_fifteen_minutes() {
-    each_backend(|app: TestApp| async move {
-        let (username, password) = app.initial_admin.clone().unwrap();
-        for attempt in 1..5 {
-            let reply = app.login(&username, "wrong-password-1").await;
-            assert_eq!(
-                reply.code(),
-                "invalid_credentials",
-                "attempt {attempt} on {}",
-                app.backend
-            );
-        }
-        let fifth = app.login(&username, "wrong-password-1").await;
-        fifth.expect_error(423, "account_locked");
-        // Even the right password is refused while locked.
-        let locked = app.login(&username, &password).await;
-        locked.expect_error(423, "account_locked");
-        let row = fudao::db::entities::accounts::Entity::find_by_id(1)
+async fn after_five_wrong_passwords_the_next_attempt_must_wait() {
+    // Long enough that a slow machine does not see the wait pass by itself.
+    each_backend_with(
+        |settings| settings.auth.login_delay_first_secs = 600,
+        |app: TestApp| async move {
+            let (username, password) = app.initial_admin.clone().unwrap();
+            for attempt in 1..=5 {
+                let reply = app.login(&username, "wrong-password-1").await;
+                assert_eq!(
+                    reply.code(),
+                    "invalid_credentials",
+                    "attempt {attempt} on {}",
+                    app.backend
+                );
+            }
+            // Even the right password waits; the answer says how long.
+            let early = app.login(&username, &password).await;
+            early.expect_error(429, "too_many_attempts");
+            let retry: u64 = early.headers["retry-after"]
+                .to_str()
+                .unwrap()
+                .parse()
+                .unwrap();
+            assert!((540..=600).contains(&retry), "Retry-After {retry}");
+            let message = early.body["message"].as_str().unwrap();
+            assert!(message.contains(&format!("{retry} 秒")), "{message}");
+            let row = fudao::db::entities::login_failures::Entity::find_by_id((
+                username.clone(),
+                "127.0.0.1".to_string(),
+            ))
             .one(&app.db)
             .await
             .unwrap()
-            .unwrap();
-        let until = row.locked_until.expect("locked_until set");
-        let minutes = (until - chrono::Utc::now()).num_minutes();
-        assert!((14..=15).contains(&minutes), "locked for {minutes} minutes");
-    })
+            .expect("counted per address");
+            assert_eq!(row.failures, 5);
+            // The account is not locked: only that address waits.
+            let account = fudao::db::entities::accounts::Entity::find_by_id(1)
+                .one(&app.db)
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(account.locked_until, None);
+            assert_eq!(account.failed_logins, 5);
+        },
+    )
     .await;
 }
 
 use sea_orm::EntityTrait;
 
 #[tokio::test]
-async fn lockout_limits_come_from_config_and_a_success_resets_the_count() {
+async fn the_free_attempts_come_from_config_and_a_success_resets_the_count() {
     each_backend_with(
-        |settings| settings.auth.max_failed_logins = 3,
+        |settings| {
+            settings.auth.max_failed_logins = 3;
+            settings.auth.login_delay_first_secs = 600;
+        },
         |app: TestApp| async move {
             let (username, password) = app.initial_admin.clone().unwrap();
             app.login(&username, "bad-1")
@@ -125,7 +147,10 @@ async fn lockout_limits_come_from_config_and_a_success_resets_the_count() {
                 .expect_error(401, "invalid_credentials");
             app.login(&username, "bad-5")
                 .await
-                .expect_error(423, "account_locked");
+                .expect_error(401, "invalid_credentials");
+            app.login(&username, "bad-6")
+                .await
+                .expect_error(429, "too_many_attempts");
         },
     )
     .await;

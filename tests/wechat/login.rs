@@ -1,9 +1,10 @@
 //! Silent login with a `wx.login` code.
 
 use fudao::wechat::mock::{Injection, MockCode};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 
-use crate::helpers::{world::PASSWORD, Backend, TestApp};
+use crate::helpers::{each_backend, world::PASSWORD, Backend, TestApp};
 
 #[tokio::test]
 async fn after_a_password_login_with_a_code_later_logins_are_silent() {
@@ -111,7 +112,8 @@ async fn after_a_password_login_with_a_code_later_logins_are_silent() {
             Some(json!({ "code": "fourth" })),
         )
         .await;
-    disabled.expect_error(403, "account_disabled");
+    // The link ended with the disable: the mini program needs a password login again.
+    disabled.expect_error(404, "wechat_not_linked");
 }
 
 #[tokio::test]
@@ -134,4 +136,184 @@ async fn a_failed_code_exchange_does_not_fail_the_password_login() {
         .await
         .expect(200);
     assert_eq!(me["wechat"]["mini_linked"], false);
+}
+
+async fn login_with_code(app: &TestApp, username: &str, password: &str, code: &str) -> String {
+    app.mock.state.add_code(MockCode {
+        code: code.into(),
+        openid: format!("mp_{username}"),
+        unionid: None,
+    });
+    let login = app
+        .request(
+            reqwest::Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({ "username": username, "password": password, "code": code })),
+        )
+        .await
+        .expect(200);
+    login["token"].as_str().expect("token").to_string()
+}
+
+/// A silent login with a fresh code for the mini-program user of `username`.
+async fn wx_login(app: &TestApp, username: &str, code: &str) -> crate::helpers::Reply {
+    app.mock.state.add_code(MockCode {
+        code: code.into(),
+        openid: format!("mp_{username}"),
+        unionid: None,
+    });
+    app.request(
+        reqwest::Method::POST,
+        "/api/v1/auth/wx-login",
+        None,
+        Some(json!({ "code": code })),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_password_change_a_reset_or_a_disable_ends_silent_login() {
+    each_backend(|app: TestApp| async move {
+        let w = app.world().await;
+        let a1 = "13900000005";
+        let token = login_with_code(&app, a1, PASSWORD, "a1-first").await;
+        let me = app.get("/api/v1/me", &token).await.expect(200);
+        assert_eq!(me["wechat"]["mini_linked"], true, "{}", app.backend);
+        wx_login(&app, a1, "a1-silent").await.expect(200);
+
+        // The owner changes the password: the device that did it stays logged in, the
+        // mini program must log in with the new password.
+        let changed = app
+            .post(
+                "/api/v1/me/password",
+                &token,
+                json!({ "old_password": PASSWORD, "new_password": "Newer2026x" }),
+            )
+            .await
+            .expect(200);
+        let token = changed["token"].as_str().unwrap().to_string();
+        wx_login(&app, a1, "a1-after-change")
+            .await
+            .expect_error(404, "wechat_not_linked");
+        let me = app.get("/api/v1/me", &token).await.expect(200);
+        assert_eq!(me["wechat"]["mini_linked"], false);
+
+        // An admin resets the password.
+        login_with_code(&app, a1, "Newer2026x", "a1-relink").await;
+        wx_login(&app, a1, "a1-silent-2").await.expect(200);
+        app.post(
+            &format!("/api/v1/accounts/{}/reset-password", w.counselor_a1_id),
+            &w.school_a,
+            json!({}),
+        )
+        .await
+        .expect(200);
+        wx_login(&app, a1, "a1-after-reset")
+            .await
+            .expect_error(404, "wechat_not_linked");
+
+        // An admin disables an account: enabling it again does not bring silent login back.
+        let b1 = "13900000006";
+        login_with_code(&app, b1, PASSWORD, "b1-first").await;
+        let path = format!("/api/v1/accounts/{}", w.counselor_b1_id);
+        app.post(&format!("{path}/disable"), &w.school_b, json!({}))
+            .await
+            .expect(200);
+        app.post(&format!("{path}/enable"), &w.school_b, json!({}))
+            .await
+            .expect(200);
+        wx_login(&app, b1, "b1-after-disable")
+            .await
+            .expect_error(404, "wechat_not_linked");
+        let view = app.get(&path, &w.school_b).await.expect(200);
+        assert_eq!(view["wechat"]["mini_linked"], false);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_mini_program_that_changes_the_password_keeps_silent_login() {
+    each_backend(|app: TestApp| async move {
+        let _w = app.world().await;
+        let a1 = "13900000005";
+        let token = login_with_code(&app, a1, PASSWORD, "keep-first").await;
+        app.mock.state.add_code(MockCode {
+            code: "keep-change".into(),
+            openid: format!("mp_{a1}"),
+            unionid: None,
+        });
+        let changed = app
+            .post(
+                "/api/v1/me/password",
+                &token,
+                json!({ "old_password": PASSWORD, "new_password": "Newer2026x", "code": "keep-change" }),
+            )
+            .await
+            .expect(200);
+        let me = app
+            .get("/api/v1/me", changed["token"].as_str().unwrap())
+            .await
+            .expect(200);
+        assert_eq!(me["wechat"]["mini_linked"], true, "{}", app.backend);
+        wx_login(&app, a1, "keep-silent").await.expect(200);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_owner_can_end_silent_login() {
+    each_backend(|app: TestApp| async move {
+        let _w = app.world().await;
+        let a1 = "13900000005";
+        let token = login_with_code(&app, a1, PASSWORD, "own-first").await;
+        let reply = app
+            .request(
+                reqwest::Method::DELETE,
+                "/api/v1/me/mini-link",
+                Some(&token),
+                None,
+            )
+            .await;
+        assert_eq!(reply.status.as_u16(), 204, "{:?}", reply.body);
+        let me = app.get("/api/v1/me", &token).await.expect(200);
+        assert_eq!(me["wechat"]["mini_linked"], false, "{}", app.backend);
+        wx_login(&app, a1, "own-after")
+            .await
+            .expect_error(404, "wechat_not_linked");
+        // The session itself goes on.
+        app.get("/api/v1/my/tasks", &token).await.expect(200);
+        let row = fudao::db::entities::audit_log::Entity::find()
+            .filter(fudao::db::entities::audit_log::Column::Action.eq("wechat.mini_unlink"))
+            .all(&app.db)
+            .await
+            .unwrap();
+        assert_eq!(row.len(), 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn made_up_codes_are_throttled_per_address_before_wechat_is_asked() {
+    let app = TestApp::spawn(&Backend::Sqlite, |_| {}).await;
+    let limit = app.settings.auth.wx_login_attempts_per_minute as usize;
+    assert!(limit > 0 && limit < 45);
+    let mut statuses = Vec::new();
+    for n in 0..45 {
+        let reply = app
+            .request(
+                reqwest::Method::POST,
+                "/api/v1/auth/wx-login",
+                None,
+                Some(json!({ "code": format!("bogus-{n}") })),
+            )
+            .await;
+        statuses.push(reply.status.as_u16());
+        if n == 44 {
+            reply.expect_error(429, "too_many_requests");
+        }
+    }
+    assert!(statuses[..limit].iter().all(|s| *s == 422), "{statuses:?}");
+    assert!(statuses[limit..].iter().all(|s| *s == 429), "{statuses:?}");
+    assert_eq!(app.mock.state.calls("/sns/jscode2session").len(), limit);
 }

@@ -12,11 +12,12 @@ async function login(username, password) {
   return result;
 }
 
+// The change ends silent login for every WeChat; a wx.login code keeps it for this one.
 async function changePassword(oldPassword, newPassword) {
-  const result = await http.post('/api/v1/me/password', {
-    old_password: oldPassword,
-    new_password: newPassword,
-  });
+  const code = await http.wxLoginCode();
+  const body = { old_password: oldPassword, new_password: newPassword };
+  if (code) body.code = code;
+  const result = await http.post('/api/v1/me/password', body);
   session.setToken(result.token);
   return result;
 }

@@ -12,4 +12,9 @@ function createBindCode() {
   return http.post('/api/v1/me/bind-code', {});
 }
 
-module.exports = { fetchMe, createBindCode };
+// End silent login from this WeChat: the next start asks for the password.
+function unlinkMini() {
+  return http.del('/api/v1/me/mini-link');
+}
+
+module.exports = { fetchMe, createBindCode, unlinkMini };

@@ -47,6 +47,27 @@ describe('me page', () => {
     expect(p.querySelector('#bind-code-button')).toBeFalsy();
   });
 
+  test('ends silent login from this WeChat after asking', async () => {
+    const unlinked = Object.assign({}, COUNSELOR, { wechat: { bound: false, following: null, mini_linked: false } });
+    loggedIn(COUNSELOR);
+    const api = useApi({
+      'GET /api/v1/me': ok(COUNSELOR),
+      'DELETE /api/v1/me/mini-link': { status: 204, body: '' },
+    });
+    const p = await mountPage(ROUTE);
+    api.route('GET /api/v1/me', ok(unlinked));
+    wxControl.answerModal(false);
+    await tap(p, '#unlink-mini');
+    expect(wxControl.state.modals[0]).toMatchObject({ title: '解除免密登录', answer: false });
+    expect(api.calls('DELETE /api/v1/me/mini-link')).toHaveLength(0);
+
+    await tap(p, '#unlink-mini');
+    expect(api.calls('DELETE /api/v1/me/mini-link')).toHaveLength(1);
+    expect(wxControl.lastToast()).toBe('已解除免密登录');
+    expect(textOf(p.querySelector('#mini'))).toBe('未关联');
+    expect(p.querySelector('#unlink-mini')).toBeFalsy();
+  });
+
   test('admins get the admin tab bar', async () => {
     const profile = admin('college_admin', { id: 4, kind: 'college', name: '计算机科学与技术学院' });
     loggedIn(profile);

@@ -14,7 +14,11 @@ pub struct Model {
     pub phone: Option<String>,
     pub must_change_password: bool,
     pub disabled: bool,
+    /// Wrong passwords from all addresses in the current window, copied from `login_failures`
+    /// for admins to see.
     pub failed_logins: i32,
+    /// When the failure ceiling locked the account (the lock lasts until an admin lifts it;
+    /// the column is named after the timed lockout it replaced).
     pub locked_until: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

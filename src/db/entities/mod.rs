@@ -13,6 +13,7 @@ pub mod employment_imports;
 pub mod employment_tallies;
 pub mod followers;
 pub mod graduates;
+pub mod login_failures;
 pub mod majors;
 pub mod news;
 pub mod org_units;

@@ -27,8 +27,12 @@ pub struct AccountQuery {
     pub disabled: Option<bool>,
     /// Part of the name, username or phone.
     pub q: Option<String>,
-    pub page: Option<u64>,
-    pub per_page: Option<u64>,
+    /// From 1 (at most 10000).
+    #[salvo(parameter(value_type = Option<u64>))]
+    pub page: Option<String>,
+    /// 1 to 100 (default 20).
+    #[salvo(parameter(value_type = Option<u64>))]
+    pub per_page: Option<String>,
 }
 
 /// Accounts inside the caller's scope; phones masked.
@@ -50,7 +54,7 @@ pub async fn list(query: AccountQuery, depot: &mut Depot) -> ApiResult<Json<Acco
         &state.services,
         actor(depot)?,
         filter,
-        PageRequest::new(query.page, query.per_page),
+        PageRequest::parse(query.page.as_deref(), query.per_page.as_deref())?,
     )
     .await?;
     Ok(Json(AccountPage::new(page, |d| {

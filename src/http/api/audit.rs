@@ -19,8 +19,12 @@ pub struct AuditQuery {
     /// account | org_unit | major
     pub target_type: Option<String>,
     pub actor_id: Option<i32>,
-    pub page: Option<u64>,
-    pub per_page: Option<u64>,
+    /// From 1 (at most 10000).
+    #[salvo(parameter(value_type = Option<u64>))]
+    pub page: Option<String>,
+    /// 1 to 100 (default 20).
+    #[salvo(parameter(value_type = Option<u64>))]
+    pub per_page: Option<String>,
 }
 
 /// Admin writes on targets inside the caller's scope, newest first.
@@ -35,7 +39,7 @@ pub async fn list(query: AuditQuery, depot: &mut Depot) -> ApiResult<Json<AuditP
             target_type: query.target_type.clone(),
             actor_id: query.actor_id,
         },
-        PageRequest::new(query.page, query.per_page),
+        PageRequest::parse(query.page.as_deref(), query.per_page.as_deref())?,
     )
     .await?;
     Ok(Json(AuditPage::new(page, |e| AuditEntryView::new(&e))))

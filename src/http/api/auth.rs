@@ -1,17 +1,18 @@
 //! Login, logout, the caller's own profile and password change.
 
 use chrono::{DateTime, Utc};
-use salvo::oapi::extract::JsonBody;
+use salvo::oapi::extract::{JsonBody, PathParam};
 use salvo::oapi::ToSchema;
 use salvo::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::views::AccountView;
-use crate::http::auth::{actor, BearerToken};
+use crate::error::AppError;
+use crate::http::auth::{actor, meta, BearerToken};
 use crate::http::error::ApiResult;
 use crate::http::request_meta::request_meta;
 use crate::http::state::AppState;
-use crate::service::{accounts, auth, binding};
+use crate::service::{accounts, auth, binding, login_throttle, mini_link};
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct LoginRequest {
@@ -30,6 +31,34 @@ pub struct TokenResponse {
     pub must_change_password: bool,
 }
 
+/// After a password was proven, remember the WeChat that sent a `wx.login` code so its later
+/// logins are silent. A convenience: a failed exchange does not fail the request.
+async fn remember_mini_code(
+    state: &AppState,
+    account_id: i32,
+    code: Option<&str>,
+) -> ApiResult<()> {
+    let Some(code) = code
+        .map(str::trim)
+        .filter(|c| !c.is_empty() && c.len() <= 128)
+    else {
+        return Ok(());
+    };
+    match state.wechat.code_to_session(code).await {
+        Ok(session) => {
+            binding::remember_mini_identity(
+                &state.services,
+                account_id,
+                &session.openid,
+                session.unionid.as_deref(),
+            )
+            .await?;
+        }
+        Err(error) => tracing::warn!(%error, "wx.login code not exchanged after a password"),
+    }
+    Ok(())
+}
+
 /// Log in with username and password.
 #[endpoint(tags("auth"))]
 pub async fn login(
@@ -38,7 +67,7 @@ pub async fn login(
     depot: &mut Depot,
 ) -> ApiResult<Json<TokenResponse>> {
     let state = AppState::from_depot(depot)?;
-    let meta = request_meta(req, state.settings.server.trust_forwarded_for);
+    let meta = request_meta(req, state.settings.server.forwarded_hops());
     let outcome = auth::login(
         &state.services,
         &body.username,
@@ -46,26 +75,7 @@ pub async fn login(
         meta.ip.as_deref(),
     )
     .await?;
-    if let Some(code) = body
-        .code
-        .as_deref()
-        .map(str::trim)
-        .filter(|c| !c.is_empty())
-    {
-        // Silent login is a convenience: a failed exchange must not fail the password login.
-        match state.wechat.code_to_session(code).await {
-            Ok(session) => {
-                binding::remember_mini_identity(
-                    &state.services,
-                    outcome.account.id,
-                    &session.openid,
-                    session.unionid.as_deref(),
-                )
-                .await?;
-            }
-            Err(error) => tracing::warn!(%error, "wx.login code not exchanged at password login"),
-        }
-    }
+    remember_mini_code(state, outcome.account.id, body.code.as_deref()).await?;
     Ok(Json(TokenResponse {
         token: outcome.token.token,
         expires_at: outcome.token.expires_at,
@@ -97,9 +107,14 @@ pub struct ChangePasswordRequest {
     pub old_password: String,
     /// 8–64 characters with letters and digits.
     pub new_password: String,
+    /// Optional `wx.login` code: the mini program that changed the password keeps its silent
+    /// login (every other WeChat loses it).
+    pub code: Option<String>,
 }
 
-/// Change one's own password. Ends every session and returns a new token for this device.
+/// Change one's own password. Ends every session and silent login (but for the mini program
+/// that sends a `wx.login` code with the change), and returns a new token for this device. Wrong old passwords count like failed logins; at the
+/// limit this session ends (401).
 #[endpoint(tags("me"))]
 pub async fn change_password(
     body: JsonBody<ChangePasswordRequest>,
@@ -107,16 +122,50 @@ pub async fn change_password(
 ) -> ApiResult<Json<TokenResponse>> {
     let state = AppState::from_depot(depot)?;
     let body = body.into_inner();
+    let BearerToken(token) = depot
+        .get_typed::<BearerToken>()
+        .map_err(|_| AppError::Unauthenticated)?;
+    let meta = meta(depot);
+    let change = auth::PasswordChange {
+        actor: actor(depot)?,
+        token,
+        client_ip: meta.ip.as_deref(),
+    };
     let token = auth::change_password(
         &state.services,
-        actor(depot)?,
+        change,
         &body.old_password,
         &body.new_password,
     )
     .await?;
+    remember_mini_code(state, change.actor.account_id, body.code.as_deref()).await?;
     Ok(Json(TokenResponse {
         token: token.token,
         expires_at: token.expires_at,
         must_change_password: false,
     }))
+}
+
+/// End silent login from the mini program for one's own account (a shared or lost phone): the
+/// next mini-program login needs the password.
+#[endpoint(tags("me"), status_codes(204))]
+pub async fn unlink_mini(depot: &mut Depot, res: &mut Response) -> ApiResult<()> {
+    let state = AppState::from_depot(depot)?;
+    mini_link::unlink_own(&state.services, actor(depot)?, &meta(depot)).await?;
+    res.status_code(StatusCode::NO_CONTENT);
+    Ok(())
+}
+
+/// Lift an account's lock after too many wrong passwords, and its waits (audited).
+#[endpoint(tags("accounts"))]
+pub async fn unlock(id: PathParam<i32>, depot: &mut Depot) -> ApiResult<Json<AccountView>> {
+    let state = AppState::from_depot(depot)?;
+    let detail = login_throttle::unlock_account(
+        &state.services,
+        actor(depot)?,
+        id.into_inner(),
+        &meta(depot),
+    )
+    .await?;
+    Ok(Json(AccountView::new(&detail, true)))
 }

@@ -22,8 +22,12 @@ pub struct MyTaskQuery {
     /// pending (default) | done | all
     pub status: Option<String>,
     pub kind: Option<String>,
-    pub page: Option<u64>,
-    pub per_page: Option<u64>,
+    /// From 1 (at most 10000).
+    #[salvo(parameter(value_type = Option<u64>))]
+    pub page: Option<String>,
+    /// 1 to 100 (default 20).
+    #[salvo(parameter(value_type = Option<u64>))]
+    pub per_page: Option<String>,
 }
 
 fn lead(state: &AppState) -> TimeDelta {
@@ -61,7 +65,7 @@ pub async fn list(query: MyTaskQuery, depot: &mut Depot) -> ApiResult<Json<MyTas
         actor(depot)?,
         bucket,
         kind,
-        PageRequest::new(query.page, query.per_page),
+        PageRequest::parse(query.page.as_deref(), query.per_page.as_deref())?,
     )
     .await?;
     let lead = lead(state);

@@ -77,15 +77,19 @@ pub struct NewsQuery {
     /// Admins: true lists every item published in their scope (withdrawn ones too) instead of
     /// what reaches them.
     pub managed: Option<bool>,
-    pub page: Option<u64>,
-    pub per_page: Option<u64>,
+    /// From 1 (at most 10000).
+    #[salvo(parameter(value_type = Option<u64>))]
+    pub page: Option<String>,
+    /// 1 to 100 (default 20).
+    #[salvo(parameter(value_type = Option<u64>))]
+    pub per_page: Option<String>,
 }
 
 /// Items reaching the caller (their unit's and those above), newest first.
 #[endpoint(tags("news"))]
 pub async fn list(query: NewsQuery, depot: &mut Depot) -> ApiResult<Json<NewsPage>> {
     let state = AppState::from_depot(depot)?;
-    let page = PageRequest::new(query.page, query.per_page);
+    let page = PageRequest::parse(query.page.as_deref(), query.per_page.as_deref())?;
     let actor = actor(depot)?;
     let items = if query.managed.unwrap_or(false) {
         service::managed(&state.services, actor, page).await?

@@ -24,8 +24,12 @@ pub struct UnitQuery {
     pub kind: Option<String>,
     /// Part of the name, or the exact code.
     pub q: Option<String>,
-    pub page: Option<u64>,
-    pub per_page: Option<u64>,
+    /// From 1 (at most 10000).
+    #[salvo(parameter(value_type = Option<u64>))]
+    pub page: Option<String>,
+    /// 1 to 100 (default 20).
+    #[salvo(parameter(value_type = Option<u64>))]
+    pub per_page: Option<String>,
 }
 
 /// Units inside the caller's scope.
@@ -48,7 +52,7 @@ pub async fn list_units(query: UnitQuery, depot: &mut Depot) -> ApiResult<Json<U
             kind,
             q: query.q.clone(),
         },
-        PageRequest::new(query.page, query.per_page),
+        PageRequest::parse(query.page.as_deref(), query.per_page.as_deref())?,
     )
     .await?;
     Ok(Json(UnitPage::new(page, |u| UnitView::new(&u))))

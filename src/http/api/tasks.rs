@@ -106,8 +106,12 @@ pub struct TaskQuery {
     pub received: Option<bool>,
     /// Part of the title.
     pub q: Option<String>,
-    pub page: Option<u64>,
-    pub per_page: Option<u64>,
+    /// From 1 (at most 10000).
+    #[salvo(parameter(value_type = Option<u64>))]
+    pub page: Option<String>,
+    /// 1 to 100 (default 20).
+    #[salvo(parameter(value_type = Option<u64>))]
+    pub per_page: Option<String>,
 }
 
 fn parse_status(value: &str) -> Result<TaskStatus, Invalid> {
@@ -138,7 +142,7 @@ pub async fn list(query: TaskQuery, depot: &mut Depot) -> ApiResult<Json<TaskPag
         &state.services,
         actor,
         filter,
-        PageRequest::new(query.page, query.per_page),
+        PageRequest::parse(query.page.as_deref(), query.per_page.as_deref())?,
     )
     .await?;
     let ids: Vec<i32> = page.items.iter().map(|d| d.task.id).collect();
@@ -355,8 +359,12 @@ pub async fn progress_of(id: PathParam<i32>, depot: &mut Depot) -> ApiResult<Jso
 #[derive(Debug, Deserialize, ToParameters)]
 #[salvo(parameters(default_parameter_in = Query))]
 pub struct PageQuery {
-    pub page: Option<u64>,
-    pub per_page: Option<u64>,
+    /// From 1 (at most 10000).
+    #[salvo(parameter(value_type = Option<u64>))]
+    pub page: Option<String>,
+    /// 1 to 100 (default 20).
+    #[salvo(parameter(value_type = Option<u64>))]
+    pub per_page: Option<String>,
 }
 
 /// Counselors who have not finished the task, with their bind and follow status.
@@ -371,7 +379,7 @@ pub async fn pending(
         &state.services,
         actor(depot)?,
         id.into_inner(),
-        PageRequest::new(query.page, query.per_page),
+        PageRequest::parse(query.page.as_deref(), query.per_page.as_deref())?,
     )
     .await?;
     Ok(Json(CounselorProgressPage::new(

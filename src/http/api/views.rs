@@ -99,7 +99,13 @@ pub struct AccountView {
     pub credentials_sms: Option<CredentialsSmsView>,
     pub disabled: bool,
     pub must_change_password: bool,
-    pub locked_until: Option<DateTime<Utc>>,
+    /// Too many wrong passwords from all addresses: no login until an admin unlocks it
+    /// (POST /accounts/{id}/unlock).
+    pub locked: bool,
+    /// When the lock was set.
+    pub locked_at: Option<DateTime<Utc>>,
+    /// Wrong passwords from all addresses in the current window (a login clears them).
+    pub failed_logins: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -108,7 +114,6 @@ impl AccountView {
     /// `full_phone` is for the detail view of an account the caller may see.
     pub fn new(detail: &AccountDetail, full_phone: bool) -> Self {
         let account = &detail.account;
-        let now = Utc::now();
         Self {
             id: account.id,
             username: account.username.clone(),
@@ -147,7 +152,9 @@ impl AccountView {
                 }),
             disabled: account.disabled,
             must_change_password: account.must_change_password,
-            locked_until: account.locked_until.filter(|until| *until > now),
+            locked: account.locked_until.is_some(),
+            locked_at: account.locked_until,
+            failed_logins: account.failed_logins,
             created_at: account.created_at,
             updated_at: account.updated_at,
         }

@@ -70,18 +70,18 @@ pub async fn wx_login(
     depot: &mut Depot,
 ) -> ApiResult<Json<TokenResponse>> {
     let state = AppState::from_depot(depot)?;
-    let meta = request_meta(req, state.settings.server.trust_forwarded_for);
+    let meta = request_meta(req, state.settings.server.forwarded_hops());
     let code = body.code.trim();
     if code.is_empty() || code.len() > 128 {
         return Err(Invalid::new("code", "缺少微信登录凭证").into());
     }
+    auth::admit_mini_login(&state.services, meta.ip.as_deref()).await?;
     let session = state
         .wechat
         .code_to_session(code)
         .await
         .map_err(wx_login_error)?;
-    let outcome =
-        auth::login_by_mini_openid(&state.services, &session.openid, meta.ip.as_deref()).await?;
+    let outcome = auth::login_by_mini_openid(&state.services, &session.openid).await?;
     if let Some(unionid) = session.unionid.as_deref() {
         binding::remember_mini_identity(
             &state.services,
@@ -139,8 +139,12 @@ pub struct StatusListQuery {
     pub org_unit_id: Option<i32>,
     /// not_bound | unfollowed | following | all (default not_bound)
     pub state: Option<String>,
-    pub page: Option<u64>,
-    pub per_page: Option<u64>,
+    /// From 1 (at most 10000).
+    #[salvo(parameter(value_type = Option<u64>))]
+    pub page: Option<String>,
+    /// 1 to 100 (default 20).
+    #[salvo(parameter(value_type = Option<u64>))]
+    pub per_page: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -210,7 +214,7 @@ pub async fn follow_status_list(
         actor(depot)?,
         query.org_unit_id,
         filter,
-        PageRequest::new(query.page, query.per_page),
+        PageRequest::parse(query.page.as_deref(), query.per_page.as_deref())?,
     )
     .await?;
     let page = page.map(CounselorStatusView::new);

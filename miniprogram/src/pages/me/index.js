@@ -1,5 +1,6 @@
 // My profile, whether template messages can reach me (follow and bind), the bind code to
-// send to the official account, the way to 就业资讯, password change and logout.
+// send to the official account, ending silent login from this WeChat, the way to 就业资讯,
+// password change and logout.
 const meService = require('../../services/me');
 const authService = require('../../services/auth');
 const session = require('../../api/session');
@@ -29,6 +30,7 @@ Component({
     wechat: {},
     bind: null,
     issuing: false,
+    unlinking: false,
   },
   methods: {
     onLoad() {
@@ -81,6 +83,27 @@ Component({
       wx.setClipboardData({
         data: this.data.bind.message,
         success: () => wx.showToast({ title: '已复制，请到服务号发送', icon: 'none' }),
+      });
+    },
+    onUnlinkMini() {
+      if (this.data.unlinking) return;
+      wx.showModal({
+        title: '解除免密登录',
+        content: '解除后，在本微信打开小程序需要重新输入用户名和密码。',
+        confirmText: '解除',
+        success: async (res) => {
+          if (!res.confirm) return;
+          this.setData({ unlinking: true });
+          try {
+            await meService.unlinkMini();
+            wx.showToast({ title: '已解除免密登录', icon: 'none' });
+            await this.load();
+          } catch (error) {
+            // Shown by the request layer.
+          } finally {
+            this.setData({ unlinking: false });
+          }
+        },
       });
     },
     onOpenNews() {
