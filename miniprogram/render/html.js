@@ -1,0 +1,75 @@
+// A rendered page (miniprogram-simulate's DOM) as a standalone HTML file that a browser shows
+// about as WeChat would on a 375 pt wide phone: the page's and its components' WXSS with
+// their classes scoped the way simulate scopes them (`main--x`, `badge--x`), 1rpx = 0.5px, and
+// the built-in components given WeChat's default look.
+const fs = require('fs');
+const path = require('path');
+
+const SRC = path.resolve(__dirname, '../src');
+
+const BUILT_IN = `
+  html, body { margin: 0; }
+  wx-view, wx-scroll-view, wx-swiper, wx-form, wx-image, wx-picker, wx-canvas { display: block; }
+  wx-text { display: inline; }
+  wx-image { overflow: hidden; }
+  wx-button { display: block; position: relative; box-sizing: border-box; margin: 0 auto;
+    padding: 0 14px; font-size: 18px; text-align: center; line-height: 2.55555556;
+    border-radius: 5px; background: #f8f8f8; color: #000; }
+  wx-input { display: block; height: 1.4rem; min-height: 1.4rem; overflow: hidden; }
+  wx-input[data-placeholder]:empty::before { content: attr(data-placeholder); color: #999; }
+`;
+
+function rpx(css) {
+  return css.replace(/(-?\d*\.?\d+)rpx/g, (_, n) => `${(parseFloat(n) / 2).toFixed(2)}px`);
+}
+
+// Scope a WXSS text the way simulate scopes class names; tag names become built-in tags.
+function scoped(css, prefix) {
+  return rpx(css)
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/(^|[\s,{}>+~])page(?=[\s,{:.])/g, '$1body')
+    .replace(/(^|[\s,{}>+~(])(view|text|button|input|image|scroll-view|picker|textarea)(?=[\s,{:.[>+~)])/g, '$1wx-$2')
+    .replace(/\.(-?[_a-zA-Z][\w-]*)/g, (m, name, offset, text) => {
+      // Leave numbers such as 1.5em alone: a class follows a selector, not a digit.
+      const before = text[offset - 1];
+      return before && /[0-9]/.test(before) ? m : `.${prefix}--${name}`;
+    });
+}
+
+function read(file) {
+  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+}
+
+// The WXSS of a page or component and, recursively, of the components it uses.
+function styles(route, prefix, seen = new Set()) {
+  if (seen.has(`${route}:${prefix}`)) return '';
+  seen.add(`${route}:${prefix}`);
+  const base = path.join(SRC, route);
+  let css = scoped(read(`${base}.wxss`), prefix);
+  const json = read(`${base}.json`);
+  const using = json ? JSON.parse(json).usingComponents || {} : {};
+  Object.keys(using).forEach((tag) => {
+    css += styles(using[tag].replace(/^\//, ''), tag, seen);
+  });
+  return css;
+}
+
+function pageHtml(page, route, title) {
+  const app = read(path.join(SRC, 'app.wxss'));
+  const css = BUILT_IN + scoped(app, 'main') + styles(route, 'main');
+  const bar = `<div style="height:44px;line-height:44px;text-align:center;font-weight:600;` +
+    `background:#fff;font-size:17px;border-bottom:1px solid #eee">${title || ''}</div>`;
+  return `<!doctype html><html><head><meta charset="utf-8"><style>${css}</style></head>` +
+    `<body>${bar}${page.dom.outerHTML}</body></html>`;
+}
+
+// Writes render/out/<name>.html.
+function save(name, page, route) {
+  const json = read(path.join(SRC, `${route}.json`));
+  const title = json ? JSON.parse(json).navigationBarTitleText : '';
+  const out = path.resolve(__dirname, 'out');
+  fs.mkdirSync(out, { recursive: true });
+  fs.writeFileSync(path.join(out, `${name}.html`), pageHtml(page, route, title));
+}
+
+module.exports = { save };
