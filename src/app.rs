@@ -72,9 +72,14 @@ pub async fn services(settings: &Settings) -> AppResult<Services> {
         db::migrate_up(&db).await?;
     }
     Ok(
-        Services::new(db, Arc::new(SmsOutboxNotifier), settings.auth.clone()).with_files(Arc::new(
-            crate::storage::LocalDir::new(&settings.storage.dir),
-        )),
+        Services::new(db, Arc::new(SmsOutboxNotifier), settings.auth.clone())
+            .with_files(Arc::new(crate::storage::LocalDir::new(
+                &settings.storage.dir,
+            )))
+            .with_sheet_parses(crate::service::sheet_file::ParseGate::new(
+                settings.imports.max_parallel_parses,
+                Duration::from_millis(settings.imports.parse_wait_ms),
+            )),
     )
 }
 

@@ -72,6 +72,7 @@ pub struct Settings {
     pub wechat: WechatSettings,
     pub miniprogram: MiniprogramSettings,
     pub tasks: TaskSettings,
+    pub imports: ImportSettings,
     pub push: PushSettings,
     pub storage: StorageSettings,
     pub sms: SmsSettings,
@@ -159,6 +160,16 @@ pub struct TaskSettings {
     /// Largest attachment, in MiB, and how many one task may carry.
     pub attachment_limit_mib: u64,
     pub attachments_per_task: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImportSettings {
+    /// Spreadsheets (employment and account imports) parsed at once, each on a blocking
+    /// thread; the others wait their turn.
+    pub max_parallel_parses: usize,
+    /// How long an import waits for its turn before it answers 503 `busy`, in milliseconds.
+    pub parse_wait_ms: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -448,6 +459,9 @@ impl Settings {
         }
         if !self.wechat.callback_path.starts_with('/') {
             return invalid("wechat.callback_path", "must start with /");
+        }
+        if self.imports.max_parallel_parses == 0 {
+            return invalid("imports.max_parallel_parses", "must be at least 1");
         }
         if self.push.concurrency == 0 {
             return invalid("push.concurrency", "must be at least 1");

@@ -1,30 +1,57 @@
 //! Spreadsheets in: XLSX (first sheet) or CSV in UTF-8 (with or without BOM) or GBK, as schools'
 //! systems and Excel in China save them. Out: rows of trimmed cell text, each with the row
 //! number the person sees in Excel, so errors point at the right line even past blank rows.
+//!
+//! Uploads are hostile until read: a few KB of XLSX can declare a million-row sheet or inflate
+//! to gigabytes. So nothing here is sized from what a file declares; the XLSX reader streams
+//! (`xlsx`) over size-capped zip entries (`archive`), and every row, column, cell and byte kept
+//! counts against the limits below before it is stored.
 
-use std::io::Cursor;
+mod archive;
+mod gate;
+mod xlsx;
 
-use calamine::{Data, Reader, Xlsx};
+pub use gate::{ParseGate, ParsePermit};
 
 use crate::domain::Invalid;
 
-const MAX_ROWS: usize = 200_000;
+/// Data rows one import may hold (the header row comes on top).
+pub const MAX_ROWS: usize = 200_000;
+/// Columns a row may reach; an import needs a few dozen, Excel allows 16,384.
+pub const MAX_COLUMNS: usize = 256;
+/// Cells kept in all, blanks between filled cells of a row included.
+pub const MAX_CELLS: usize = 2_000_000;
+/// Excel's own limit on the text of one cell.
+pub const MAX_CELL_CHARS: usize = 32_767;
+/// Text kept from all cells together, in bytes.
+pub const MAX_TEXT_BYTES: usize = 64 << 20;
+/// Bytes one zip entry of an XLSX may inflate to.
+pub const MAX_ENTRY_BYTES: u64 = 64 << 20;
+/// Bytes all the entries read from one XLSX may inflate to together.
+pub const MAX_INFLATED_BYTES: u64 = 96 << 20;
+/// Entries in the shared-string table (`xl/sharedStrings.xml`).
+pub const MAX_SHARED_STRINGS: usize = 1_000_000;
+/// Text of the shared-string table, in bytes.
+pub const MAX_SHARED_TEXT_BYTES: usize = 32 << 20;
 
 fn invalid(message: impl Into<String>) -> Invalid {
     Invalid::new("file", message)
 }
 
-/// Cell text as a person typed it: 2027.0 → "2027", a long student number stays whole.
-fn cell_text(cell: &Data) -> String {
-    match cell {
-        Data::Empty => String::new(),
-        Data::String(s) => s.trim().to_string(),
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-        Data::Float(f) => f.to_string(),
-        Data::Int(i) => i.to_string(),
-        Data::Bool(b) => b.to_string(),
-        other => other.to_string().trim().to_string(),
-    }
+fn too_many_rows() -> Invalid {
+    invalid(format!("一次最多导入 {MAX_ROWS} 行，请拆分文件"))
+}
+
+fn too_many_columns(row: usize) -> Invalid {
+    invalid(format!(
+        "第 {row} 行超过 {MAX_COLUMNS} 列，请删除多余的列后重试"
+    ))
+}
+
+fn cell_too_long(row: usize) -> Invalid {
+    invalid(format!(
+        "第 {row} 行有单元格超过 {MAX_CELL_CHARS} 个字符"
+    ))
 }
 
 /// One row of a sheet: its number as Excel shows it (1 = the first line), and its cells.
@@ -34,23 +61,53 @@ pub struct SheetRow {
     pub cells: Vec<String>,
 }
 
-fn xlsx(bytes: &[u8]) -> Result<Vec<SheetRow>, Invalid> {
-    let mut book = Xlsx::new(Cursor::new(bytes))
-        .map_err(|_| invalid("无法读取该 Excel 文件，请另存为 .xlsx 后重试"))?;
-    let range = book
-        .worksheet_range_at(0)
-        .ok_or_else(|| invalid("Excel 文件中没有工作表"))?
-        .map_err(|_| invalid("无法读取 Excel 的第一个工作表"))?;
-    // The range starts at the first used cell, not necessarily at row 1.
-    let first = range.start().map(|(row, _)| row as usize).unwrap_or(0);
-    Ok(range
-        .rows()
-        .enumerate()
-        .map(|(i, row)| SheetRow {
-            number: first + i + 1,
-            cells: row.iter().map(cell_text).collect(),
-        })
-        .collect())
+/// The rows read so far, and what they cost: every row goes through `push`, which drops blank
+/// rows and refuses the one that would pass a limit, before it is stored.
+#[derive(Default)]
+struct Rows {
+    rows: Vec<SheetRow>,
+    cells: usize,
+    text_bytes: usize,
+}
+
+impl Rows {
+    /// Counts a cell's text as it is read, so a row of huge cells stops before it is whole.
+    fn spend_text(&mut self, row: usize, text: &str) -> Result<(), Invalid> {
+        if text.len() > MAX_CELL_CHARS && text.chars().count() > MAX_CELL_CHARS {
+            return Err(cell_too_long(row));
+        }
+        self.text_bytes += text.len();
+        if self.text_bytes > MAX_TEXT_BYTES {
+            return Err(invalid(format!(
+                "文件中的文字过多（上限 {} MB），请拆分文件",
+                MAX_TEXT_BYTES >> 20
+            )));
+        }
+        Ok(())
+    }
+
+    fn push(&mut self, number: usize, mut cells: Vec<String>) -> Result<(), Invalid> {
+        while cells.last().is_some_and(String::is_empty) {
+            cells.pop();
+        }
+        if cells.is_empty() {
+            return Ok(());
+        }
+        if cells.len() > MAX_COLUMNS {
+            return Err(too_many_columns(number));
+        }
+        if self.rows.len() > MAX_ROWS {
+            return Err(too_many_rows());
+        }
+        self.cells += cells.len();
+        if self.cells > MAX_CELLS {
+            return Err(invalid(format!(
+                "文件中的单元格过多（上限 {MAX_CELLS} 个），请拆分文件"
+            )));
+        }
+        self.rows.push(SheetRow { number, cells });
+        Ok(())
+    }
 }
 
 fn csv(bytes: &[u8]) -> Result<Vec<SheetRow>, Invalid> {
@@ -73,40 +130,74 @@ fn csv(bytes: &[u8]) -> Result<Vec<SheetRow>, Invalid> {
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
-    let mut rows = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        let record = record.map_err(|e| invalid(format!("CSV 格式错误：{e}")))?;
+    let mut rows = Rows::default();
+    let mut record = csv::StringRecord::new();
+    let mut i = 0;
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => return Err(invalid(format!("CSV 格式错误：{e}"))),
+        }
+        i += 1;
         // The reader skips empty lines; the record's own line number stays true.
         let number = record
             .position()
             .map(|p| p.line() as usize)
-            .unwrap_or(i + 1);
-        rows.push(SheetRow {
-            number,
-            cells: record.iter().map(|c| c.trim().to_string()).collect(),
-        });
+            .unwrap_or(i);
+        // The record holds its fields in one buffer; only the filled part of a row becomes
+        // separate strings, so a line of a million commas costs nothing.
+        let width = (0..record.len())
+            .rev()
+            .find(|&i| record.get(i).is_some_and(|c| !c.trim().is_empty()))
+            .map_or(0, |last| last + 1);
+        if width > MAX_COLUMNS {
+            return Err(too_many_columns(number));
+        }
+        let mut cells = Vec::with_capacity(width);
+        for cell in record.iter().take(width) {
+            let cell = cell.trim();
+            rows.spend_text(number, cell)?;
+            cells.push(cell.to_string());
+        }
+        rows.push(number, cells)?;
     }
-    Ok(rows)
+    Ok(rows.rows)
 }
 
 /// The rows of a file, header first; blank rows dropped (the others keep their numbers).
+/// Blocking and CPU-bound: servers call it through a [`ParsePermit`].
 pub fn read_rows(bytes: &[u8]) -> Result<Vec<SheetRow>, Invalid> {
     if bytes.is_empty() {
         return Err(invalid("文件是空的"));
     }
-    let mut rows = if bytes.starts_with(b"PK\x03\x04") {
-        xlsx(bytes)?
+    let rows = if bytes.starts_with(b"PK\x03\x04") {
+        xlsx::read(bytes)?
     } else {
         csv(bytes)?
     };
-    rows.retain(|row| row.cells.iter().any(|cell| !cell.is_empty()));
     if rows.len() < 2 {
         return Err(invalid("文件中没有数据行"));
     }
-    if rows.len() > MAX_ROWS + 1 {
-        return Err(invalid(format!("一次最多导入 {MAX_ROWS} 行，请拆分文件")));
-    }
     Ok(rows)
+}
+
+/// The fuzz entry point: arbitrary bytes as an upload, as CSV and (behind a zip signature) as
+/// XLSX. Must never panic, and what it returns must keep the reader's promises.
+pub fn fuzz_one(data: &[u8]) {
+    let mut as_zip = b"PK\x03\x04".to_vec();
+    as_zip.extend_from_slice(data);
+    for input in [data, &as_zip[..]] {
+        if let Ok(rows) = read_rows(input) {
+            assert!(rows.len() >= 2 && rows.len() <= MAX_ROWS + 1);
+            assert!(rows.windows(2).all(|w| w[0].number < w[1].number));
+            for row in &rows {
+                assert!(row.cells.len() <= MAX_COLUMNS);
+                assert!(row.cells.iter().any(|cell| !cell.is_empty()));
+                assert!(row.cells.iter().all(|cell| cell.trim() == cell));
+            }
+        }
+    }
 }
 
 #[cfg(test)]
