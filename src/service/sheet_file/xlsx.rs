@@ -472,3 +472,267 @@ pub(super) fn read(bytes: &[u8]) -> Result<Vec<SheetRow>, Invalid> {
         .with_entry(&path, |entry| sheet(&mut xml(entry), &strings))?
         .ok_or_else(|| invalid("Excel 文件中没有工作表"))
 }
+
+#[cfg(test)]
+pub(super) mod tests {
+    use std::io::{Cursor, Write};
+
+    use super::*;
+    use crate::service::sheet_file::{read_rows, MAX_ENTRY_BYTES};
+
+    const WORKBOOK: &str = r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="名单" sheetId="1" r:id="rId7"/><sheet name="Other" sheetId="2" r:id="rId8"/></sheets></workbook>"#;
+    const RELS: &str = r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId8" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId7" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="/xl/worksheets/sheet2.xml"/></Relationships>"#;
+
+    /// A workbook whose first sheet is `sheet_data` (the inside of `<sheetData>`), with a
+    /// decoy second sheet and an optional shared-string table.
+    pub(crate) fn book(sheet_data: &str, shared: Option<&str>) -> Vec<u8> {
+        let sheet = format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1:XFD1048576"/><sheetData>{sheet_data}</sheetData></worksheet>"#
+        );
+        let decoy = r#"<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>decoy</t></is></c></row></sheetData></worksheet>"#;
+        let mut parts = vec![
+            ("xl/workbook.xml", WORKBOOK.to_string()),
+            ("xl/_rels/workbook.xml.rels", RELS.to_string()),
+            ("xl/worksheets/sheet1.xml", decoy.to_string()),
+            ("xl/worksheets/sheet2.xml", sheet),
+        ];
+        if let Some(shared) = shared {
+            parts.push(("xl/sharedStrings.xml", format!("<sst>{shared}</sst>")));
+        }
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        for (name, body) in parts {
+            zip.start_file(name, options).unwrap();
+            zip.write_all(body.as_bytes()).unwrap();
+        }
+        zip.finish().unwrap().into_inner()
+    }
+
+    fn cells(rows: &[SheetRow]) -> Vec<(usize, Vec<&str>)> {
+        rows.iter()
+            .map(|r| (r.number, r.cells.iter().map(String::as_str).collect()))
+            .collect()
+    }
+
+    /// What the import read through calamine before: the range from the first used cell,
+    /// trimmed text, whole numbers without ".0"; rows ragged at their last filled cell.
+    fn as_calamine_read(bytes: &[u8]) -> Vec<SheetRow> {
+        use calamine::{Data, Reader, Xlsx};
+        let mut book = Xlsx::new(Cursor::new(bytes)).unwrap();
+        let range = book.worksheet_range_at(0).unwrap().unwrap();
+        let first = range.start().map(|(row, _)| row as usize).unwrap_or(0);
+        let text = |cell: &Data| match cell {
+            Data::Empty => String::new(),
+            Data::String(s) => s.trim().to_string(),
+            Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+            Data::Float(f) => f.to_string(),
+            other => other.to_string().trim().to_string(),
+        };
+        range
+            .rows()
+            .enumerate()
+            .map(|(i, row)| {
+                let mut cells: Vec<String> = row.iter().map(text).collect();
+                while cells.last().is_some_and(String::is_empty) {
+                    cells.pop();
+                }
+                SheetRow {
+                    number: first + i + 1,
+                    cells,
+                }
+            })
+            .filter(|row| !row.cells.is_empty())
+            .collect()
+    }
+
+    #[test]
+    fn reads_what_excel_writes_as_calamine_read_it() {
+        use rust_xlsxwriter::{ExcelDateTime, Format, Formula, Workbook};
+        let mut book = Workbook::new();
+        let sheet = book.add_worksheet();
+        let date = Format::new().set_num_format("yyyy-mm-dd");
+        let red = Format::new().set_font_color("#FF0000");
+        // Column A stays empty: the rows start at B, as the range did.
+        for (col, header) in ["学号", "姓名", "届别", "日期", "分数", "在校", "合计"]
+            .iter()
+            .enumerate()
+        {
+            sheet.write(0, col as u16 + 1, *header).unwrap();
+        }
+        sheet.write(1, 1, "  202312345678901234 ").unwrap();
+        sheet
+            .write_rich_string(1, 2, &[(&red, "张"), (&Format::default(), "三")])
+            .unwrap();
+        sheet.write(1, 3, 2027).unwrap();
+        sheet
+            .write_datetime_with_format(1, 4, ExcelDateTime::from_ymd(2027, 6, 30).unwrap(), &date)
+            .unwrap();
+        sheet.write(1, 5, 3.25).unwrap();
+        sheet.write_boolean(1, 6, true).unwrap();
+        sheet
+            .write_formula(1, 7, Formula::new("=D2+1").set_result("2028"))
+            .unwrap();
+        sheet.write(3, 1, 123456789012345_f64).unwrap();
+        sheet.write(3, 3, "   ").unwrap();
+        sheet.write(4, 2, "A&B <x> \"q\"").unwrap();
+        sheet.write(5, 1, 1e20).unwrap();
+        sheet.write(5, 2, -0.5).unwrap();
+        let bytes = book.save_to_buffer().unwrap();
+        let ours = read_rows(&bytes).unwrap();
+        assert_eq!(ours, as_calamine_read(&bytes));
+        assert_eq!(
+            cells(&ours)[..2],
+            [
+                (1, vec!["学号", "姓名", "届别", "日期", "分数", "在校", "合计"]),
+                (
+                    2,
+                    vec!["202312345678901234", "张三", "2027", "46568", "3.25", "true", "2028"]
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn inline_strings_references_phonetics_and_cells_without_addresses() {
+        let bytes = book(
+            concat!(
+                r#"<row r="2"><c r="B2" t="inlineStr"><is><t>学号</t></is></c><c t="s"><v>0</v></c><c t="s"><v>1</v></c></row>"#,
+                r#"<row r="3"><c r="B3" t="str"><f>A1</f><v> x &amp; y </v></c><c r="C3" t="e"><v>#N/A</v></c><c r="D3" t="d"><v>2027-06-30T00:00:00</v></c></row>"#,
+                r#"<row r="4"><c r="D4" s="3"/><c r="B4"><v>2027.0</v></c></row>"#,
+                r#"<row><c r="B5"><v>7</v></c><c t="b"><v>0</v></c></row>"#,
+                r#"<row r="9"><c r="B9" t="inlineStr"><is><r><t>王</t></r><r><t xml:space="preserve"> 五</t></r><rPh><t>おう</t></rPh></is></c><c r="C9" t="n"><v>1e3</v></c></row>"#,
+            ),
+            Some(r#"<si><t>姓名</t><rPh sb="0" eb="1"><t>セイメイ</t></rPh></si><si><r><t>届</t></r><r><t>别&#x41;</t></r></si>"#),
+        );
+        let rows = read_rows(&bytes).unwrap();
+        assert_eq!(
+            cells(&rows),
+            vec![
+                (2, vec!["学号", "姓名", "届别A"]),
+                (3, vec!["x & y", "#N/A", "2027-06-30T00:00:00"]),
+                (4, vec!["2027"]),
+                (5, vec!["7", "false"]),
+                (9, vec!["王 五", "1000"]),
+            ]
+        );
+    }
+
+    fn refused(bytes: &[u8]) -> String {
+        read_rows(bytes).unwrap_err().message
+    }
+
+    #[test]
+    fn a_far_cell_is_refused_by_its_column_before_anything_is_sized_from_it() {
+        let bytes = book(
+            r#"<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576"><c r="XFD1048576"><v>2</v></c></row>"#,
+            None,
+        );
+        assert!(refused(&bytes).contains("第 1048576 行超过 256 列"));
+        // The last allowed column is fine; one more is not.
+        let edge = book(
+            r#"<row r="1"><c r="A1"><v>1</v></c><c r="IV1"><v>2</v></c></row><row r="2"><c r="A2"><v>3</v></c></row>"#,
+            None,
+        );
+        assert_eq!(read_rows(&edge).unwrap()[0].cells.len(), 256);
+        let past = book(r#"<row r="1"><c r="IW1"><v>2</v></c></row>"#, None);
+        assert!(refused(&past).contains("256 列"));
+        // Cells without an address count their columns too.
+        let wide = format!("<row>{}</row>", "<c><v>1</v></c>".repeat(257));
+        assert!(refused(&book(&wide, None)).contains("256 列"));
+        // Rows past Excel's own last row, and malformed addresses, are not a sheet.
+        for bad in [
+            r#"<row r="1048577"><c><v>1</v></c></row>"#,
+            r#"<row r="1"><c r="AAAA1"><v>1</v></c></row>"#,
+            r#"<row r="1"><c r="A0"><v>1</v></c></row>"#,
+            r#"<row r="5"><c r="A5"><v>1</v></c></row><row r="4"><c r="A4"><v>1</v></c></row>"#,
+        ] {
+            assert_eq!(refused(&book(bad, None)), "无法读取 Excel 的第一个工作表");
+        }
+    }
+
+    #[test]
+    fn rows_cells_and_text_stop_at_their_limits() {
+        let mut many_rows = String::new();
+        for _ in 0..=super::super::MAX_ROWS + 1 {
+            many_rows.push_str("<row><c><v>1</v></c></row>");
+        }
+        assert!(refused(&book(&many_rows, None)).contains("一次最多导入 200000 行"));
+        // Header + MAX_ROWS is the most there may be.
+        let mut at_limit = String::new();
+        for _ in 0..=super::super::MAX_ROWS {
+            at_limit.push_str("<row><c><v>1</v></c></row>");
+        }
+        assert_eq!(read_rows(&book(&at_limit, None)).unwrap().len(), 200_001);
+        // Blanks between filled cells count: a row of A and IV costs 256 cells.
+        let sparse: String = (1..=8_000)
+            .map(|n| format!(r#"<row><c r="A{n}"><v>1</v></c><c r="IV{n}"><v>1</v></c></row>"#))
+            .collect();
+        assert!(refused(&book(&sparse, None)).contains("单元格过多"));
+        let long = format!(
+            r#"<row r="3"><c r="A3" t="inlineStr"><is><t>{}</t></is></c></row>"#,
+            "长".repeat(super::super::MAX_CELL_CHARS + 1)
+        );
+        assert!(refused(&book(&long, None)).contains("第 3 行有单元格超过 32767 个字符"));
+        let shared = "<si><t>x</t></si>".repeat(super::super::MAX_SHARED_STRINGS + 1);
+        assert!(refused(&book("", Some(&shared))).contains("文本过多"));
+        // One long shared string repeated in every cell: the text kept is what counts.
+        let big = format!("<si><t>{}</t></si>", "x".repeat(30_000));
+        let rows = r#"<row><c t="s"><v>0</v></c></row>"#.repeat(2_300);
+        assert!(refused(&book(&rows, Some(&big))).contains("文字过多"));
+    }
+
+    /// Rewrites the uncompressed size `name` declares, in its local and central headers.
+    fn declare_size(zip: &mut [u8], name: &str, size: u32) {
+        let mut patched = 0;
+        for at in 0..zip.len().saturating_sub(46) {
+            let (len_at, name_at, size_at) = match &zip[at..at + 4] {
+                b"PK\x03\x04" => (at + 26, at + 30, at + 22),
+                b"PK\x01\x02" => (at + 28, at + 46, at + 24),
+                _ => continue,
+            };
+            let len = usize::from(u16::from_le_bytes([zip[len_at], zip[len_at + 1]]));
+            if zip.get(name_at..name_at + len) == Some(name.as_bytes()) {
+                zip[size_at..size_at + 4].copy_from_slice(&size.to_le_bytes());
+                patched += 1;
+            }
+        }
+        assert_eq!(patched, 2, "local and central header of {name}");
+    }
+
+    #[test]
+    fn an_entry_too_large_is_refused_by_its_declared_size_and_by_what_it_inflates_to() {
+        // Elements the reader skips, so only the inflated size can stop it.
+        let filler = "<x/>".repeat((MAX_ENTRY_BYTES as usize) / 4 + 1_000);
+        let honest = book(&filler, None);
+        assert!(honest.len() < 1 << 20);
+        assert!(refused(&honest).contains("解压后过大"));
+        let mut lying = honest.clone();
+        declare_size(&mut lying, "xl/worksheets/sheet2.xml", 1_000);
+        assert!(refused(&lying).contains("解压后过大"));
+        // Under the cap, the same skipped elements are harmless.
+        let fine = book(
+            &format!("{}<row><c><v>1</v></c></row><row><c><v>2</v></c></row>", "<x/>".repeat(1_000)),
+            None,
+        );
+        assert_eq!(read_rows(&fine).unwrap().len(), 2);
+    }
+
+    #[test]
+    fn broken_workbooks_are_refused_with_a_file_error() {
+        assert_eq!(
+            refused(b"PK\x03\x04not a zip"),
+            "无法读取该 Excel 文件，请另存为 .xlsx 后重试"
+        );
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        zip.start_file("xl/other.xml", zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zip.write_all(b"<x/>").unwrap();
+        let bytes = zip.finish().unwrap().into_inner();
+        assert_eq!(refused(&bytes), "Excel 文件中没有工作表");
+        let dangling = book(r#"<row><c t="s"><v>5</v></c></row>"#, Some("<si><t>a</t></si>"));
+        assert_eq!(refused(&dangling), "无法读取 Excel 的第一个工作表");
+        let unknown_entity = book(r#"<row><c t="str"><v>&xxe;</v></c></row>"#, None);
+        assert_eq!(refused(&unknown_entity), "无法读取 Excel 的第一个工作表");
+    }
+}
