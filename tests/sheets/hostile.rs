@@ -43,7 +43,11 @@ async fn background(app: &TestApp, token: &str, bytes: Vec<u8>) -> Reply {
 async fn while_healthy<T>(app: &TestApp, work: impl Future<Output = T>) -> T {
     let stop = Arc::new(AtomicBool::new(false));
     let poller = {
-        let (stop, client, url) = (stop.clone(), app.client.clone(), format!("{}/healthz", app.base));
+        let (stop, client, url) = (
+            stop.clone(),
+            app.client.clone(),
+            format!("{}/healthz", app.base),
+        );
         tokio::spawn(async move {
             let mut polls = 0;
             loop {
@@ -111,7 +115,8 @@ async fn a_bomb_that_lies_about_its_size_stops_at_the_cell_limit_while_the_serve
         let liar = liar.clone();
         async move {
             let w = app.world().await;
-            let reply = while_healthy(&app, employment(&app, &w.school_a, liar.clone(), true)).await;
+            let reply =
+                while_healthy(&app, employment(&app, &w.school_a, liar.clone(), true)).await;
             refused(&reply, "单元格过多");
             let reply = while_healthy(&app, accounts(&app, &w.school_a, liar, false)).await;
             refused(&reply, "单元格过多");
@@ -147,7 +152,9 @@ async fn a_hostile_spreadsheet_fails_its_background_run_with_the_file_error() {
                 let id = started.expect(202)["id"].as_i64().expect("run id");
                 let run = while_healthy(&app, finished_run(&app, &w.school_a, id)).await;
                 assert_eq!(run["status"], "failed", "{run}");
-                let reason = run["report"]["errors"][0]["reason"].as_str().unwrap_or_default();
+                let reason = run["report"]["errors"][0]["reason"]
+                    .as_str()
+                    .unwrap_or_default();
                 assert!(reason.contains(says), "{reason:?} should say {says:?}");
             }
             assert_eq!(app.count("graduates").await, 0);

@@ -111,7 +111,7 @@ mod tests {
 
     #[test]
     fn the_cap_counts_real_bytes_and_allows_exactly_the_limit() {
-        let data = vec![b'x'; 100];
+        let data = [b'x'; 100];
         let mut at_cap = Capped {
             inner: &data[..],
             limit: 100,
