@@ -571,6 +571,20 @@ mod tests {
     }
 
     #[test]
+    fn imports_parse_at_least_one_file_at_a_time() {
+        let error = with("[imports]\nmax_parallel_parses = 0").unwrap_err();
+        assert!(
+            error.to_string().contains("`imports.max_parallel_parses`"),
+            "{error}"
+        );
+        let imports = Settings::defaults().unwrap().imports;
+        assert_eq!(
+            (imports.max_parallel_parses, imports.parse_wait_ms),
+            (2, 10_000)
+        );
+    }
+
+    #[test]
     fn template_fields_are_checked() {
         let error = with("[push.templates.task.fields]\nthing1 = \"{titel}\"").unwrap_err();
         assert!(
