@@ -237,6 +237,40 @@ mod tests {
     }
 
     #[test]
+    fn csv_rows_columns_and_cells_stop_at_their_limits() {
+        // A line of a million commas is one filled cell, not a million strings.
+        let mut commas = String::from("学号,姓名\n1");
+        commas.push_str(&",".repeat(1_000_000));
+        commas.push('\n');
+        assert_eq!(read_rows(commas.as_bytes()).unwrap()[1].cells, vec!["1"]);
+        let wide = format!("学号\n{}\n", vec!["x"; MAX_COLUMNS + 1].join(","));
+        assert!(read_rows(wide.as_bytes())
+            .unwrap_err()
+            .message
+            .contains("第 2 行超过 256 列"));
+        let at_width = format!("学号\n{}\n", vec!["x"; MAX_COLUMNS].join(","));
+        assert_eq!(read_rows(at_width.as_bytes()).unwrap()[1].cells.len(), 256);
+        let tall = "学号\n".to_string() + &"1\n".repeat(MAX_ROWS + 1);
+        assert!(read_rows(tall.as_bytes())
+            .unwrap_err()
+            .message
+            .contains("一次最多导入 200000 行"));
+        let cells = format!(
+            "学号\n{}",
+            format!("{}\n", vec!["1"; 200].join(",")).repeat(5_001)
+        );
+        assert!(read_rows(cells.as_bytes())
+            .unwrap_err()
+            .message
+            .contains("单元格过多"));
+        let long = format!("学号\n{}\n", "长".repeat(MAX_CELL_CHARS + 1));
+        assert!(read_rows(long.as_bytes())
+            .unwrap_err()
+            .message
+            .contains("超过 32767 个字符"));
+    }
+
+    #[test]
     fn rows_keep_their_numbers_past_blank_lines() {
         let csv = "学号,姓名\n1,甲\n\n,\n2,乙\n";
         let numbers: Vec<usize> = read_rows(csv.as_bytes())
