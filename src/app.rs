@@ -76,7 +76,11 @@ pub async fn services(settings: &Settings) -> AppResult<Services> {
     let mut services = Services::new(db, Arc::new(SmsOutboxNotifier), settings.auth.clone())
         .with_files(Arc::new(crate::storage::LocalDir::new(
             &settings.storage.dir,
-        )));
+        )))
+        .with_sheet_parses(crate::service::sheet_file::ParseGate::new(
+            settings.imports.max_parallel_parses,
+            Duration::from_millis(settings.imports.parse_wait_ms),
+        ));
     services.bind_guard = BindGuard::new(BindLimits {
         per_openid_per_hour: settings.wechat.bind_failures_per_openid_per_hour,
         per_hour: settings.wechat.bind_failures_per_hour,

@@ -76,6 +76,7 @@ pub struct Settings {
     pub wechat: WechatSettings,
     pub miniprogram: MiniprogramSettings,
     pub tasks: TaskSettings,
+    pub imports: ImportSettings,
     pub push: PushSettings,
     pub storage: StorageSettings,
     pub sms: SmsSettings,
@@ -163,6 +164,16 @@ pub struct TaskSettings {
     /// Largest attachment, in MiB, and how many one task may carry.
     pub attachment_limit_mib: u64,
     pub attachments_per_task: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImportSettings {
+    /// Spreadsheets (employment and account imports) parsed at once, each on a blocking
+    /// thread; the others wait their turn.
+    pub max_parallel_parses: usize,
+    /// How long an import waits for its turn before it answers 503 `busy`, in milliseconds.
+    pub parse_wait_ms: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -536,6 +547,9 @@ impl Settings {
                 return invalid(key, "must be at least 1");
             }
         }
+        if self.imports.max_parallel_parses == 0 {
+            return invalid("imports.max_parallel_parses", "must be at least 1");
+        }
         if self.push.concurrency == 0 {
             return invalid("push.concurrency", "must be at least 1");
         }
@@ -668,6 +682,20 @@ mod tests {
         );
         let error = with("[database]\nurl = \"oracle://x\"").unwrap_err();
         assert!(error.to_string().contains("`database.url`"), "{error}");
+    }
+
+    #[test]
+    fn imports_parse_at_least_one_file_at_a_time() {
+        let error = with("[imports]\nmax_parallel_parses = 0").unwrap_err();
+        assert!(
+            error.to_string().contains("`imports.max_parallel_parses`"),
+            "{error}"
+        );
+        let imports = Settings::defaults().unwrap().imports;
+        assert_eq!(
+            (imports.max_parallel_parses, imports.parse_wait_ms),
+            (2, 10_000)
+        );
     }
 
     #[test]

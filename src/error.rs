@@ -38,6 +38,8 @@ pub enum AppError {
     WechatNotLinked,
     #[error("分享链接无效，或该任务不可转发")]
     ShareUnavailable,
+    #[error("正在处理其他导入文件，请稍后再试")]
+    Busy,
     #[error("服务暂时不可用，请稍后再试")]
     Database(#[from] sea_orm::DbErr),
     #[error("服务内部错误，请稍后再试")]
@@ -67,6 +69,7 @@ impl AppError {
             Self::WechatUnavailable => "wechat_unavailable",
             Self::WechatNotLinked => "wechat_not_linked",
             Self::ShareUnavailable => "share_unavailable",
+            Self::Busy => "busy",
             Self::Database(_) => "database_unavailable",
             Self::Internal(_) => "internal",
         }

@@ -9,6 +9,7 @@ mod architecture;
 mod binary;
 mod content;
 mod employment;
+mod sheets;
 mod sms;
 mod tasks;
 mod wechat;

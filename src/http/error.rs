@@ -46,7 +46,9 @@ fn status_of(error: &AppError) -> StatusCode {
         }
         AppError::FileTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
         AppError::Conflict { .. } => StatusCode::CONFLICT,
-        AppError::Database(_) | AppError::WechatUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+        AppError::Database(_) | AppError::WechatUnavailable | AppError::Busy => {
+            StatusCode::SERVICE_UNAVAILABLE
+        }
         AppError::WechatNotLinked | AppError::ShareUnavailable => StatusCode::NOT_FOUND,
         AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }

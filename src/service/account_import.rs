@@ -10,7 +10,7 @@ use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, TransactionTrait
 use serde_json::json;
 
 use super::accounts::{insert_account, set_duties_unchecked, welcome, NewRow};
-use super::{audit, password_hash, sheet_file, RequestMeta, Services};
+use super::{audit, password_hash, RequestMeta, Services};
 use crate::db::entities::{accounts, majors, org_units};
 use crate::domain::account_sheet::{closest, parse_row, AccountLayout, AccountRow};
 use crate::domain::education::{EducationLevel, EducationLevels};
@@ -120,7 +120,7 @@ async fn taken(services: &Services, rows: &[AccountRow]) -> AppResult<Taken> {
 /// Check every row against scope, the catalog, the file and the database.
 async fn check(services: &Services, actor: &Actor, bytes: &[u8]) -> AppResult<AccountImportReport> {
     let colleges = colleges_in_scope(services, actor).await?;
-    let sheet = sheet_file::read_rows(bytes)?;
+    let sheet = services.sheet_parses.read_rows(bytes).await?;
     let mut report = AccountImportReport {
         rows: sheet.len() - 1,
         ..Default::default()

@@ -215,12 +215,13 @@ pub async fn import(
     meta: &RequestMeta,
 ) -> AppResult<ImportReport> {
     let scope = scope_of(&services.db, actor).await?;
+    let permit = services.sheet_parses.acquire().await?;
     run(
         services,
         actor,
         &scope,
         filename,
-        bytes,
+        (permit, bytes),
         dry_run,
         meta,
         Mode::Inline,
@@ -239,6 +240,9 @@ pub async fn start_import(
     meta: &RequestMeta,
 ) -> AppResult<employment_imports::Model> {
     let scope = scope_of(&services.db, actor).await?;
+    // The turn to parse is taken before the run exists: a busy server answers the upload
+    // itself with 503 instead of starting a run that fails.
+    let permit = services.sheet_parses.acquire().await?;
     let now = Utc::now();
     let row = employment_imports::ActiveModel {
         university_id: Set(scope.university.id),
@@ -280,7 +284,7 @@ pub async fn start_import(
             &actor,
             &scope,
             &filename,
-            &bytes,
+            (permit, &bytes),
             dry_run,
             &meta,
             Mode::Background { run_id },
@@ -428,12 +432,12 @@ async fn run(
     actor: &Actor,
     scope: &ImportScope,
     filename: &str,
-    bytes: &[u8],
+    (permit, bytes): (sheet_file::ParsePermit, &[u8]),
     dry_run: bool,
     meta: &RequestMeta,
     mode: Mode,
 ) -> AppResult<ImportReport> {
-    let rows = sheet_file::read_rows(bytes)?;
+    let rows = permit.read_rows(bytes).await?;
     let total = rows.len() - 1;
     let mut report = ImportReport {
         rows: total,

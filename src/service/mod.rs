@@ -47,6 +47,8 @@ pub struct Services {
     pub share_key: share::ShareKey,
     /// Uploaded files (task attachments).
     pub files: Arc<dyn crate::storage::FileStore>,
+    /// Turns to parse an uploaded spreadsheet (imports).
+    pub sheet_parses: sheet_file::ParseGate,
 }
 
 impl Services {
@@ -59,7 +61,14 @@ impl Services {
             bound_accounts: binding::BoundAccounts::default(),
             share_key: share::ShareKey::default(),
             files: Arc::new(crate::storage::LocalDir::new("data/files")),
+            sheet_parses: sheet_file::ParseGate::default(),
         }
+    }
+
+    /// Parse uploaded spreadsheets within `gate` instead of the default one.
+    pub fn with_sheet_parses(mut self, gate: sheet_file::ParseGate) -> Self {
+        self.sheet_parses = gate;
+        self
     }
 
     /// Keep uploaded files in `store` instead of `data/files`.

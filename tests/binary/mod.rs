@@ -4,6 +4,9 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+#[cfg(target_os = "linux")]
+mod hostile_sheets;
+
 fn fudao() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_fudao"));
     command

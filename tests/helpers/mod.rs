@@ -149,6 +149,8 @@ pub struct TestApp {
     pub url: String,
     /// The settings the app runs with (to build a second worker on the same database).
     pub settings: Settings,
+    /// The app's turns to parse spreadsheets, to hold one from a test.
+    pub sheet_parses: fudao::service::sheet_file::ParseGate,
     /// Uploaded files of this app (`storage.dir`), removed with it.
     _files: tempfile::TempDir,
     /// The SMS provider mock, when the app sends credentials through one: sent messages lose
@@ -303,6 +305,7 @@ impl TestApp {
         let initial_admin = application
             .initial_admin()
             .map(|admin| (admin.username.clone(), admin.password.clone()));
+        let sheet_parses = application.services().sheet_parses.clone();
         tokio::spawn(application.run_until_stopped());
         let db = Database::connect(&url).await.expect("test connection");
         TestApp {
@@ -316,6 +319,7 @@ impl TestApp {
             initial_admin,
             url,
             settings: app_settings,
+            sheet_parses,
             _files: files,
             sms: None,
             cleanup,
