@@ -4,7 +4,7 @@ mod audit;
 mod auth;
 mod login_throttle;
 mod org;
-mod phones;
 mod paging;
+mod phones;
 mod platform;
 mod scope;
