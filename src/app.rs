@@ -138,6 +138,13 @@ impl Application {
             .and_then(|holding| holding.local_addr.clone().into_std())
             .ok_or_else(|| AppError::Internal("listener has no local address".into()))?;
         let sms = crate::sms::provider(&settings.sms).map_err(AppError::Internal)?;
+        if settings.auth.lockout_minutes.is_some() {
+            tracing::warn!(
+                "auth.lockout_minutes is no longer used: wrong passwords now make further \
+                 attempts wait (auth.login_delay_first_secs, auth.login_delay_max_secs) and lock \
+                 at auth.account_failure_ceiling; remove the key"
+            );
+        }
         if let Some(warning) = crate::sms::delivery_warning(&settings.sms) {
             tracing::warn!("{warning}");
         }

@@ -303,6 +303,10 @@ pub struct AuthSettings {
     /// `wx-login` requests one client address may make per minute on one instance, counted
     /// before WeChat is asked (0 = no limit).
     pub wx_login_attempts_per_minute: u32,
+    /// Former timed lockout, replaced by the growing wait and the ceiling; still accepted so
+    /// that an older configuration file starts, and ignored with a warning.
+    #[serde(default)]
+    pub lockout_minutes: Option<u32>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -547,6 +551,9 @@ impl Settings {
                 return invalid(key, "must be at least 1");
             }
         }
+        if self.wechat.bind_code_max_failures > 1_000_000 {
+            return invalid("wechat.bind_code_max_failures", "must be at most 1000000");
+        }
         if self.imports.max_parallel_parses == 0 {
             return invalid("imports.max_parallel_parses", "must be at least 1");
         }
@@ -707,6 +714,19 @@ mod tests {
         );
         let error = with("[push.templates.task.fields]\nnokey = \"x\"").unwrap_err();
         assert!(error.to_string().contains("nokey"), "{error}");
+    }
+
+    #[test]
+    fn an_older_file_with_the_timed_lockout_still_starts() {
+        let old = with("[auth]\nlockout_minutes = 15").expect("loads");
+        assert_eq!(old.auth.lockout_minutes, Some(15));
+        let error = with("[wechat]\nbind_code_max_failures = 3000000000").unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("`wechat.bind_code_max_failures`"),
+            "{error}"
+        );
     }
 
     #[test]

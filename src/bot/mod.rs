@@ -90,6 +90,16 @@ impl Bot {
         }
     }
 
+    /// Answer a request seen before under the same signed query and body: the reply made for it
+    /// if this instance still has it, else `success`; no handler runs, so a replayed request
+    /// never acts twice.
+    pub async fn answer_repeat(&self, incoming: &Incoming) -> Answer {
+        self.dedup
+            .get(&incoming.dedup_key())
+            .await
+            .unwrap_or(Answer::Success)
+    }
+
     async fn run(&self, incoming: Incoming) -> Answer {
         let Some(rule) = self.router.route(&incoming) else {
             return Answer::Success;

@@ -11,7 +11,7 @@ use salvo::prelude::*;
 use crate::bot::{Answer, Bot};
 use crate::wechat::crypto::Crypto;
 use crate::wechat::inbound::{self, InboundError, Opened, Params};
-use crate::wechat::replay::NonceCache;
+use crate::wechat::replay::{NonceCache, NonceUse};
 use crate::wechat::xml::MAX_BODY;
 
 /// Everything the callback needs, built once at start.
@@ -99,7 +99,7 @@ pub async fn verify_url(req: &mut Request, depot: &mut Depot, res: &mut Response
 }
 
 /// The verified message, whether the reply must be encrypted, and the nonce to seal it with.
-async fn accept(req: &mut Request, gateway: &Gateway) -> Result<(Opened, String), Rejection> {
+async fn accept(req: &mut Request, gateway: &Gateway) -> Result<Accepted, Rejection> {
     let crypto = gateway.crypto.as_ref().ok_or(Rejection::NotConfigured)?;
     let declared = req
         .headers()
@@ -138,14 +138,29 @@ async fn accept(req: &mut Request, gateway: &Gateway) -> Result<(Opened, String)
     )?;
     // Only after the signature and window checks: unauthenticated requests never fill the cache.
     let nonce = nonce.unwrap_or_default();
-    if !gateway
+    let repeat = match gateway
         .nonces
-        .first_use(timestamp.as_deref().unwrap_or_default(), &nonce)
+        .use_pair(timestamp.as_deref().unwrap_or_default(), &nonce, &body)
         .await
     {
-        return Err(Rejection::Replayed);
-    }
-    Ok((opened, nonce))
+        NonceUse::First => false,
+        NonceUse::Repeat => true,
+        NonceUse::Conflict => return Err(Rejection::Replayed),
+    };
+    Ok(Accepted {
+        opened,
+        nonce,
+        repeat,
+    })
+}
+
+/// A request that passed every check.
+struct Accepted {
+    opened: Opened,
+    /// To seal the reply with.
+    nonce: String,
+    /// The same request was accepted before: answer from the reply cache, act on nothing.
+    repeat: bool,
 }
 
 #[handler]
@@ -153,11 +168,19 @@ pub async fn receive(req: &mut Request, depot: &mut Depot, res: &mut Response) {
     let Some(gateway) = gateway(depot) else {
         return reject(res, Rejection::NotConfigured);
     };
-    let (opened, nonce) = match accept(req, &gateway).await {
+    let Accepted {
+        opened,
+        nonce,
+        repeat,
+    } = match accept(req, &gateway).await {
         Ok(accepted) => accepted,
         Err(rejection) => return reject(res, rejection),
     };
-    let answer = gateway.bot.answer(opened.incoming).await;
+    let answer = if repeat {
+        gateway.bot.answer_repeat(&opened.incoming).await
+    } else {
+        gateway.bot.answer(opened.incoming).await
+    };
     match answer {
         Answer::Success => res.render(Text::Plain("success")),
         Answer::Reply(xml) if opened.encrypted => {

@@ -918,6 +918,7 @@ pub async fn insert_account<C: ConnectionTrait>(
     new: NewRow<'_>,
 ) -> AppResult<accounts::Model> {
     let now = Utc::now();
+    super::login_throttle::forget(conn, new.username.as_str()).await?;
     accounts::ActiveModel {
         username: Set(new.username.as_str().to_string()),
         password_hash: Set(new.password_hash),

@@ -46,9 +46,12 @@ impl LoginThrottle {
     fn new(limit: u32) -> Self {
         Self {
             limit,
+            // LRU: the default admission policy may decline to keep a new address's counter
+            // under a flood, which would hand each request a fresh zero.
             window: Cache::builder()
                 .time_to_live(Duration::from_secs(60))
                 .max_capacity(100_000)
+                .eviction_policy(moka::policy::EvictionPolicy::lru())
                 .build(),
         }
     }
@@ -194,7 +197,7 @@ pub async fn login(
         address: client_ip,
     };
     let now = Utc::now();
-    login_throttle::check(&services.db, attempt, now).await?;
+    let reserved = login_throttle::reserve(&services.db, settings, attempt, now).await?;
     let account = accounts::Entity::find()
         .filter(accounts::Column::Username.eq(username.as_str()))
         .one(&services.db)
@@ -209,17 +212,20 @@ pub async fn login(
         }
     };
     let Some(account) = account.filter(|_| verified) else {
-        login_throttle::record_failure(&services.db, settings, attempt, now).await?;
+        login_throttle::fail(&services.db, settings, attempt, reserved, now).await?;
         return Err(AppError::InvalidCredentials);
     };
     if account.disabled {
+        // The password was right: the attempt gives its count back.
+        login_throttle::clear(&services.db, attempt).await?;
         return Err(AppError::AccountDisabled);
     }
     let txn = services.db.begin().await?;
     login_throttle::clear(&txn, attempt).await?;
+    // The lock flag is left alone: the reservation found no lock, and one set since by a
+    // racing failure must stay.
     let mut active: accounts::ActiveModel = account.clone().into();
     active.failed_logins = Set(0);
-    active.locked_until = Set(None);
     let account = active.update(&txn).await?;
     let token = issue_token(&txn, settings, account.id).await?;
     txn.commit().await?;
@@ -336,9 +342,9 @@ pub async fn change_password(
         address: change.client_ip,
     };
     let now = Utc::now();
-    login_throttle::check(&services.db, attempt, now).await?;
+    let reserved = login_throttle::reserve(&services.db, settings, attempt, now).await?;
     if !password_hash::verify(&account.password_hash, old_password).await? {
-        let failures = login_throttle::record_failure(&services.db, settings, attempt, now).await?;
+        let failures = login_throttle::fail(&services.db, settings, attempt, reserved, now).await?;
         if failures.locked || failures.from_address >= settings.max_failed_logins {
             logout(services, change.token).await?;
             tracing::warn!(

@@ -113,7 +113,10 @@ impl BindGuard {
             .exec(conn)
             .await?;
         let withdrawn = bind_codes::Entity::delete_many()
-            .filter(bind_codes::Column::FailedAttempts.gte(self.limits.per_code as i32))
+            .filter(
+                bind_codes::Column::FailedAttempts
+                    .gte(i32::try_from(self.limits.per_code).unwrap_or(i32::MAX)),
+            )
             .exec(conn)
             .await?;
         if withdrawn.rows_affected > 0 {

@@ -8,9 +8,10 @@
 //! address cannot reach the ceiling within a window at all.
 
 use chrono::{DateTime, TimeDelta, Utc};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set, SqlErr, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, Set, SqlErr,
+    TransactionTrait,
 };
 use serde_json::json;
 
@@ -36,11 +37,22 @@ pub struct Attempt<'a> {
 }
 
 impl Attempt<'_> {
-    fn address(&self) -> &str {
+    /// The address a count is kept for. An IPv6 client counts by its /64, the block one
+    /// subscriber usually holds, so that each of its addresses is not a fresh budget.
+    fn address(&self) -> String {
         // Addresses are IP addresses in text; anything longer would not fit the column.
-        match self.address {
-            Some(address) if !address.is_empty() && address.len() <= 64 => address,
-            _ => UNKNOWN_ADDRESS,
+        let Some(address) = self
+            .address
+            .filter(|address| !address.is_empty() && address.len() <= 64)
+        else {
+            return UNKNOWN_ADDRESS.to_string();
+        };
+        match address.parse::<std::net::IpAddr>() {
+            Ok(std::net::IpAddr::V6(v6)) if v6.to_ipv4_mapped().is_none() => {
+                let [a, b, c, d, ..] = v6.segments();
+                format!("{a:x}:{b:x}:{c:x}:{d:x}::/64")
+            }
+            _ => address.to_string(),
         }
     }
 }
@@ -54,102 +66,144 @@ pub struct Failures {
     pub locked: bool,
 }
 
-/// Refuse the attempt before any password is checked when the username is locked or this
-/// address must still wait. The same for existing and unknown usernames.
-pub async fn check<C: ConnectionTrait>(
-    conn: &C,
-    attempt: Attempt<'_>,
-    now: DateTime<Utc>,
-) -> AppResult<()> {
-    let rows = login_failures::Entity::find()
-        .filter(login_failures::Column::Username.eq(attempt.username.as_str()))
-        .filter(login_failures::Column::Address.is_in([ALL_ADDRESSES, attempt.address()]))
-        .all(conn)
-        .await?;
-    if rows
-        .iter()
-        .any(|row| row.address == ALL_ADDRESSES && row.locked_at.is_some())
-    {
-        return Err(AppError::AccountLocked);
-    }
-    let wait = rows
-        .iter()
-        .filter(|row| row.address != ALL_ADDRESSES)
-        .filter_map(|row| row.next_attempt_at)
-        .filter(|at| *at > now)
-        .max();
-    if let Some(at) = wait {
-        let millis = (at - now).num_milliseconds().max(0);
-        let secs = u64::try_from(millis).unwrap_or(0).div_ceil(1000).max(1);
-        return Err(AppError::TooManyAttempts {
-            retry_after_secs: secs,
-        });
-    }
-    Ok(())
+/// An attempt's place in both counts, taken before its password is checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reserved {
+    /// From this address for this username, in the current window, this attempt included.
+    from_address: u32,
+    /// From every address, this attempt included.
+    total: u32,
 }
 
-/// Count one wrong password for the username from the address and over all addresses; set the
-/// address's next allowed attempt and, at the ceiling, lock the username.
-pub async fn record_failure<C: ConnectionTrait>(
-    conn: &C,
+/// Count the attempt before any password is checked, refusing it when the username is locked
+/// or this address must still wait; the same for existing and unknown usernames. The count and
+/// the next allowed time are written under the rows' lock (`FOR UPDATE`; SQLite has one
+/// writer), so parallel requests take their turns one by one and the second finds the wait the
+/// first set: counting after the check would let a burst through. A correct password gives the
+/// count back (`clear`).
+pub async fn reserve<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
     settings: &AuthSettings,
     attempt: Attempt<'_>,
     now: DateTime<Utc>,
-) -> AppResult<Failures> {
+) -> AppResult<Reserved> {
     let window_start = now - TimeDelta::hours(i64::from(settings.failure_window_hours));
-    purge(conn, window_start, now).await?;
+    purge(db, window_start, now).await?;
     let username = attempt.username.as_str();
-    let all = bump(conn, username, ALL_ADDRESSES, now, window_start).await?;
-    let here = bump(conn, username, attempt.address(), now, window_start).await?;
-    let from_address = u32::try_from(here.failures).unwrap_or(0);
-    if let Some(wait) = delay_after(from_address, settings) {
-        login_failures::Entity::update_many()
-            .col_expr(
-                login_failures::Column::NextAttemptAt,
-                Expr::value(now + wait),
-            )
+    let address = attempt.address();
+    // Another instance's purge may remove an old row between its creation here and the lock:
+    // create it again then.
+    for _ in 0..3 {
+        ensure_row(db, username, ALL_ADDRESSES, now).await?;
+        ensure_row(db, username, &address, now).await?;
+        let txn = db.begin().await?;
+        let rows = login_failures::Entity::find()
             .filter(login_failures::Column::Username.eq(username))
-            .filter(login_failures::Column::Address.eq(attempt.address()))
-            .exec(conn)
+            .filter(login_failures::Column::Address.is_in([ALL_ADDRESSES, address.as_str()]))
+            .lock_exclusive()
+            .all(&txn)
             .await?;
+        let all = rows.iter().find(|row| row.address == ALL_ADDRESSES);
+        let here = rows.iter().find(|row| row.address == address);
+        let (Some(all), Some(here)) = (all, here) else {
+            continue;
+        };
+        if all.locked_at.is_some() {
+            return Err(AppError::AccountLocked);
+        }
+        if let Some(at) = here.next_attempt_at.filter(|at| *at > now) {
+            let millis = (at - now).num_milliseconds().max(0);
+            let secs = u64::try_from(millis).unwrap_or(0).div_ceil(1000).max(1);
+            return Err(AppError::TooManyAttempts {
+                retry_after_secs: secs,
+            });
+        }
+        let total = count_one(&txn, all, window_start, now, None).await?;
+        let from_address = u32::try_from(here.failures)
+            .ok()
+            .filter(|_| here.window_started_at >= window_start)
+            .unwrap_or(0)
+            .saturating_add(1);
+        let wait = delay_after(from_address, settings).map(|wait| now + wait);
+        count_one(&txn, here, window_start, now, Some(wait)).await?;
+        txn.commit().await?;
+        return Ok(Reserved {
+            from_address,
+            total,
+        });
     }
-    let total = u32::try_from(all.failures).unwrap_or(0);
-    let mut locked_at = all.locked_at;
-    if locked_at.is_none() && total >= settings.account_failure_ceiling {
-        login_failures::Entity::update_many()
+    Err(AppError::Internal(
+        "login failure rows keep vanishing".into(),
+    ))
+}
+
+/// The attempt's password was wrong: its counts stay and, at the ceiling, the username locks.
+/// A lock is only ever set here, never cleared (only an admin clears it), so a failure that
+/// raced the locking one cannot undo it.
+pub async fn fail<C: ConnectionTrait>(
+    conn: &C,
+    settings: &AuthSettings,
+    attempt: Attempt<'_>,
+    reserved: Reserved,
+    now: DateTime<Utc>,
+) -> AppResult<Failures> {
+    let username = attempt.username.as_str();
+    let locked = reserved.total >= settings.account_failure_ceiling;
+    if locked {
+        let newly = login_failures::Entity::update_many()
             .col_expr(login_failures::Column::LockedAt, Expr::value(now))
             .filter(login_failures::Column::Username.eq(username))
             .filter(login_failures::Column::Address.eq(ALL_ADDRESSES))
             .filter(login_failures::Column::LockedAt.is_null())
             .exec(conn)
             .await?;
-        tracing::warn!(
-            username,
-            failures = total,
-            "username locked after repeated wrong passwords"
-        );
-        locked_at = Some(now);
+        if newly.rows_affected > 0 {
+            tracing::warn!(
+                username,
+                failures = reserved.total,
+                "username locked after repeated wrong passwords"
+            );
+        }
+        // What an admin sees on the account, and what silent login checks.
+        accounts::Entity::update_many()
+            .col_expr(accounts::Column::LockedUntil, Expr::value(now))
+            .filter(accounts::Column::Username.eq(username))
+            .filter(accounts::Column::LockedUntil.is_null())
+            .exec(conn)
+            .await?;
     }
-    // What an admin sees on the account, when one has this username (none is no error: the
-    // query costs the same either way).
+    // None is no error when no account has this username: the query costs the same either way.
     accounts::Entity::update_many()
-        .col_expr(accounts::Column::FailedLogins, Expr::value(all.failures))
-        .col_expr(accounts::Column::LockedUntil, Expr::value(locked_at))
+        .col_expr(
+            accounts::Column::FailedLogins,
+            Expr::value(i32::try_from(reserved.total).unwrap_or(i32::MAX)),
+        )
         .filter(accounts::Column::Username.eq(username))
         .exec(conn)
         .await?;
     Ok(Failures {
-        from_address,
-        locked: locked_at.is_some(),
+        from_address: reserved.from_address,
+        locked,
     })
+}
+
+/// A new account's username starts with no counts: guesses made at it before it existed (a
+/// phone number is a username) do not lock or slow its owner.
+pub async fn forget<C: ConnectionTrait>(conn: &C, username: &str) -> AppResult<()> {
+    login_failures::Entity::delete_many()
+        .filter(login_failures::Column::Username.eq(username))
+        .exec(conn)
+        .await?;
+    Ok(())
 }
 
 /// After a correct password: the counts of this username from this address and over all
 /// addresses start again (a lock is checked before, so there is none to keep).
 pub async fn clear<C: ConnectionTrait>(conn: &C, attempt: Attempt<'_>) -> AppResult<()> {
+    let address = attempt.address();
     login_failures::Entity::delete_many()
         .filter(login_failures::Column::Username.eq(attempt.username.as_str()))
-        .filter(login_failures::Column::Address.is_in([ALL_ADDRESSES, attempt.address()]))
+        .filter(login_failures::Column::Address.is_in([ALL_ADDRESSES, address.as_str()]))
         .filter(login_failures::Column::LockedAt.is_null())
         .exec(conn)
         .await?;
@@ -218,69 +272,76 @@ fn delay_after(failures: u32, settings: &AuthSettings) -> Option<TimeDelta> {
     Some(TimeDelta::seconds(i64::try_from(secs).unwrap_or(0)))
 }
 
-/// Add one failure to a row, creating it or starting a new window first. Increments are done
-/// by the database so that concurrent failures on several instances are all counted.
-async fn bump<C: ConnectionTrait>(
+/// The row of a (username, address), created empty when missing.
+async fn ensure_row<C: ConnectionTrait>(
     conn: &C,
     username: &str,
     address: &str,
     now: DateTime<Utc>,
-    window_start: DateTime<Utc>,
-) -> AppResult<login_failures::Model> {
+) -> AppResult<()> {
     let key = (username.to_string(), address.to_string());
-    if login_failures::Entity::find_by_id(key.clone())
+    if login_failures::Entity::find_by_id(key)
         .one(conn)
         .await?
-        .is_none()
+        .is_some()
     {
-        let row = login_failures::ActiveModel {
-            username: Set(username.to_string()),
-            address: Set(address.to_string()),
-            failures: Set(0),
-            window_started_at: Set(now),
-            next_attempt_at: Set(None),
-            locked_at: Set(None),
-        };
-        match login_failures::Entity::insert(row)
-            .exec_without_returning(conn)
-            .await
-        {
-            Ok(_) => {}
-            // Another instance created it a moment ago: count on its row.
-            Err(error) if is_unique_violation(&error) => {}
-            Err(error) => return Err(error.into()),
-        }
+        return Ok(());
     }
-    login_failures::Entity::update_many()
-        .col_expr(login_failures::Column::Failures, Expr::value(0))
-        .col_expr(login_failures::Column::WindowStartedAt, Expr::value(now))
-        .col_expr(
-            login_failures::Column::NextAttemptAt,
-            Expr::value(Option::<DateTime<Utc>>::None),
-        )
-        .filter(login_failures::Column::Username.eq(username))
-        .filter(login_failures::Column::Address.eq(address))
-        .filter(login_failures::Column::WindowStartedAt.lt(window_start))
-        .filter(login_failures::Column::LockedAt.is_null())
-        .exec(conn)
-        .await?;
-    login_failures::Entity::update_many()
-        .col_expr(
-            login_failures::Column::Failures,
-            Expr::col(login_failures::Column::Failures).add(1),
-        )
-        .filter(login_failures::Column::Username.eq(username))
-        .filter(login_failures::Column::Address.eq(address))
-        .exec(conn)
-        .await?;
-    login_failures::Entity::find_by_id(key)
-        .one(conn)
-        .await?
-        .ok_or_else(|| AppError::Internal("login failure row vanished".into()))
+    let row = login_failures::ActiveModel {
+        username: Set(username.to_string()),
+        address: Set(address.to_string()),
+        failures: Set(0),
+        window_started_at: Set(now),
+        next_attempt_at: Set(None),
+        locked_at: Set(None),
+    };
+    match login_failures::Entity::insert(row)
+        .exec_without_returning(conn)
+        .await
+    {
+        Ok(_) => Ok(()),
+        // Another request created it a moment ago.
+        Err(error) if is_unique_violation(&error) => Ok(()),
+        Err(error) => Err(error.into()),
+    }
 }
 
-/// Rows whose window is over and that neither lock nor delay anything: without this, guesses
-/// at made-up usernames would fill the table.
+/// Add one to a locked row's count, starting a new window when the old one is over; `wait`
+/// (for an address row) sets when the next attempt may come. Returns the new count.
+async fn count_one<C: ConnectionTrait>(
+    txn: &C,
+    row: &login_failures::Model,
+    window_start: DateTime<Utc>,
+    now: DateTime<Utc>,
+    wait: Option<Option<DateTime<Utc>>>,
+) -> AppResult<u32> {
+    let fresh = row.window_started_at < window_start && row.locked_at.is_none();
+    let failures = if fresh {
+        1
+    } else {
+        u32::try_from(row.failures).unwrap_or(0).saturating_add(1)
+    };
+    let mut update = login_failures::Entity::update_many()
+        .col_expr(
+            login_failures::Column::Failures,
+            Expr::value(i32::try_from(failures).unwrap_or(i32::MAX)),
+        )
+        .filter(login_failures::Column::Username.eq(row.username.as_str()))
+        .filter(login_failures::Column::Address.eq(row.address.as_str()));
+    if fresh {
+        update = update.col_expr(login_failures::Column::WindowStartedAt, Expr::value(now));
+    }
+    if let Some(next) = wait {
+        update = update.col_expr(login_failures::Column::NextAttemptAt, Expr::value(next));
+    }
+    update.exec(txn).await?;
+    Ok(failures)
+}
+
+/// Rows whose window is over and that neither lock nor delay anything, and locks of usernames
+/// no account has once their window is over: without this, guesses at made-up usernames would
+/// fill the table. (A lock of a made-up name lasts its window, long enough to answer like a
+/// real lock; a new account's name starts clean anyway, see `forget`.)
 async fn purge<C: ConnectionTrait>(
     conn: &C,
     window_start: DateTime<Utc>,
@@ -288,11 +349,20 @@ async fn purge<C: ConnectionTrait>(
 ) -> AppResult<()> {
     login_failures::Entity::delete_many()
         .filter(login_failures::Column::WindowStartedAt.lt(window_start))
-        .filter(login_failures::Column::LockedAt.is_null())
         .filter(
             login_failures::Column::NextAttemptAt
                 .is_null()
                 .or(login_failures::Column::NextAttemptAt.lt(now)),
+        )
+        .filter(
+            login_failures::Column::LockedAt
+                .is_null()
+                .or(login_failures::Column::Username.not_in_subquery(
+                    Query::select()
+                        .column(accounts::Column::Username)
+                        .from(accounts::Entity)
+                        .to_owned(),
+                )),
         )
         .exec(conn)
         .await?;
@@ -312,6 +382,24 @@ mod tests {
         settings.max_failed_logins = free;
         settings.login_delay_max_secs = max_secs;
         settings
+    }
+
+    #[test]
+    fn an_ipv6_client_counts_by_its_64_block() {
+        let username = Username::parse("13900000005").expect("username");
+        let key = |address| {
+            Attempt {
+                username: &username,
+                address,
+            }
+            .address()
+        };
+        assert_eq!(key(Some("2001:db8:1:2:aaaa::1")), "2001:db8:1:2::/64");
+        assert_eq!(key(Some("2001:db8:1:2:ffff::9")), "2001:db8:1:2::/64");
+        assert_eq!(key(Some("198.51.100.7")), "198.51.100.7");
+        assert_eq!(key(Some("::ffff:198.51.100.7")), "::ffff:198.51.100.7");
+        assert_eq!(key(None), UNKNOWN_ADDRESS);
+        assert_eq!(key(Some("")), UNKNOWN_ADDRESS);
     }
 
     #[test]

@@ -367,3 +367,69 @@ async fn guessing_the_old_password_with_a_stolen_session_ends_the_session() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_burst_of_parallel_guesses_gets_only_the_free_attempts() {
+    each_backend_with(
+        |settings| {
+            behind_a_proxy(settings);
+            settings.auth.max_failed_logins = 5;
+        },
+        |app: TestApp| async move {
+            app.world().await;
+            // Twenty guesses sent at once from one address: each takes its turn under the
+            // counters' lock, so the wait the fifth sets stops the other fifteen unheard.
+            let guesses = (0..20)
+                .map(|_| login_from(&app, "1.1.1.1", "198.51.100.7", "13900000005", "nope-123"));
+            let replies = futures_util::future::join_all(guesses).await;
+            let heard = replies.iter().filter(|r| r.status == 401).count();
+            assert_eq!(heard, 5, "{}", app.backend);
+            for reply in replies.iter().filter(|r| r.status != 401) {
+                reply.expect_error(429, "too_many_attempts");
+            }
+        },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn guesses_at_a_username_before_its_account_exists_do_not_lock_the_new_account() {
+    each_backend_with(
+        |settings| {
+            behind_a_proxy(settings);
+            settings.auth.account_failure_ceiling = 8;
+        },
+        |app: TestApp| async move {
+            let w = app.world().await;
+            for n in 1..=8 {
+                login_from(
+                    &app,
+                    "1.1.1.1",
+                    &format!("198.51.100.{n}"),
+                    "new_teacher",
+                    "x1",
+                )
+                .await
+                .expect_error(401, "invalid_credentials");
+            }
+            login_from(&app, "1.1.1.1", "192.0.2.10", "new_teacher", "x1")
+                .await
+                .expect_error(423, "account_locked");
+            app.post(
+                "/api/v1/accounts",
+                &w.school_a,
+                json!({ "role": "counselor", "org_unit_id": w.college_a1, "name": "新老师",
+                        "phone": "13900000099", "username": "new_teacher",
+                        "education_levels": ["bachelor"], "major_ids": [w.major_a1_bachelor] }),
+            )
+            .await
+            .expect(201);
+            let (_, username, password) = app.last_sms("13900000099").await;
+            assert_eq!(username, "new_teacher");
+            login_from(&app, "1.1.1.1", "192.0.2.10", &username, &password)
+                .await
+                .expect(200);
+        },
+    )
+    .await;
+}

@@ -33,30 +33,30 @@ pub struct TokenResponse {
 
 /// After a password was proven, remember the WeChat that sent a `wx.login` code so its later
 /// logins are silent. A convenience: a failed exchange does not fail the request.
-async fn remember_mini_code(
-    state: &AppState,
-    account_id: i32,
-    code: Option<&str>,
-) -> ApiResult<()> {
+async fn remember_mini_code(state: &AppState, account_id: i32, code: Option<&str>) {
     let Some(code) = code
         .map(str::trim)
         .filter(|c| !c.is_empty() && c.len() <= 128)
     else {
-        return Ok(());
+        return;
     };
     match state.wechat.code_to_session(code).await {
+        // The password step has committed (a change has already revoked every session): a
+        // failure here must not hide the token the caller now needs.
         Ok(session) => {
-            binding::remember_mini_identity(
+            if let Err(error) = binding::remember_mini_identity(
                 &state.services,
                 account_id,
                 &session.openid,
                 session.unionid.as_deref(),
             )
-            .await?;
+            .await
+            {
+                tracing::warn!(%error, account_id, "mini-program WeChat not remembered");
+            }
         }
         Err(error) => tracing::warn!(%error, "wx.login code not exchanged after a password"),
     }
-    Ok(())
 }
 
 /// Log in with username and password.
@@ -75,7 +75,7 @@ pub async fn login(
         meta.ip.as_deref(),
     )
     .await?;
-    remember_mini_code(state, outcome.account.id, body.code.as_deref()).await?;
+    remember_mini_code(state, outcome.account.id, body.code.as_deref()).await;
     Ok(Json(TokenResponse {
         token: outcome.token.token,
         expires_at: outcome.token.expires_at,
@@ -138,7 +138,7 @@ pub async fn change_password(
         &body.new_password,
     )
     .await?;
-    remember_mini_code(state, change.actor.account_id, body.code.as_deref()).await?;
+    remember_mini_code(state, change.actor.account_id, body.code.as_deref()).await;
     Ok(Json(TokenResponse {
         token: token.token,
         expires_at: token.expires_at,

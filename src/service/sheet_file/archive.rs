@@ -41,8 +41,11 @@ pub(super) struct Capped<R> {
 
 impl<R: Read> Read for Capped<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.exceeded {
+            return Err(io::Error::other("inflated size over the cap"));
+        }
         // One byte past the limit tells "exactly at the cap" from "over it".
-        let room = (self.limit - self.read).saturating_add(1);
+        let room = self.limit.saturating_sub(self.read).saturating_add(1);
         let want = buf.len().min(usize::try_from(room).unwrap_or(usize::MAX));
         let n = self.inner.read(&mut buf[..want])?;
         self.read += n as u64;
