@@ -59,49 +59,49 @@ fn reference(r: &BytesRef<'_>) -> Result<char, Invalid> {
     }
 }
 
+/// An attribute of the first element of a small XML entry that `wanted` picks, if any.
+fn first_attribute(
+    entry: &mut dyn Read,
+    wanted: impl Fn(&BytesStart<'_>) -> bool,
+    name: &[u8],
+) -> Result<Option<String>, Invalid> {
+    let mut reader = xml(entry);
+    let mut buf = Vec::new();
+    loop {
+        buf.clear();
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(e) | Event::Empty(e)) if wanted(&e) => {
+                return Ok(attribute_text(&e, name));
+            }
+            Ok(Event::Eof) => return Ok(None),
+            Err(_) => return Err(unreadable()),
+            Ok(_) => {}
+        }
+    }
+}
+
 /// The zip path of the workbook's first sheet, as `xl/workbook.xml` and its relationships say.
 fn first_sheet_path(archive: &mut Archive<'_>) -> Result<String, Invalid> {
+    let no_sheet = || invalid("Excel 文件中没有工作表");
     let id = archive
         .with_entry("xl/workbook.xml", |entry| {
-            let mut reader = xml(entry);
-            let mut buf = Vec::new();
-            loop {
-                buf.clear();
-                match reader.read_event_into(&mut buf) {
-                    Ok(Event::Start(e) | Event::Empty(e))
-                        if e.local_name().as_ref() == b"sheet" =>
-                    {
-                        return Ok(attribute_text(&e, b"id"));
-                    }
-                    Ok(Event::Eof) => return Ok(None),
-                    Err(_) => return Err(unreadable()),
-                    Ok(_) => {}
-                }
-            }
+            first_attribute(entry, |e| e.local_name().as_ref() == b"sheet", b"id")
         })?
         .flatten()
-        .ok_or_else(|| invalid("Excel 文件中没有工作表"))?;
+        .ok_or_else(no_sheet)?;
     let target = archive
         .with_entry("xl/_rels/workbook.xml.rels", |entry| {
-            let mut reader = xml(entry);
-            let mut buf = Vec::new();
-            loop {
-                buf.clear();
-                match reader.read_event_into(&mut buf) {
-                    Ok(Event::Start(e) | Event::Empty(e))
-                        if e.local_name().as_ref() == b"Relationship"
-                            && attribute_text(&e, b"Id").as_deref() == Some(id.as_str()) =>
-                    {
-                        return Ok(attribute_text(&e, b"Target"));
-                    }
-                    Ok(Event::Eof) => return Ok(None),
-                    Err(_) => return Err(unreadable()),
-                    Ok(_) => {}
-                }
-            }
+            first_attribute(
+                entry,
+                |e| {
+                    e.local_name().as_ref() == b"Relationship"
+                        && attribute_text(e, b"Id").as_deref() == Some(id.as_str())
+                },
+                b"Target",
+            )
         })?
         .flatten()
-        .ok_or_else(|| invalid("Excel 文件中没有工作表"))?;
+        .ok_or_else(no_sheet)?;
     Ok(match target.strip_prefix('/') {
         Some(absolute) => absolute.to_string(),
         None => format!("xl/{target}"),
