@@ -17,7 +17,7 @@ use fudao::domain::bind_code::BindCode;
 use fudao::domain::org::OrgKind;
 use fudao::domain::role::Role;
 use fudao::domain::username::Username;
-use fudao::service::{accounts, binding, org};
+use fudao::service::{accounts, identity::binding, org};
 use fudao::wechat::crypto::Crypto;
 use fudao::wechat::mock::{MockConfig, MockWechat};
 use fudao::wechat::simulate::{self, Mode, Outgoing};
@@ -212,7 +212,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     )
     .await?;
     txn.commit().await?;
-    let actor = fudao::service::auth::actor_of(&account)?;
+    let actor = fudao::service::identity::auth::actor_of(&account)?;
     let code = binding::issue_code(&services, &actor).await?;
     let outcome =
         binding::bind_with_code(&services, OPENID, &BindCode::parse(code.code.as_str())?).await?;

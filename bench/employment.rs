@@ -20,7 +20,10 @@ use fudao::domain::org::OrgPath;
 use fudao::domain::role::Role;
 use fudao::domain::scope::Actor;
 use fudao::service::org::{self, NewUnit};
-use fudao::service::{bootstrap, employment, employment_stats, employment_tallies, RequestMeta};
+use fudao::service::{
+    accounts::bootstrap, employment, employment::stats as employment_stats,
+    employment::tallies as employment_tallies, RequestMeta,
+};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, Database, EntityTrait, QueryFilter, Set,
 };

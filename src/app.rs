@@ -14,8 +14,8 @@ use crate::db;
 use crate::error::{AppError, AppResult};
 use crate::http;
 use crate::push::PushWorker;
-use crate::service::binding::{BindGuard, BindLimits};
-use crate::service::bootstrap::{self, InitialAdmin};
+use crate::service::accounts::bootstrap::{self, InitialAdmin};
+use crate::service::identity::binding::{BindGuard, BindLimits};
 use crate::service::notifier::SmsOutboxNotifier;
 use crate::service::Services;
 use crate::wechat::client::{Credentials, Transport, WechatClient};
@@ -77,7 +77,7 @@ pub async fn services(settings: &Settings) -> AppResult<Services> {
         .with_files(Arc::new(crate::storage::LocalDir::new(
             &settings.storage.dir,
         )))
-        .with_sheet_parses(crate::service::sheet_file::ParseGate::new(
+        .with_sheet_parses(crate::infra::sheet_file::ParseGate::new(
             settings.imports.max_parallel_parses,
             Duration::from_millis(settings.imports.parse_wait_ms),
         ));

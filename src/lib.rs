@@ -10,6 +10,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod http;
+pub mod infra;
 pub mod push;
 pub mod service;
 pub mod sms;

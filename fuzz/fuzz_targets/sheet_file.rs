@@ -5,5 +5,5 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    fudao::service::sheet_file::fuzz_one(data);
+    fudao::infra::sheet_file::fuzz_one(data);
 });

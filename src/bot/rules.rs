@@ -6,7 +6,7 @@ use super::context::BotCtx;
 use super::handlers::{binding, delivery, follow, help, news, progress, silent, tasks};
 use super::router::{Interceptor, Matcher, Router, Rule};
 use crate::error::AppResult;
-use crate::service::binding as binding_service;
+use crate::service::identity::binding as binding_service;
 
 /// Menu keys (config/menu.json) that map to the same handlers as typed commands.
 pub const MENU_HELP: &str = "FUDAO_HELP";

@@ -2,8 +2,8 @@
 
 use super::context::Links;
 use crate::domain::task::TaskKind;
-use crate::service::employment_stats::{group_label, Statistics};
-use crate::service::my_tasks::{MyTask, Step};
+use crate::service::employment::stats::{group_label, Statistics};
+use crate::service::tasks::counselor::{MyTask, Step};
 
 pub const BUSY: &str = "系统繁忙，请稍后再试。";
 

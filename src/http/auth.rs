@@ -8,7 +8,7 @@ use super::request_meta::request_meta;
 use super::state::AppState;
 use crate::domain::scope::Actor;
 use crate::error::AppError;
-use crate::service::auth::{self, Session};
+use crate::service::identity::auth::{self, Session};
 use crate::service::RequestMeta;
 
 /// The bearer token of the current request, kept for logout.

@@ -19,7 +19,9 @@ use crate::domain::push::{backoff, next_minute, JobKind, JobStatus};
 use crate::domain::task::{TaskKind, TaskStatus};
 use crate::error::AppResult;
 use crate::service::push_store::retrying;
-use crate::service::{followers, push_queue, push_store, tasks as task_service, Services};
+use crate::service::{
+    identity::followers, push_queue, push_store, tasks as task_service, Services,
+};
 use crate::wechat::client::WechatClient;
 use crate::wechat::error::{WxError, WxErrorClass};
 

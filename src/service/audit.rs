@@ -7,11 +7,11 @@ use sea_orm::{
 };
 use serde_json::Value;
 
-use super::{RequestMeta, Services};
 use crate::db::entities::audit_log;
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::scope::Actor;
 use crate::error::{AppError, AppResult};
+use crate::service::{RequestMeta, Services};
 
 /// One entry to write. `org_path` is where the target lives, which decides who may read it.
 pub struct Entry<'a> {

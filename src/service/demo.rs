@@ -3,8 +3,6 @@
 
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait};
 
-use super::org::{self, NewUnit};
-use super::{accounts, Services};
 use crate::db::entities::{majors, org_units};
 use crate::domain::education::{EducationLevel, EducationLevels};
 use crate::domain::news::NewsFields;
@@ -13,6 +11,8 @@ use crate::domain::phone::MobilePhone;
 use crate::domain::role::Role;
 use crate::domain::username::Username;
 use crate::error::{AppError, AppResult};
+use crate::service::org::{self, NewUnit};
+use crate::service::{accounts, Services};
 
 /// One login the demo created, printed for the operator.
 #[derive(Debug, Clone)]
@@ -306,6 +306,6 @@ async fn news(
     body: Option<&str>,
 ) -> AppResult<()> {
     let fields = NewsFields::parse(title, None, None, link, body)?;
-    super::news::insert(txn, unit, author_id, &fields).await?;
+    crate::service::news::insert(txn, unit, author_id, &fields).await?;
     Ok(())
 }

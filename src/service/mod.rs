@@ -1,31 +1,15 @@
 //! Use cases: an `Actor` and parsed domain values in, domain values out. No HTTP here.
 
-pub mod account_import;
 pub mod accounts;
-pub mod attachments;
 pub mod audit;
-pub mod auth;
-pub mod binding;
-pub mod bootstrap;
-pub mod catalog;
 pub mod demo;
-pub mod diagnostics;
 pub mod employment;
-pub mod employment_stats;
-pub mod employment_tallies;
-pub mod followers;
-pub mod login_throttle;
-pub mod mini_link;
-pub mod my_tasks;
+pub mod identity;
 pub mod news;
 pub mod notifier;
 pub mod org;
-pub mod password_hash;
-pub mod progress;
 pub mod push_queue;
 pub mod push_store;
-pub mod share;
-pub mod sheet_file;
 pub mod sms_outbox;
 pub mod tasks;
 
@@ -41,14 +25,14 @@ use notifier::Notifier;
 pub struct Services {
     pub db: DatabaseConnection,
     pub notifier: Arc<dyn Notifier>,
-    pub sessions: auth::SessionStore,
-    pub bind_guard: binding::BindGuard,
-    pub bound_accounts: binding::BoundAccounts,
-    pub share_key: share::ShareKey,
+    pub sessions: identity::auth::SessionStore,
+    pub bind_guard: identity::binding::BindGuard,
+    pub bound_accounts: identity::binding::BoundAccounts,
+    pub share_key: tasks::share::ShareKey,
     /// Uploaded files (task attachments).
     pub files: Arc<dyn crate::storage::FileStore>,
     /// Turns to parse an uploaded spreadsheet (imports).
-    pub sheet_parses: sheet_file::ParseGate,
+    pub sheet_parses: crate::infra::sheet_file::ParseGate,
 }
 
 impl Services {
@@ -56,17 +40,17 @@ impl Services {
         Self {
             db,
             notifier,
-            sessions: auth::SessionStore::new(auth),
-            bind_guard: binding::BindGuard::default(),
-            bound_accounts: binding::BoundAccounts::default(),
-            share_key: share::ShareKey::default(),
+            sessions: identity::auth::SessionStore::new(auth),
+            bind_guard: identity::binding::BindGuard::default(),
+            bound_accounts: identity::binding::BoundAccounts::default(),
+            share_key: tasks::share::ShareKey::default(),
             files: Arc::new(crate::storage::LocalDir::new("data/files")),
-            sheet_parses: sheet_file::ParseGate::default(),
+            sheet_parses: crate::infra::sheet_file::ParseGate::default(),
         }
     }
 
     /// Parse uploaded spreadsheets within `gate` instead of the default one.
-    pub fn with_sheet_parses(mut self, gate: sheet_file::ParseGate) -> Self {
+    pub fn with_sheet_parses(mut self, gate: crate::infra::sheet_file::ParseGate) -> Self {
         self.sheet_parses = gate;
         self
     }

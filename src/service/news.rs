@@ -9,13 +9,13 @@ use sea_orm::{
 };
 use serde_json::json;
 
-use super::{audit, RequestMeta, Services};
 use crate::db::entities::{news, org_units};
 use crate::domain::news::NewsFields;
 use crate::domain::org::OrgPath;
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::scope::Actor;
 use crate::error::{AppError, AppResult};
+use crate::service::{audit, RequestMeta, Services};
 
 /// Where a reader opens an item: the linked article, or Fudao's page for a written one.
 pub fn page_url(public_url: &str, item: &news::Model) -> String {
@@ -156,8 +156,12 @@ pub async fn publish(
     if !actor.is_admin() {
         return Err(AppError::Forbidden);
     }
-    let unit =
-        super::org::visible_unit(&services.db, actor, unit_id.unwrap_or(actor.org_unit_id)).await?;
+    let unit = crate::service::org::visible_unit(
+        &services.db,
+        actor,
+        unit_id.unwrap_or(actor.org_unit_id),
+    )
+    .await?;
     let item = insert(&services.db, &unit, actor.account_id, &fields).await?;
     audit::record(
         &services.db,

@@ -8,13 +8,13 @@ use sea_orm::{
     PaginatorTrait, QueryFilter, QuerySelect, QueryTrait, StatementBuilder,
 };
 
-use super::Services;
 use crate::db::entities::{
     account_wechat, accounts, assignments, followers, push_days, push_jobs, tasks,
 };
 use crate::domain::push::{expected_done, quota_day, JobKind, JobStatus};
 use crate::domain::task::TaskStatus;
 use crate::error::{AppError, AppResult};
+use crate::service::Services;
 
 /// Queue one notice of `kind` per bound, following, enabled counselor of the task (only those
 /// not done yet when `only_pending`). One INSERT … SELECT, however many counselors.

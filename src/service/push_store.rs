@@ -342,7 +342,8 @@ pub async fn tasks_of(
         .filter(tasks::Column::Id.is_in(ids))
         .all(db)
         .await?;
-    let names = super::org::publisher_names(db, rows.iter().map(|t| t.org_unit_id)).await?;
+    let names =
+        crate::service::org::publisher_names(db, rows.iter().map(|t| t.org_unit_id)).await?;
     Ok(rows
         .into_iter()
         .map(|task| {

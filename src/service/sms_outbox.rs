@@ -5,9 +5,9 @@ use chrono::{DateTime, TimeDelta, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use super::Services;
 use crate::db::entities::{accounts, sms_outbox};
 use crate::error::AppResult;
+use crate::service::Services;
 
 pub const PENDING: &str = "pending";
 pub const SENDING: &str = "sending";

@@ -109,3 +109,12 @@ fn file_storage_knows_nothing_of_the_product() {
     );
     assert!(found.is_empty(), "storage imports: {found:#?}");
 }
+
+#[test]
+fn infrastructure_knows_nothing_of_the_use_cases() {
+    let found = violations(
+        "infra",
+        &["service", "http", "bot", "push", "sms", "app", "cli", "db"],
+    );
+    assert!(found.is_empty(), "infra imports: {found:#?}");
+}

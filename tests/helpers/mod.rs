@@ -150,7 +150,7 @@ pub struct TestApp {
     /// The settings the app runs with (to build a second worker on the same database).
     pub settings: Settings,
     /// The app's turns to parse spreadsheets, to hold one from a test.
-    pub sheet_parses: fudao::service::sheet_file::ParseGate,
+    pub sheet_parses: fudao::infra::sheet_file::ParseGate,
     /// Uploaded files of this app (`storage.dir`), removed with it.
     _files: tempfile::TempDir,
     /// The SMS provider mock, when the app sends credentials through one: sent messages lose

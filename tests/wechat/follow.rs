@@ -45,7 +45,7 @@ async fn subscribe_and_unsubscribe_keep_the_follower_record_true() {
             "{}",
             welcome.content()
         );
-        let follower = fudao::service::followers::find(&services(&app), "o_f")
+        let follower = fudao::service::identity::followers::find(&services(&app), "o_f")
             .await
             .unwrap()
             .unwrap();
@@ -53,7 +53,7 @@ async fn subscribe_and_unsubscribe_keep_the_follower_record_true() {
         // user/info runs after the reply and stores the UnionID.
         assert!(
             eventually(|| async {
-                fudao::service::followers::find(&services(&app), "o_f")
+                fudao::service::identity::followers::find(&services(&app), "o_f")
                     .await
                     .unwrap()
                     .unwrap()

@@ -6,7 +6,7 @@ use crate::bot::context::BotCtx;
 use crate::bot::texts;
 use crate::domain::bind_code::BindCode;
 use crate::error::AppResult;
-use crate::service::binding::{self, BindOutcome};
+use crate::service::identity::binding::{self, BindOutcome};
 use crate::wechat::message::Kind;
 use crate::wechat::reply::Reply;
 

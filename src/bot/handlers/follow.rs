@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use crate::bot::context::BotCtx;
 use crate::bot::texts;
 use crate::error::AppResult;
-use crate::service::{binding, followers};
+use crate::service::{identity::binding, identity::followers};
 use crate::wechat::reply::Reply;
 
 fn event_time(ctx: &BotCtx) -> DateTime<Utc> {

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use crate::bot::context::BotCtx;
 use crate::bot::texts;
 use crate::error::AppResult;
-use crate::service::{auth, employment_stats};
+use crate::service::{employment::stats as employment_stats, identity::auth};
 use crate::wechat::reply::Reply;
 
 pub async fn employment(ctx: Arc<BotCtx>) -> AppResult<Option<Reply>> {

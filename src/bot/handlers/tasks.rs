@@ -6,7 +6,7 @@ use std::sync::Arc;
 use crate::bot::context::BotCtx;
 use crate::bot::texts;
 use crate::error::{AppError, AppResult};
-use crate::service::{auth, my_tasks};
+use crate::service::{identity::auth, tasks::counselor as my_tasks};
 use crate::wechat::message::Kind;
 use crate::wechat::reply::Reply;
 

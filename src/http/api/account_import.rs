@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::http::auth::{actor, meta};
 use crate::http::error::ApiResult;
 use crate::http::state::AppState;
-use crate::service::account_import::{self, AccountImportReport};
+use crate::service::accounts::import::{self as account_import, AccountImportReport};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AccountRowErrorView {

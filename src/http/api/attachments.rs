@@ -14,7 +14,7 @@ use crate::error::AppError;
 use crate::http::auth::{actor, meta};
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::state::AppState;
-use crate::service::attachments::{self, Limits};
+use crate::service::tasks::attachments::{self, Limits};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AttachmentView {

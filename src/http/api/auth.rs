@@ -12,7 +12,9 @@ use crate::http::auth::{actor, meta, BearerToken};
 use crate::http::error::ApiResult;
 use crate::http::request_meta::request_meta;
 use crate::http::state::AppState;
-use crate::service::{accounts, auth, binding, login_throttle, mini_link};
+use crate::service::{
+    accounts, identity::auth, identity::binding, identity::login_throttle, identity::mini_link,
+};
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct LoginRequest {

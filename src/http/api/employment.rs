@@ -257,8 +257,12 @@ pub async fn diagnostics(
     depot: &mut Depot,
 ) -> ApiResult<Json<DiagnosticsView>> {
     let state = AppState::from_depot(depot)?;
-    let found =
-        crate::service::diagnostics::check(&state.services, actor(depot)?, query.cohort).await?;
+    let found = crate::service::employment::diagnostics::check(
+        &state.services,
+        actor(depot)?,
+        query.cohort,
+    )
+    .await?;
     Ok(Json(DiagnosticsView {
         cohort: found.cohort,
         accounts: found

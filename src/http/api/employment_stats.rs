@@ -8,7 +8,9 @@ use crate::domain::employment::{employer_type_label, industry_section, province_
 use crate::http::auth::actor;
 use crate::http::error::ApiResult;
 use crate::http::state::AppState;
-use crate::service::employment_stats::{self, group_label, Figures, Slice, Statistics};
+use crate::service::employment::stats::{
+    self as employment_stats, group_label, Figures, Slice, Statistics,
+};
 
 #[derive(Debug, Deserialize, ToParameters)]
 #[salvo(parameters(default_parameter_in = Query))]

@@ -13,8 +13,8 @@ use crate::domain::Invalid;
 use crate::http::auth::actor;
 use crate::http::error::ApiResult;
 use crate::http::state::AppState;
-use crate::service::my_tasks::{self, Bucket, MyTask};
-use crate::service::share;
+use crate::service::tasks::counselor::{self as my_tasks, Bucket, MyTask};
+use crate::service::tasks::share;
 
 #[derive(Debug, Deserialize, ToParameters)]
 #[salvo(parameters(default_parameter_in = Query))]
@@ -108,7 +108,8 @@ pub async fn share_view(
 ) -> ApiResult<Json<SharedTaskView>> {
     let state = AppState::from_depot(depot)?;
     let token = token.into_inner();
-    let (task, files) = crate::service::attachments::list_shared(&state.services, &token).await?;
+    let (task, files) =
+        crate::service::tasks::attachments::list_shared(&state.services, &token).await?;
     let files = files
         .into_iter()
         .map(|row| super::attachments::AttachmentView::shared(row, &token))

@@ -161,7 +161,7 @@ pub async fn rename_major(
     depot: &mut Depot,
 ) -> ApiResult<Json<MajorView>> {
     let state = AppState::from_depot(depot)?;
-    let major = crate::service::catalog::rename(
+    let major = crate::service::org::catalog::rename(
         &state.services,
         actor(depot)?,
         id.into_inner(),
@@ -194,7 +194,7 @@ pub async fn merge_major(
     depot: &mut Depot,
 ) -> ApiResult<Json<MergeMajorResponse>> {
     let state = AppState::from_depot(depot)?;
-    let moved = crate::service::catalog::merge(
+    let moved = crate::service::org::catalog::merge(
         &state.services,
         actor(depot)?,
         id.into_inner(),

@@ -5,7 +5,7 @@ use rust_xlsxwriter::{Format, Workbook, XlsxError};
 use crate::domain::phone::mask;
 use crate::domain::push::beijing;
 use crate::error::AppError;
-use crate::service::progress::{CounselorRow, GroupRow, Progress};
+use crate::service::tasks::progress::{CounselorRow, GroupRow, Progress};
 
 fn when(at: Option<chrono::DateTime<chrono::Utc>>) -> String {
     at.map(|t| {

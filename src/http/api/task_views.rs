@@ -9,10 +9,10 @@ use crate::domain::page::Page;
 use crate::domain::phone::mask;
 use crate::domain::push::beijing;
 use crate::domain::task::{LiveWindow, SignIn, TaskKind, TaskStatus};
-use crate::service::my_tasks::MyTask;
-use crate::service::progress::{CounselorRow, GroupRow, Progress, Totals};
 use crate::service::push_queue::NoticeStats;
-use crate::service::share::SharedTask;
+use crate::service::tasks::counselor::MyTask;
+use crate::service::tasks::progress::{CounselorRow, GroupRow, Progress, Totals};
+use crate::service::tasks::share::SharedTask;
 use crate::service::tasks::{Reach, TaskDetail};
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -16,8 +16,8 @@ use crate::http::auth::actor;
 use crate::http::error::ApiResult;
 use crate::http::request_meta::request_meta;
 use crate::http::state::AppState;
-use crate::service::followers::{self, CounselorStatus, StatusFilter};
-use crate::service::{auth, binding};
+use crate::service::identity::followers::{self, CounselorStatus, StatusFilter};
+use crate::service::{identity::auth, identity::binding};
 use crate::wechat::error::{WxError, WxErrorClass};
 
 #[derive(Debug, Serialize, ToSchema)]

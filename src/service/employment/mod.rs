@@ -3,6 +3,10 @@
 //! transaction. Re-importing the same file changes nothing. Large files run in the background
 //! and report their progress on their row in `employment_imports`.
 
+pub mod diagnostics;
+pub mod stats;
+pub mod tallies;
+
 use std::collections::{HashMap, HashSet};
 
 use chrono::Utc;
@@ -14,13 +18,14 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::{audit, sheet_file, RequestMeta, Services};
 use crate::db::entities::{destination_codes, employment_imports, graduates, org_units};
 use crate::domain::employment::{parse_row, scheme_for, GraduateRow, Layout, RowError};
 use crate::domain::role::Role;
 use crate::domain::scope::Actor;
 use crate::domain::Invalid;
 use crate::error::{AppError, AppResult};
+use crate::infra::sheet_file;
+use crate::service::{audit, RequestMeta, Services};
 
 /// What an import found and (when committed) did.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -533,7 +538,8 @@ async fn run(
     report.inserted = inserts.len();
     report.updated = updates.len();
     report.new_colleges =
-        super::catalog::missing_colleges(&services.db, &scope.university, &parsed).await?;
+        crate::service::org::catalog::missing_colleges(&services.db, &scope.university, &parsed)
+            .await?;
     if dry_run || !report.errors.is_empty() {
         return Ok(report);
     }
@@ -611,12 +617,17 @@ async fn run(
     touched.sort_unstable();
     touched.dedup();
     for cohort in touched {
-        super::employment_tallies::rebuild(&txn, scope.university.id, cohort).await?;
+        crate::service::employment::tallies::rebuild(&txn, scope.university.id, cohort).await?;
     }
     // The colleges and majors found feed the catalog account forms choose from.
-    super::catalog::create_colleges(&txn, &scope.university, &report.new_colleges).await?;
-    report.majors_added =
-        super::catalog::feed(&txn, &scope.university, &parsed.iter().collect::<Vec<_>>()).await?;
+    crate::service::org::catalog::create_colleges(&txn, &scope.university, &report.new_colleges)
+        .await?;
+    report.majors_added = crate::service::org::catalog::feed(
+        &txn,
+        &scope.university,
+        &parsed.iter().collect::<Vec<_>>(),
+    )
+    .await?;
     report.committed = true;
     audit::record(
         &txn,

@@ -11,14 +11,14 @@ use sea_orm::{
 };
 use serde_json::json;
 
-use super::org::{insert_unit_unchecked, parse_major_name, visible_college, NewUnit};
-use super::{audit, RequestMeta, Services};
 use crate::db::entities::{account_majors, majors, org_units};
 use crate::domain::employment::GraduateRow;
 use crate::domain::org::parse_unit_name;
 use crate::domain::org::OrgKind;
 use crate::domain::scope::Actor;
 use crate::error::{AppError, AppResult};
+use crate::service::org::{insert_unit_unchecked, parse_major_name, visible_college, NewUnit};
+use crate::service::{audit, RequestMeta, Services};
 
 async fn colleges_of<C: ConnectionTrait>(
     conn: &C,

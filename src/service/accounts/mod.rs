@@ -1,5 +1,8 @@
 //! Accounts: create, list, read, edit, disable/enable, reset password — within scope.
 
+pub mod bootstrap;
+pub mod import;
+
 use std::collections::HashMap;
 
 use chrono::Utc;
@@ -11,8 +14,6 @@ use sea_orm::{
 };
 use serde_json::json;
 
-use super::notifier::{CredentialNotice, CredentialReason};
-use super::{audit, auth, org, password_hash, RequestMeta, Services};
 use crate::db::entities::{
     account_levels, account_majors, account_wechat, accounts, followers, majors, org_units,
     sms_outbox,
@@ -27,6 +28,9 @@ pub use crate::domain::username::parse_person_name;
 use crate::domain::username::Username;
 use crate::domain::Invalid;
 use crate::error::{AppError, AppResult};
+use crate::infra::password_hash;
+use crate::service::notifier::{CredentialNotice, CredentialReason};
+use crate::service::{audit, identity::auth, org, RequestMeta, Services};
 
 /// What a counselor is responsible for; admins have none of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -726,7 +730,7 @@ pub async fn set_disabled(
     let account = active.update(&txn).await?;
     if disabled {
         auth::revoke_all(&txn, id).await?;
-        super::mini_link::forget(&txn, id).await?;
+        crate::service::identity::mini_link::forget(&txn, id).await?;
     }
     audit::record(
         &txn,
@@ -780,8 +784,8 @@ pub async fn reset_password(
     active.updated_at = Set(Utc::now());
     let account = active.update(&txn).await?;
     auth::revoke_all(&txn, id).await?;
-    super::mini_link::forget(&txn, id).await?;
-    super::login_throttle::unlock(&txn, &account.username).await?;
+    crate::service::identity::mini_link::forget(&txn, id).await?;
+    crate::service::identity::login_throttle::unlock(&txn, &account.username).await?;
     services
         .notifier
         .send_credentials(
@@ -918,7 +922,7 @@ pub async fn insert_account<C: ConnectionTrait>(
     new: NewRow<'_>,
 ) -> AppResult<accounts::Model> {
     let now = Utc::now();
-    super::login_throttle::forget(conn, new.username.as_str()).await?;
+    crate::service::identity::login_throttle::forget(conn, new.username.as_str()).await?;
     accounts::ActiveModel {
         username: Set(new.username.as_str().to_string()),
         password_hash: Set(new.password_hash),

@@ -13,13 +13,15 @@ use sea_orm::{
 };
 use serde_json::json;
 
-use super::{audit, followers as follower_records, push_queue, RequestMeta, Services};
 use crate::db::entities::{
     account_wechat, accounts, assignments, bind_codes, bind_failures, followers,
 };
 use crate::domain::bind_code::{BindCode, VALID_MINUTES};
 use crate::domain::scope::Actor;
 use crate::error::{AppError, AppResult};
+use crate::service::{
+    audit, identity::followers as follower_records, push_queue, RequestMeta, Services,
+};
 
 /// How far back wrong codes count.
 const FAILURE_WINDOW: TimeDelta = TimeDelta::hours(1);

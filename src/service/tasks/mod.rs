@@ -1,6 +1,11 @@
 //! Tasks by admins: drafts, the counselors a target reaches, publishing (assignments and push
 //! jobs in one transaction, set-based), limited edits afterwards, withdrawal.
 
+pub mod attachments;
+pub mod counselor;
+pub mod progress;
+pub mod share;
+
 use chrono::{DateTime, Utc};
 use rand::RngCore;
 use sea_orm::sea_query::{Expr, Query, SelectStatement};
@@ -10,7 +15,6 @@ use sea_orm::{
 };
 use serde_json::json;
 
-use super::{audit, count_rows, org, push_queue, RequestMeta, Services};
 use crate::db::entities::{
     account_levels, account_wechat, accounts, assignments, org_units, tasks,
 };
@@ -22,6 +26,7 @@ use crate::domain::scope::Actor;
 use crate::domain::task::{target_kinds, PublishedEdit, Target, TaskFields, TaskKind, TaskStatus};
 use crate::domain::Invalid;
 use crate::error::{AppError, AppResult};
+use crate::service::{audit, count_rows, org, push_queue, RequestMeta, Services};
 
 /// A task with the name of the unit that published it.
 #[derive(Debug, Clone)]

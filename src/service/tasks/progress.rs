@@ -10,13 +10,13 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, StatementBuilder,
 };
 
-use super::push_queue::{self, NoticeStats, Throughput};
-use super::{count_rows, tasks as task_service, Services};
 use crate::db::entities::{account_wechat, accounts, assignments, followers, org_units, tasks};
 use crate::domain::education::EducationLevel;
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::scope::Actor;
 use crate::error::AppResult;
+use crate::service::push_queue::{self, NoticeStats, Throughput};
+use crate::service::{count_rows, tasks as task_service, Services};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, FromQueryResult)]
 pub struct Totals {

@@ -8,7 +8,6 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, StatementBuilder,
 };
 
-use super::{count_rows, Services};
 use crate::db::entities::{assignments, org_units, tasks};
 use crate::domain::org::OrgKind;
 use crate::domain::page::{Page, PageRequest};
@@ -16,6 +15,7 @@ use crate::domain::role::Role;
 use crate::domain::scope::Actor;
 use crate::domain::task::{LiveWindow, SignIn, TaskKind, TaskStatus};
 use crate::error::{AppError, AppResult};
+use crate::service::{count_rows, Services};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Bucket {

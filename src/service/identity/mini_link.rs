@@ -8,10 +8,10 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait};
 use serde_json::json;
 
-use super::{audit, RequestMeta, Services};
 use crate::db::entities::account_wechat;
 use crate::domain::scope::Actor;
 use crate::error::AppResult;
+use crate::service::{audit, RequestMeta, Services};
 
 /// End silent login for an account; true when there was a link. The official-account binding
 /// (template messages) is another matter and stays.

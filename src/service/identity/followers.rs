@@ -8,12 +8,12 @@ use sea_orm::{
     StatementBuilder,
 };
 
-use super::{org, Services};
 use crate::db::entities::{account_wechat, accounts, followers, org_units};
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::role::Role;
 use crate::domain::scope::Actor;
 use crate::error::{AppError, AppResult};
+use crate::service::{org, Services};
 
 /// Record a follow or unfollow; idempotent for retried events.
 pub async fn record(

@@ -2,11 +2,11 @@
 
 use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait, TransactionTrait};
 
-use super::{accounts, org};
 use crate::db::entities::accounts as account_rows;
 use crate::domain::role::Role;
 use crate::domain::username::Username;
 use crate::error::{AppError, AppResult};
+use crate::service::{accounts, org};
 
 pub const FIRST_ADMIN_USERNAME: &str = "admin";
 

@@ -15,8 +15,8 @@ use sea_orm::{
 };
 use serde_json::json;
 
-use super::accounts::{self as accounts_service, AccountDetail};
-use super::{audit, RequestMeta, Services};
+use crate::service::accounts::{self as accounts_service, AccountDetail};
+use crate::service::{audit, RequestMeta, Services};
 
 use crate::config::{AuthSettings, MAX_LOGIN_DELAY_SECS};
 use crate::db::entities::{accounts, login_failures};

@@ -1,5 +1,7 @@
 //! The org tree and the majors catalog of each college.
 
+pub mod catalog;
+
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
@@ -7,7 +9,6 @@ use sea_orm::{
 };
 use serde_json::json;
 
-use super::{audit, RequestMeta, Services};
 use crate::db::entities::{majors, org_units};
 use crate::domain::education::EducationLevel;
 use crate::domain::org::{parse_unit_name, OrgKind, OrgPath};
@@ -15,6 +16,7 @@ use crate::domain::page::{Page, PageRequest};
 use crate::domain::scope::Actor;
 use crate::domain::Invalid;
 use crate::error::{AppError, AppResult};
+use crate::service::{audit, RequestMeta, Services};
 
 pub const MINISTRY_NAME: &str = "中华人民共和国教育部";
 pub const MINISTRY_CODE: &str = "MOE";

@@ -16,8 +16,6 @@ use sea_orm::{
 };
 use sha2::{Digest, Sha256};
 
-use super::login_throttle::{self, Attempt};
-use super::{mini_link, password_hash, Services};
 use crate::config::AuthSettings;
 use crate::db::entities::{accounts, sessions};
 use crate::domain::org::OrgPath;
@@ -26,6 +24,9 @@ use crate::domain::role::Role;
 use crate::domain::scope::Actor;
 use crate::domain::username::Username;
 use crate::error::{AppError, AppResult};
+use crate::infra::password_hash;
+use crate::service::identity::login_throttle::{self, Attempt};
+use crate::service::{identity::mini_link, Services};
 
 /// A validated session: who is calling, and whether they must change their password first.
 #[derive(Debug, Clone)]
@@ -246,7 +247,7 @@ pub async fn admit_mini_login(services: &Services, client_ip: Option<&str>) -> A
 /// Silent login: the account that last logged in with a password from this mini-program OpenID.
 /// The caller has counted the request with `admit_mini_login`.
 pub async fn login_by_mini_openid(services: &Services, mp_openid: &str) -> AppResult<LoginOutcome> {
-    let account = super::binding::account_for_mini_openid(services, mp_openid)
+    let account = crate::service::identity::binding::account_for_mini_openid(services, mp_openid)
         .await?
         .ok_or(AppError::WechatNotLinked)?;
     if account.disabled {

@@ -9,8 +9,6 @@ use futures_util::stream::{self, StreamExt, TryStreamExt};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, TransactionTrait};
 use serde_json::json;
 
-use super::accounts::{insert_account, set_duties_unchecked, welcome, NewRow};
-use super::{audit, password_hash, RequestMeta, Services};
 use crate::db::entities::{accounts, majors, org_units};
 use crate::domain::account_sheet::{closest, parse_row, AccountLayout, AccountRow};
 use crate::domain::education::{EducationLevel, EducationLevels};
@@ -20,6 +18,9 @@ use crate::domain::role::Role;
 use crate::domain::scope::Actor;
 use crate::domain::sheet::RowError;
 use crate::error::{AppError, AppResult};
+use crate::infra::password_hash;
+use crate::service::accounts::{insert_account, set_duties_unchecked, welcome, NewRow};
+use crate::service::{audit, RequestMeta, Services};
 
 /// Argon2 hashes computed at once by an import.
 const HASHES_IN_FLIGHT: usize = 2;

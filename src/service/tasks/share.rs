@@ -14,10 +14,10 @@ use sha2::Sha256;
 use subtle::ConstantTimeEq;
 use tokio::sync::OnceCell;
 
-use super::Services;
 use crate::db::entities::{server_keys, tasks};
 use crate::domain::task::TaskStatus;
 use crate::error::{AppError, AppResult};
+use crate::service::Services;
 
 const KEY_NAME: &str = "share_token";
 const MAC_BYTES: usize = 16;
@@ -129,7 +129,7 @@ pub async fn open(services: &Services, token: &str) -> AppResult<SharedTask> {
     if task.confidential || TaskStatus::from_db(&task.status) != TaskStatus::Published {
         return Err(refused());
     }
-    let publisher = super::org::publisher_names(&services.db, [task.org_unit_id])
+    let publisher = crate::service::org::publisher_names(&services.db, [task.org_unit_id])
         .await?
         .remove(&task.org_unit_id)
         .unwrap_or_default();

@@ -11,13 +11,15 @@ use sea_orm::{
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use super::{audit, my_tasks, share, tasks, RequestMeta, Services};
 use crate::db::entities::{task_attachments, tasks as task_rows};
 use crate::domain::attachment;
 use crate::domain::role::Role;
 use crate::domain::scope::Actor;
 use crate::domain::task::TaskStatus;
 use crate::error::{AppError, AppResult};
+use crate::service::{
+    audit, tasks, tasks::counselor as my_tasks, tasks::share, RequestMeta, Services,
+};
 use crate::storage::StorageError;
 
 /// An upload's bounds, from the settings.

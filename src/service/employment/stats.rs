@@ -11,7 +11,6 @@ use sea_orm::{
     QuerySelect, StatementBuilder,
 };
 
-use super::Services;
 use crate::db::entities::{
     account_levels, account_majors, destination_codes, graduates, majors, org_units,
 };
@@ -20,6 +19,7 @@ use crate::domain::org::OrgKind;
 use crate::domain::role::Role;
 use crate::domain::scope::Actor;
 use crate::error::{AppError, AppResult};
+use crate::service::Services;
 
 /// Groups that do not count as placed (落实).
 const NOT_PLACED: [&str; 2] = ["seeking", "not_seeking"];
@@ -341,7 +341,10 @@ async fn tally_counts<C: ConnectionTrait>(
     query
         .expr_as(value.clone(), Alias::new("dim"))
         .expr_as(Expr::col(t::Column::DestinationCode), Alias::new("code"))
-        .expr_as(super::employment_tallies::sum_n(conn), Alias::new("n"))
+        .expr_as(
+            crate::service::employment::tallies::sum_n(conn),
+            Alias::new("n"),
+        )
         .from(t::Entity)
         .and_where(t::Column::Cohort.eq(cohort))
         .and_where(t::Column::Dim.eq(dim))
@@ -594,8 +597,9 @@ pub async fn for_admin(
         return Err(AppError::Forbidden);
     }
     let db = &services.db;
-    let unit = super::org::visible_unit(db, actor, unit_id.unwrap_or(actor.org_unit_id)).await?;
-    let kind = super::org::kind_of(&unit)?;
+    let unit =
+        crate::service::org::visible_unit(db, actor, unit_id.unwrap_or(actor.org_unit_id)).await?;
+    let kind = crate::service::org::kind_of(&unit)?;
     let universities: Vec<org_units::Model> = match kind {
         OrgKind::University => vec![unit.clone()],
         OrgKind::College => org_units::Entity::find_by_id(unit.parent_id.unwrap_or_default())

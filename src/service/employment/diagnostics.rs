@@ -11,13 +11,13 @@ use sea_orm::{
     QuerySelect, StatementBuilder,
 };
 
-use super::Services;
 use crate::db::entities::{account_levels, account_majors, accounts, graduates, majors, org_units};
 use crate::domain::education::EducationLevel;
 use crate::domain::org::OrgKind;
 use crate::domain::role::Role;
 use crate::domain::scope::Actor;
 use crate::error::{AppError, AppResult};
+use crate::service::Services;
 
 #[derive(Debug, Clone)]
 pub struct AccountMismatch {

@@ -1,0 +1,8 @@
+//! Who someone is: password login and sessions with their throttle, the WeChat identities bound
+//! to an account, and the official account's followers.
+
+pub mod auth;
+pub mod binding;
+pub mod followers;
+pub mod login_throttle;
+pub mod mini_link;
