@@ -3,6 +3,7 @@
 pub mod account_sheet;
 pub mod attachment;
 pub mod bind_code;
+pub mod capabilities;
 pub mod education;
 pub mod employment;
 pub mod news;

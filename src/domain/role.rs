@@ -76,6 +76,17 @@ impl Role {
         }
     }
 
+    /// Imports the employment data report: a school its university's graduates, a college its
+    /// own (the ministry and provinces read the figures the schools report).
+    pub fn imports_employment(self) -> bool {
+        matches!(self, Self::SchoolAdmin | Self::CollegeAdmin)
+    }
+
+    /// Creates accounts from a spreadsheet: a school into its colleges, a college into itself.
+    pub fn imports_accounts(self) -> bool {
+        matches!(self, Self::SchoolAdmin | Self::CollegeAdmin)
+    }
+
     /// Depth in the hierarchy; an admin reads the accounts of deeper roles in their subtree.
     pub fn rank(self) -> u8 {
         match self {

@@ -2,6 +2,7 @@ mod account_import;
 mod accounts;
 mod audit;
 mod auth;
+mod capabilities;
 mod login_throttle;
 mod org;
 mod paging;

@@ -6,6 +6,7 @@ use salvo::oapi::ToSchema;
 use salvo::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::capabilities::{CapabilitiesView, MeView};
 use super::views::AccountView;
 use crate::error::AppError;
 use crate::http::auth::{actor, meta, BearerToken};
@@ -96,12 +97,15 @@ pub async fn logout(depot: &mut Depot, res: &mut Response) -> ApiResult<()> {
     Ok(())
 }
 
-/// The caller's own profile.
+/// The caller's own profile, with what their role may do.
 #[endpoint(tags("me"))]
-pub async fn me(depot: &mut Depot) -> ApiResult<Json<AccountView>> {
+pub async fn me(depot: &mut Depot) -> ApiResult<Json<MeView>> {
     let state = AppState::from_depot(depot)?;
     let detail = accounts::me(&state.services, actor(depot)?).await?;
-    Ok(Json(AccountView::new(&detail, true)))
+    Ok(Json(MeView {
+        capabilities: CapabilitiesView::of(detail.role),
+        account: AccountView::new(&detail, true),
+    }))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

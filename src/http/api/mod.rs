@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod attachments;
 pub mod audit;
 pub mod auth;
+pub mod capabilities;
 pub mod employment;
 pub mod employment_stats;
 pub mod health;
