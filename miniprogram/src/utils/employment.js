@@ -26,13 +26,6 @@ Object.keys(LEVELS).forEach((kind) => {
 // Breakdowns whose rows are units (key = unit id) that can be opened.
 const DRILLABLE = ['province', 'university'];
 
-const KIND_OF_ROLE = {
-  ministry_admin: 'ministry',
-  province_admin: 'province',
-  school_admin: 'university',
-  college_admin: 'college',
-};
-
 // The picker's cohorts: the latest and the four before it, newest first.
 function cohortOptions(latest, count = 5) {
   const year = Number(latest);
@@ -122,7 +115,6 @@ module.exports = {
   LEVELS,
   BREAKDOWN_TITLES,
   DRILLABLE,
-  KIND_OF_ROLE,
   cohortOptions,
   cohortChoices,
   figures,

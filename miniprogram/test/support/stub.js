@@ -12,6 +12,66 @@ function loggedIn(profile) {
   if (profile) wx.setStorageSync('fudao_profile', profile);
 }
 
+// GET /me's capabilities as the server answers them for each role (tests/api/capabilities.rs
+// checks the server's side).
+const LEVELS = [
+  { value: 'associate', label: '专科' },
+  { value: 'bachelor', label: '本科' },
+  { value: 'master', label: '硕士研究生' },
+  { value: 'doctor', label: '博士研究生' },
+];
+const TASK_KINDS = [
+  { value: 'policy', label: '就业创业政策' },
+  { value: 'job_fair', label: '招聘会' },
+  { value: 'live_course', label: '就业创业直播课' },
+  { value: 'job_posting', label: '招聘信息' },
+  { value: 'other', label: '其他' },
+];
+const ROLE = {
+  ministry_admin: { value: 'ministry_admin', label: '教育部管理员', unit_kind: 'ministry' },
+  province_admin: { value: 'province_admin', label: '省级就业部门', unit_kind: 'province' },
+  school_admin: { value: 'school_admin', label: '校级用户', unit_kind: 'university' },
+  college_admin: { value: 'college_admin', label: '院级用户', unit_kind: 'college' },
+  counselor: { value: 'counselor', label: '辅导员', unit_kind: 'college' },
+};
+const UNIT = {
+  province: { value: 'province', label: '省份' },
+  university: { value: 'university', label: '高校' },
+  college: { value: 'college', label: '院系' },
+};
+const ORDER = ['ministry_admin', 'province_admin', 'school_admin', 'college_admin', 'counselor'];
+const CREATES = {
+  ministry_admin: ['province_admin'],
+  province_admin: ['school_admin'],
+  school_admin: ['college_admin', 'counselor'],
+  college_admin: ['counselor'],
+  counselor: [],
+};
+const TARGETS = {
+  ministry_admin: ['province', 'university'],
+  province_admin: ['university'],
+  school_admin: ['college'],
+  college_admin: [],
+  counselor: [],
+};
+
+function capabilitiesOf(role) {
+  const admin = role !== 'counselor';
+  const imports = role === 'school_admin' || role === 'college_admin';
+  return {
+    creatable_roles: CREATES[role].map((r) => ROLE[r]),
+    readable_roles: admin
+      ? ORDER.slice(ORDER.indexOf(role) + 1).map((r) => ({ value: r, label: ROLE[r].label }))
+      : [],
+    task_kinds: admin ? TASK_KINDS : [],
+    target_unit_kinds: TARGETS[role].map((k) => UNIT[k]),
+    levels: LEVELS,
+    imports_employment: imports,
+    imports_accounts: imports,
+    unit_kind: ROLE[role].unit_kind,
+  };
+}
+
 const COUNSELOR = {
   id: 11,
   username: '13900010001',
@@ -25,6 +85,7 @@ const COUNSELOR = {
   wechat: { bound: false, following: null, mini_linked: true },
   disabled: false,
   must_change_password: false,
+  capabilities: capabilitiesOf('counselor'),
 };
 
 function admin(role, unit) {
@@ -37,6 +98,7 @@ function admin(role, unit) {
     org_unit: unit,
     education_levels: [],
     majors: [],
+    capabilities: capabilitiesOf(role),
   });
 }
 
@@ -73,7 +135,7 @@ function myTask(id, extra) {
   );
 }
 
-module.exports = { useApi, loggedIn, ok, fail, page, COUNSELOR, admin, inDays, myTask };
+module.exports = { useApi, loggedIn, ok, fail, page, COUNSELOR, admin, capabilitiesOf, inDays, myTask };
 
 function adminTask(id, extra) {
   return Object.assign(

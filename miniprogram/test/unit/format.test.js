@@ -32,13 +32,6 @@ describe('format', () => {
 });
 
 describe('labels', () => {
-  test('roles below and roles each admin may create', () => {
-    expect(labels.rolesBelow('school_admin').map((r) => r.value)).toEqual(['college_admin', 'counselor']);
-    expect(labels.creatableRoles('ministry_admin')).toEqual([{ value: 'province_admin', label: '省级就业部门' }]);
-    expect(labels.creatableRoles('counselor')).toEqual([]);
-    expect(labels.levelLabel('master')).toBe('硕士研究生');
-  });
-
   test('credentials SMS: a badge only when failed or on its way, a line for each status', () => {
     const now = Date.parse('2026-11-29T02:00:00Z');
     const sms = (status, extra) =>

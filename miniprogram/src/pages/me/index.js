@@ -5,7 +5,7 @@ const meService = require('../../services/me');
 const authService = require('../../services/auth');
 const session = require('../../api/session');
 const nav = require('../../api/nav');
-const labels = require('../../utils/labels');
+const capabilities = require('../../services/capabilities');
 const format = require('../../utils/format');
 
 function wechatView(wechat) {
@@ -49,7 +49,7 @@ Component({
       this.setData({
         profile,
         role: profile.role,
-        levelsText: (profile.education_levels || []).map(labels.levelLabel).join('、'),
+        levelsText: (profile.education_levels || []).map((level) => capabilities.levelLabel(profile.capabilities || capabilities.NONE, level)).join('、'),
         majorsText: (profile.majors || []).map((m) => m.name).join('、'),
         wechat: wechatView(profile.wechat),
       });

@@ -6,12 +6,12 @@ const employment = require('../../services/employment');
 const meService = require('../../services/me');
 const session = require('../../api/session');
 const nav = require('../../api/nav');
-const labels = require('../../utils/labels');
+const capabilities = require('../../services/capabilities');
 
 function scopeText(profile) {
   return [
     profile.org_unit && profile.org_unit.name,
-    (profile.education_levels || []).map(labels.levelLabel).join('、'),
+    (profile.education_levels || []).map((level) => capabilities.levelLabel(profile.capabilities || capabilities.NONE, level)).join('、'),
     (profile.majors || []).map((m) => m.name).join('、'),
   ]
     .filter(Boolean)

@@ -7,6 +7,7 @@ const org = require('../../../services/org');
 const meService = require('../../../services/me');
 const session = require('../../../api/session');
 const labels = require('../../../utils/labels');
+const capabilities = require('../../../services/capabilities');
 
 Component({
   data: {
@@ -31,22 +32,25 @@ Component({
     async onLoad(options) {
       const id = (options && options.id) || '';
       let profile = session.getProfile();
+      let caps;
       try {
         if (!profile) profile = await meService.fetchMe();
+        caps = await capabilities.load();
       } catch (error) {
         return;
       }
       this._profile = profile;
+      this._caps = caps;
       this._selectedMajors = [];
       this.setData({
         id,
         editing: Boolean(id),
-        levels: labels.EDUCATION_LEVELS.map((l) => ({ value: l.value, label: l.label, checked: false })),
+        levels: caps.levels.map((l) => ({ value: l.value, label: l.label, checked: false })),
       });
       wx.setNavigationBarTitle({ title: id ? '编辑账号' : '新建账号' });
       if (id) await this.loadAccount(id);
       else {
-        this.setData({ roles: labels.creatableRoles(profile.role) });
+        this.setData({ roles: caps.creatable_roles });
         await this.selectRole(0);
       }
     },
@@ -78,7 +82,7 @@ Component({
       this.setData({ roleIndex, role, isCounselor: role === 'counselor', units: [], unitIndex: -1, majors: [] });
       this._selectedMajors = [];
       if (!role) return;
-      const kind = labels.UNIT_KIND_OF_ROLE[role];
+      const kind = capabilities.unitKindOf(this._caps, role);
       try {
         const items = await org.listAllUnits({ kind });
         let units = items.map((u) => ({ id: u.id, name: u.name }));
@@ -116,7 +120,7 @@ Component({
         .filter((m) => levels.indexOf(m.education_level) >= 0)
         .map((m) => ({
           id: m.id,
-          name: `${m.name}（${labels.levelLabel(m.education_level)}）`,
+          name: `${m.name}（${capabilities.levelLabel(this._caps, m.education_level)}）`,
           checked: selected.indexOf(m.id) >= 0,
         }));
       this._selectedMajors = majors.filter((m) => m.checked).map((m) => m.id);

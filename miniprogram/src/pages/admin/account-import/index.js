@@ -5,7 +5,7 @@
 const spreadsheetCheck = require('../../../behaviors/spreadsheet-check');
 const accounts = require('../../../services/accounts');
 const files = require('../../../services/files');
-const labels = require('../../../utils/labels');
+const capabilities = require('../../../services/capabilities');
 
 // Rows listed at once (a file can hold a whole university).
 const SHOWN_ROWS = 200;
@@ -16,7 +16,7 @@ function accountRow(account) {
     row: account.row,
     name: account.name,
     username: account.username,
-    roleLabel: labels.roleLabel(account.role),
+    roleLabel: capabilities.roleLabel(capabilities.cached(), account.role),
     college: account.college || '',
     phone: account.phone_masked || '',
   };

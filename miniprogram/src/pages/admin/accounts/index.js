@@ -5,6 +5,7 @@ const pagedList = require('../../../behaviors/paged-list');
 const accounts = require('../../../services/accounts');
 const session = require('../../../api/session');
 const labels = require('../../../utils/labels');
+const capabilities = require('../../../services/capabilities');
 
 function decorate(account) {
   return {
@@ -33,15 +34,21 @@ Component({
     canImport: false,
   },
   methods: {
-    onLoad() {
-      const role = session.getRole();
+    async onLoad() {
+      let caps;
+      try {
+        caps = await capabilities.load();
+      } catch (error) {
+        return;
+      }
+      this._caps = caps;
       this.setData({
-        role,
-        roleOptions: [{ value: '', label: '全部角色' }].concat(labels.rolesBelow(role)),
-        canCreate: labels.creatableRoles(role).length > 0,
-        canImport: labels.IMPORTS_ACCOUNTS.indexOf(role) >= 0,
+        role: session.getRole(),
+        roleOptions: [{ value: '', label: '全部角色' }].concat(caps.readable_roles),
+        canCreate: caps.creatable_roles.length > 0,
+        canImport: caps.imports_accounts,
       });
-      return this.loadPage(true);
+      await this.loadPage(true);
     },
     fetchPage(page, perPage) {
       return accounts.listAccounts({
@@ -71,7 +78,7 @@ Component({
     onItemTap(event) {
       const item = this.data.items[Number(event.currentTarget.dataset.index)];
       if (!item) return;
-      if ((labels.MANAGES[this.data.role] || []).indexOf(item.role) < 0) {
+      if (!capabilities.manages(this._caps || capabilities.NONE, item.role)) {
         wx.showToast({ title: '只能管理下一级账号，此账号仅可查看', icon: 'none' });
         return;
       }

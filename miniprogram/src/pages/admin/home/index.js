@@ -4,6 +4,7 @@ const pagedList = require('../../../behaviors/paged-list');
 const tasks = require('../../../services/tasks');
 const session = require('../../../api/session');
 const labels = require('../../../utils/labels');
+const capabilities = require('../../../services/capabilities');
 const format = require('../../../utils/format');
 
 function decorate(task) {
@@ -33,10 +34,15 @@ Component({
     canImport: false,
   },
   methods: {
-    onLoad() {
-      const role = session.getRole();
-      this.setData({ role, canImport: labels.IMPORTS_EMPLOYMENT.indexOf(role) >= 0 });
-      return this.loadPage(true);
+    async onLoad() {
+      this.setData({ role: session.getRole() });
+      try {
+        const caps = await capabilities.load();
+        this.setData({ canImport: caps.imports_employment });
+      } catch (error) {
+        // Shown by the request layer; the list still loads.
+      }
+      await this.loadPage(true);
     },
     fetchPage(page, perPage) {
       return tasks.listOwnTasks({ page, perPage });

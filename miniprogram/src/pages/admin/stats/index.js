@@ -9,7 +9,7 @@ const employment = require('../../../services/employment');
 const meService = require('../../../services/me');
 const session = require('../../../api/session');
 const nav = require('../../../api/nav');
-const labels = require('../../../utils/labels');
+const capabilities = require('../../../services/capabilities');
 const view = require('../../../utils/employment');
 
 Component({
@@ -35,8 +35,14 @@ Component({
         wx.redirectTo({ url: nav.statsOf(profile.role) });
         return;
       }
-      this.setData({ role: profile.role, canImport: labels.IMPORTS_EMPLOYMENT.indexOf(profile.role) >= 0 });
-      const kind = view.KIND_OF_ROLE[profile.role] || 'university';
+      let caps;
+      try {
+        caps = await capabilities.load();
+      } catch (error) {
+        return;
+      }
+      this.setData({ role: profile.role, canImport: caps.imports_employment });
+      const kind = caps.unit_kind || 'university';
       await this.openTrail([{ unitId: '', name: profile.org_unit.name, kind }]);
     },
     openTrail(trail) {

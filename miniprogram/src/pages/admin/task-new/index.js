@@ -10,7 +10,7 @@ const files = require('../../../services/files');
 const org = require('../../../services/org');
 const meService = require('../../../services/me');
 const session = require('../../../api/session');
-const labels = require('../../../utils/labels');
+const capabilities = require('../../../services/capabilities');
 const format = require('../../../utils/format');
 
 const UNIT_HINT = {
@@ -25,7 +25,7 @@ function inDays(days) {
 
 Component({
   data: {
-    kinds: labels.TASK_KINDS,
+    kinds: [],
     kindIndex: 0,
     isLive: false,
     title: '',
@@ -42,7 +42,7 @@ Component({
     canPickUnits: false,
     unitHint: '',
     units: [],
-    levels: labels.EDUCATION_LEVELS.map((l) => ({ value: l.value, label: l.label, checked: false })),
+    levels: [],
     reach: null,
     // Files picked from chats: {id, filename, sizeText, kind, kindLabel, path, note}.
     files: [],
@@ -52,21 +52,31 @@ Component({
     async onLoad() {
       this.setData({ today: inDays(0), deadlineDate: inDays(7), startDate: inDays(1), endDate: inDays(1) });
       let profile = session.getProfile();
+      let caps;
       try {
         if (!profile) profile = await meService.fetchMe();
+        caps = await capabilities.load();
       } catch (error) {
         return;
       }
       this._profile = profile;
-      const canPickUnits = profile.role !== 'college_admin';
-      this.setData({ canPickUnits, unitHint: UNIT_HINT[profile.role] || '' });
+      // Targets are units of these kinds, the first one listed under the admin's own unit and
+      // a second one (the ministry's universities) inside the first.
+      this._targetKinds = caps.target_unit_kinds;
+      const canPickUnits = caps.target_unit_kinds.length > 0;
+      this.setData({
+        kinds: caps.task_kinds,
+        levels: caps.levels.map((l) => ({ value: l.value, label: l.label, checked: false })),
+        canPickUnits,
+        unitHint: UNIT_HINT[profile.role] || '',
+      });
       if (canPickUnits) await this.loadUnits(profile.org_unit.id);
       await this.preview();
     },
     async loadUnits(parentId) {
       try {
         const items = await org.listAllUnits({ parentId });
-        const expandable = this._profile.role === 'ministry_admin';
+        const expandable = this._targetKinds.length > 1;
         this.setData({
           units: items.map((u) => ({
             id: u.id,
