@@ -20,7 +20,7 @@ use fudao::db::entities::{account_levels, account_wechat, accounts, org_units};
 use fudao::domain::task::{RawTask, Target, TaskFields};
 use fudao::push::PushWorker;
 use fudao::service::org::{self, NewUnit};
-use fudao::service::push_queue::Throughput;
+use fudao::service::tasks::notices::Throughput;
 use fudao::service::{accounts::bootstrap, identity::auth, tasks, tasks::progress, RequestMeta};
 use fudao::wechat::mock::{MockConfig, MockWechat};
 use sea_orm::{ColumnTrait, ConnectionTrait, Database, EntityTrait, QueryFilter, Set};

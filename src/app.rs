@@ -13,15 +13,20 @@ use crate::config::Settings;
 use crate::db;
 use crate::error::{AppError, AppResult};
 use crate::http;
+use crate::outbox::worker::{supervise, Heartbeats, Worker};
 use crate::push::PushWorker;
 use crate::service::accounts::bootstrap::{self, InitialAdmin};
 use crate::service::identity::binding::{BindGuard, BindLimits};
+use crate::service::identity::profiles::{FollowerProfiles, ProfileLookups};
 use crate::service::notifier::SmsOutboxNotifier;
 use crate::service::Services;
+use crate::sms::worker::SmsWorker;
 use crate::wechat::client::{Credentials, Transport, WechatClient};
 use crate::wechat::crypto::Crypto;
 use crate::wechat::replay::NonceCache;
 use http::wechat_callback::Gateway;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
 
 pub struct Application {
     local_addr: SocketAddr,
@@ -95,8 +100,7 @@ impl Application {
         let services = services(&settings).await?;
         let initial_admin = bootstrap::ensure_first_admin(&services.db).await?;
         let wechat = wechat_client(&settings)?;
-        let official_configured =
-            !settings.wechat.app_id.is_empty() && !settings.wechat.app_secret.is_empty();
+        let official_configured = official_configured(&settings);
         if !official_configured {
             tracing::warn!("wechat.app_id / wechat.app_secret not set: no WeChat API calls (user info, pushes)");
         }
@@ -177,21 +181,11 @@ impl Application {
         &self.services
     }
 
-    /// Serve until the process gets Ctrl-C or SIGTERM, then finish open requests and the push
-    /// round in progress.
+    /// Serve until the process gets Ctrl-C or SIGTERM, then finish open requests and the
+    /// workers' rounds in progress.
     pub async fn run_until_stopped(self) {
         let (stop, stopped) = tokio::sync::watch::channel(false);
-        let worker = self
-            .push_worker()
-            .map(|worker| tokio::spawn(worker.run(stopped.clone())));
-        let sms_worker = self.settings.sms.enabled.then(|| {
-            let worker = crate::sms::worker::SmsWorker::new(
-                self.services.clone(),
-                self.sms.clone(),
-                self.settings.sms.clone(),
-            );
-            tokio::spawn(worker.run(stopped))
-        });
+        let workers = self.start_workers(&stopped);
         let state = http::state::AppState {
             services: self.services,
             settings: self.settings,
@@ -206,9 +200,39 @@ impl Application {
         });
         server.serve(http::service(state, self.gateway)).await;
         let _ = stop.send(true);
-        for worker in [worker, sms_worker].into_iter().flatten() {
+        for worker in workers {
             let _ = worker.await;
         }
+    }
+
+    /// The background workers this process runs, each supervised (restarted after a panic).
+    fn start_workers(&self, stopped: &watch::Receiver<bool>) -> Vec<JoinHandle<()>> {
+        let beats = &self.services.heartbeats;
+        let mut workers = Vec::new();
+        if let Some(push) = self.push_worker() {
+            let before = self.settings.tasks.auto_remind_hours_before;
+            workers.push(supervised(push, beats, stopped));
+            if before > 0 {
+                let reminders = AutoReminders {
+                    services: self.services.clone(),
+                    before: chrono::TimeDelta::hours(i64::from(before)),
+                };
+                workers.push(supervised(reminders, beats, stopped));
+            }
+        }
+        if self.settings.sms.enabled {
+            let sms = SmsWorker::new(&self.services, self.sms.clone(), self.settings.sms.clone());
+            workers.push(supervised(sms, beats, stopped));
+        }
+        if official_configured(&self.settings) {
+            let lookups = ProfileLookups::new(
+                self.services.clone(),
+                Arc::new(WechatProfiles(self.wechat.clone())),
+                Duration::from_millis(self.settings.push.poll_interval_ms),
+            );
+            workers.push(supervised(lookups, beats, stopped));
+        }
+        workers
     }
 
     /// The push worker this process runs, unless `push.enabled` is off or the official account
@@ -217,15 +241,72 @@ impl Application {
         if !self.settings.push.enabled {
             return None;
         }
-        if self.settings.wechat.app_id.is_empty() || self.settings.wechat.app_secret.is_empty() {
+        if !official_configured(&self.settings) {
             tracing::warn!("push worker not started: wechat.app_id / wechat.app_secret not set; notices stay queued");
             return None;
         }
         Some(PushWorker::new(
-            self.services.clone(),
+            &self.services,
             self.wechat.clone(),
             self.settings.clone(),
         ))
+    }
+}
+
+fn official_configured(settings: &Settings) -> bool {
+    !settings.wechat.app_id.is_empty() && !settings.wechat.app_secret.is_empty()
+}
+
+/// A worker restarted after a panic, one second later, until shutdown.
+fn supervised<W: Worker>(
+    worker: W,
+    beats: &Heartbeats,
+    stopped: &watch::Receiver<bool>,
+) -> JoinHandle<()> {
+    tokio::spawn(supervise(
+        worker,
+        beats.clone(),
+        stopped.clone(),
+        Duration::from_secs(1),
+    ))
+}
+
+/// Once a minute, queue the reminders of tasks whose deadline comes within `before`.
+#[derive(Clone)]
+struct AutoReminders {
+    services: Services,
+    before: chrono::TimeDelta,
+}
+
+#[async_trait::async_trait]
+impl Worker for AutoReminders {
+    fn name(&self) -> &'static str {
+        "auto_reminders"
+    }
+
+    fn poll_interval(&self) -> Duration {
+        Duration::from_secs(60)
+    }
+
+    async fn run_once(&self) -> AppResult<bool> {
+        let queued = crate::service::tasks::auto_remind(&self.services, self.before).await?;
+        if queued > 0 {
+            tracing::info!(queued, "automatic reminders queued");
+        }
+        Ok(false)
+    }
+}
+
+/// Follower profiles from the official account's user/info.
+struct WechatProfiles(WechatClient);
+
+#[async_trait::async_trait]
+impl FollowerProfiles for WechatProfiles {
+    async fn unionid(&self, openid: &str) -> Result<Option<String>, String> {
+        match self.0.user_info(openid).await {
+            Ok(info) => Ok(info.unionid),
+            Err(error) => Err(error.to_string()),
+        }
     }
 }
 

@@ -1,4 +1,4 @@
-//! The push queue's vocabulary and arithmetic: job kinds and states, retry backoff, WeChat's
+//! The push queue's vocabulary and arithmetic: job kinds and states, WeChat's
 //! daily quota day (Beijing time) and when queued notices can be expected to go out.
 
 use chrono::{DateTime, FixedOffset, NaiveTime, TimeDelta, Utc};
@@ -84,16 +84,6 @@ pub fn next_minute(at: DateTime<Utc>) -> DateTime<Utc> {
     DateTime::from_timestamp(secs - secs.rem_euclid(60) + 60, 0).unwrap_or(at)
 }
 
-/// Exponential backoff after `attempts` failed tries: base·2^(attempts−1), capped, scaled by a
-/// jitter factor in [0.5, 1.0] so a burst of failures does not retry as a burst.
-pub fn backoff(attempts: u32, base: TimeDelta, cap: TimeDelta, jitter: f64) -> TimeDelta {
-    let exponent = attempts.saturating_sub(1).min(30);
-    let raw = base.num_milliseconds().saturating_mul(1_i64 << exponent);
-    let capped = raw.min(cap.num_milliseconds()).max(0);
-    let jitter = jitter.clamp(0.5, 1.0);
-    TimeDelta::milliseconds((capped as f64 * jitter) as i64)
-}
-
 /// When `ahead` queued notices (this task's last one included) can be expected to have gone out,
 /// given what is left of today's quota, the daily quota and the send rate.
 pub fn expected_done(
@@ -138,17 +128,6 @@ mod tests {
             next_minute(at("2026-11-29T10:00:59Z")),
             at("2026-11-29T10:01:00Z")
         );
-    }
-
-    #[test]
-    fn backoff_doubles_and_is_capped() {
-        let base = TimeDelta::seconds(1);
-        let cap = TimeDelta::seconds(60);
-        assert_eq!(backoff(1, base, cap, 1.0), TimeDelta::seconds(1));
-        assert_eq!(backoff(4, base, cap, 1.0), TimeDelta::seconds(8));
-        assert_eq!(backoff(40, base, cap, 1.0), TimeDelta::seconds(60));
-        assert_eq!(backoff(4, base, cap, 0.5), TimeDelta::seconds(4));
-        assert_eq!(backoff(4, base, cap, 0.0), TimeDelta::seconds(4));
     }
 
     #[test]

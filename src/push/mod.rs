@@ -1,5 +1,5 @@
-//! The push worker: takes due jobs from the durable queue (`service::push_store`), turns each
-//! into a template message (`message`), sends it through the WeChat client under a rate limit
+//! The push worker: takes due jobs from the durable queue (`outbox::push`), turns each into a
+//! template message (`message`), sends it through the WeChat client under a rate limit
 //! (`limiter`) and the daily quota, and records what happened (`worker`). Every instance may run
 //! one; the database keeps them from sending a job twice.
 

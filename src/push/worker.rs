@@ -1,27 +1,29 @@
 //! One worker round: reclaim expired leases, reserve quota, claim due jobs, send them with
-//! bounded concurrency, and record every outcome. `run` repeats rounds until shutdown.
+//! bounded concurrency, and record every outcome. `outbox::worker` repeats rounds until
+//! shutdown.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use async_trait::async_trait;
 use chrono::{DateTime, TimeDelta, Utc};
 use futures_util::stream::{self, StreamExt};
-use rand::Rng;
-use tokio::sync::watch;
 
 use super::limiter::RateLimiter;
 use super::message::{self, NotReady, Subject};
 use crate::config::Settings;
 use crate::db::entities::{push_jobs, tasks};
-use crate::domain::push::{backoff, next_minute, JobKind, JobStatus};
+use crate::domain::push::{next_minute, JobKind};
 use crate::domain::task::{TaskKind, TaskStatus};
 use crate::error::AppResult;
-use crate::service::push_store::retrying;
-use crate::service::{
-    identity::followers, push_queue, push_store, tasks as task_service, Services,
-};
+use crate::outbox::backoff::jittered;
+use crate::outbox::push::queue::{self, Attempt, Ending, JobError};
+use crate::outbox::push::{context as batch, quota};
+use crate::outbox::retry::retrying;
+use crate::outbox::worker::Worker;
+use crate::outbox::Outbox;
 use crate::wechat::client::WechatClient;
 use crate::wechat::error::{WxError, WxErrorClass};
 
@@ -43,16 +45,12 @@ pub struct RoundReport {
 enum Outcome {
     Sent(Option<i64>),
     Retry {
-        at: DateTime<Utc>,
-        counts: bool,
+        attempt: Attempt,
         refund: bool,
-        code: Option<i64>,
-        text: String,
     },
     Finish {
-        status: JobStatus,
-        code: Option<i64>,
-        text: String,
+        ending: Ending,
+        error: JobError,
         refund: bool,
         unfollowed: bool,
     },
@@ -63,7 +61,7 @@ enum Outcome {
 
 #[derive(Clone)]
 pub struct PushWorker {
-    services: Services,
+    outbox: Outbox,
     wechat: WechatClient,
     settings: Arc<Settings>,
     limiter: Arc<RateLimiter>,
@@ -76,189 +74,189 @@ struct BatchContext {
     done: HashSet<(i32, i32)>,
 }
 
+/// What the outcomes of a round add up to, besides the report.
+#[derive(Default)]
+struct Settlement {
+    /// Reserved sends not used.
+    refunds: u32,
+    /// WeChat said today's quota is used up.
+    paused: bool,
+}
+
+#[async_trait]
+impl Worker for PushWorker {
+    fn name(&self) -> &'static str {
+        "push"
+    }
+
+    fn poll_interval(&self) -> Duration {
+        Duration::from_millis(self.settings.push.poll_interval_ms)
+    }
+
+    async fn run_once(&self) -> AppResult<bool> {
+        let report = PushWorker::run_once(self).await?;
+        Ok(report.claimed > 0 && !report.quota_exhausted)
+    }
+}
+
 impl PushWorker {
-    pub fn new(services: Services, wechat: WechatClient, settings: Arc<Settings>) -> Self {
+    pub fn new(outbox: impl Into<Outbox>, wechat: WechatClient, settings: Arc<Settings>) -> Self {
         let limiter = Arc::new(RateLimiter::new(settings.push.per_second));
         Self {
-            services,
+            outbox: outbox.into(),
             wechat,
             settings,
             limiter,
         }
     }
 
-    /// Rounds until `shutdown` turns true; the round in progress finishes first, so every
-    /// message sent is recorded.
-    pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
-        let poll = Duration::from_millis(self.settings.push.poll_interval_ms.max(10));
-        let auto_before = self.settings.tasks.auto_remind_hours_before;
-        let mut last_auto = None::<tokio::time::Instant>;
-        tracing::info!("push worker started");
-        loop {
-            if *shutdown.borrow() {
-                break;
-            }
-            if auto_before > 0 && last_auto.is_none_or(|at| at.elapsed() >= Duration::from_secs(60))
-            {
-                last_auto = Some(tokio::time::Instant::now());
-                match task_service::auto_remind(
-                    &self.services,
-                    TimeDelta::hours(i64::from(auto_before)),
-                )
-                .await
-                {
-                    Ok(0) => {}
-                    Ok(n) => tracing::info!(queued = n, "automatic reminders queued"),
-                    Err(error) => {
-                        tracing::warn!(code = error.code(), cause = ?error, "automatic reminders failed")
-                    }
-                }
-            }
-            let busy = match self.run_once().await {
-                Ok(report) => report.claimed > 0 && !report.quota_exhausted,
-                Err(error) => {
-                    tracing::warn!(code = error.code(), cause = ?error, "push round failed");
-                    false
-                }
-            };
-            if !busy {
-                tokio::select! {
-                    _ = tokio::time::sleep(poll) => {}
-                    _ = shutdown.changed() => {}
-                }
-            }
-        }
-        tracing::info!("push worker stopped");
-    }
-
     /// One round. Public so tests and tools can drive the queue step by step.
     pub async fn run_once(&self) -> AppResult<RoundReport> {
-        let push = &self.settings.push;
-        let db = &self.services.db;
-        let now = Utc::now();
+        let db = &self.outbox.db;
+        let now = self.outbox.now();
         let mut report = RoundReport {
-            reclaimed: retrying(|| push_store::reclaim_expired(db, now)).await?,
+            reclaimed: retrying(|| queue::reclaim_expired(db, now)).await?,
             ..Default::default()
         };
-        let today = retrying(|| push_store::day(db, now)).await?;
-        let left = (i64::from(push.daily_quota) - i64::from(today.sent)).max(0) as u32;
-        if today.paused || left == 0 {
-            report.quota_exhausted = true;
+        let Some((day, jobs)) = self.claim_within_quota(now, &mut report).await? else {
             return Ok(report);
-        }
-        let day = today.day;
-        let lease = TimeDelta::seconds(i64::from(push.lease_secs));
-        let mut jobs =
-            retrying(|| push_store::claim(db, push.batch_size.min(left), lease, now)).await?;
-        report.claimed = jobs.len();
-        if jobs.is_empty() {
-            return Ok(report);
-        }
-        // Count the sends against today's quota before making them; what another worker took
-        // meanwhile goes back to the queue untouched.
-        let granted = retrying(|| push_store::reserve(db, now, jobs.len() as u32, push.daily_quota))
-            .await? as usize;
-        if granted < jobs.len() {
-            for job in jobs.split_off(granted) {
-                retrying(|| push_store::requeue(db, job.id, now, false, None, "")).await?;
-            }
-            report.quota_exhausted = true;
-            if jobs.is_empty() {
-                return Ok(report);
-            }
-        }
+        };
+        let token = jobs
+            .first()
+            .and_then(|job| job.claim_token.clone())
+            .unwrap_or_default();
         let context = self.context(&jobs).await?;
         let stop = AtomicBool::new(false);
         let context = &context;
         let stop = &stop;
         let mut results = stream::iter(jobs)
             .map(|job| self.deliver(job, context, stop))
-            .buffer_unordered(push.concurrency)
+            .buffer_unordered(self.settings.push.concurrency)
             .ready_chunks(256);
-        let mut refunds = 0u32;
-        let mut paused = false;
+        let mut settlement = Settlement::default();
         while let Some(chunk) = results.next().await {
-            let now = Utc::now();
-            let mut sent = Vec::new();
-            for (job, outcome) in chunk {
-                match outcome {
-                    Outcome::Sent(msgid) => {
-                        report.sent += 1;
-                        sent.push((job.id, msgid));
-                    }
-                    Outcome::Retry {
-                        at,
-                        counts,
-                        refund,
-                        code,
-                        text,
-                    } => {
-                        refunds += u32::from(refund);
-                        if counts && job.attempts >= push.max_attempts as i32 {
-                            report.failed += 1;
-                            retrying(|| {
-                                push_store::finish(db, job.id, JobStatus::Failed, code, &text, now)
-                            })
-                            .await?;
-                        } else {
-                            report.retried += 1;
-                            retrying(|| push_store::requeue(db, job.id, at, counts, code, &text))
-                                .await?;
-                        }
-                    }
-                    Outcome::Finish {
-                        status,
-                        code,
-                        text,
-                        refund,
-                        unfollowed,
-                    } => {
-                        refunds += u32::from(refund);
-                        if status == JobStatus::Cancelled {
-                            report.cancelled += 1;
-                        } else {
-                            report.failed += 1;
-                        }
-                        retrying(|| push_store::finish(db, job.id, status, code, &text, now))
-                            .await?;
-                        if unfollowed {
-                            followers::record(&self.services, &job.openid, false, now).await?;
-                        }
-                    }
-                    Outcome::QuotaExhausted => {
-                        refunds += 1;
-                        paused = true;
-                        retrying(|| {
-                            push_store::requeue(
-                                db,
-                                job.id,
-                                now,
-                                false,
-                                Some(45009),
-                                "当日模板消息额度已用完",
-                            )
-                        })
-                        .await?;
-                    }
-                    Outcome::Released => {
-                        refunds += 1;
-                        retrying(|| push_store::requeue(db, job.id, now, false, None, "")).await?;
-                    }
-                }
-            }
-            retrying(|| push_store::mark_sent(db, &sent, now)).await?;
+            self.record(&token, chunk, &mut report, &mut settlement)
+                .await?;
         }
-        if paused {
-            retrying(|| push_store::pause_day(db, &day, Utc::now())).await?;
+        if settlement.paused {
+            retrying(|| quota::pause_day(db, &day, self.outbox.now())).await?;
             report.quota_exhausted = true;
             tracing::warn!(day = %day, "wechat reports the daily template quota used up; pushes pause until the next day");
         }
-        retrying(|| push_store::refund(db, &day, refunds)).await?;
+        retrying(|| quota::refund(db, &day, settlement.refunds)).await?;
         Ok(report)
     }
 
+    /// Claim what today's quota allows, reserving it before sending; what another worker took
+    /// meanwhile goes back to the queue untouched. `None` when there is nothing to send.
+    async fn claim_within_quota(
+        &self,
+        now: DateTime<Utc>,
+        report: &mut RoundReport,
+    ) -> AppResult<Option<(String, Vec<push_jobs::Model>)>> {
+        let push = &self.settings.push;
+        let db = &self.outbox.db;
+        let today = retrying(|| quota::day(db, now)).await?;
+        let left = (i64::from(push.daily_quota) - i64::from(today.sent)).max(0) as u32;
+        if today.paused || left == 0 {
+            report.quota_exhausted = true;
+            return Ok(None);
+        }
+        let lease = TimeDelta::seconds(i64::from(push.lease_secs));
+        let mut jobs = retrying(|| queue::claim(db, push.batch_size.min(left), lease, now)).await?;
+        report.claimed = jobs.len();
+        if jobs.is_empty() {
+            return Ok(None);
+        }
+        let granted = retrying(|| quota::reserve(db, now, jobs.len() as u32, push.daily_quota))
+            .await? as usize;
+        if granted < jobs.len() {
+            let untouched = Self::untouched(now, None, "");
+            for job in jobs.split_off(granted) {
+                retrying(|| queue::requeue(db, &job, &untouched)).await?;
+            }
+            report.quota_exhausted = true;
+            if jobs.is_empty() {
+                return Ok(None);
+            }
+        }
+        Ok(Some((today.day, jobs)))
+    }
+
+    /// Back to the queue at `at` without counting the try.
+    fn untouched(at: DateTime<Utc>, code: Option<i64>, text: &str) -> Attempt {
+        Attempt {
+            at,
+            counts: false,
+            error: JobError {
+                code,
+                text: text.to_string(),
+            },
+        }
+    }
+
+    /// Store the outcomes of a chunk of sends.
+    async fn record(
+        &self,
+        token: &str,
+        chunk: Vec<(push_jobs::Model, Outcome)>,
+        report: &mut RoundReport,
+        settlement: &mut Settlement,
+    ) -> AppResult<()> {
+        let db = &self.outbox.db;
+        let now = self.outbox.now();
+        let mut sent = Vec::new();
+        for (job, outcome) in chunk {
+            match outcome {
+                Outcome::Sent(msgid) => {
+                    report.sent += 1;
+                    sent.push((job.id, msgid));
+                }
+                Outcome::Retry { attempt, refund } => {
+                    settlement.refunds += u32::from(refund);
+                    if attempt.counts && job.attempts >= self.settings.push.max_attempts as i32 {
+                        report.failed += 1;
+                        retrying(|| queue::finish(db, &job, Ending::Failed, &attempt.error, now))
+                            .await?;
+                    } else {
+                        report.retried += 1;
+                        retrying(|| queue::requeue(db, &job, &attempt)).await?;
+                    }
+                }
+                Outcome::Finish {
+                    ending,
+                    error,
+                    refund,
+                    unfollowed,
+                } => {
+                    settlement.refunds += u32::from(refund);
+                    match ending {
+                        Ending::Cancelled => report.cancelled += 1,
+                        Ending::Failed => report.failed += 1,
+                    }
+                    retrying(|| queue::finish(db, &job, ending, &error, now)).await?;
+                    if unfollowed {
+                        batch::mark_unfollowed(db, &job.openid, now).await?;
+                    }
+                }
+                Outcome::QuotaExhausted => {
+                    settlement.refunds += 1;
+                    settlement.paused = true;
+                    let attempt = Self::untouched(now, Some(45009), "当日模板消息额度已用完");
+                    retrying(|| queue::requeue(db, &job, &attempt)).await?;
+                }
+                Outcome::Released => {
+                    settlement.refunds += 1;
+                    let attempt = Self::untouched(now, None, "");
+                    retrying(|| queue::requeue(db, &job, &attempt)).await?;
+                }
+            }
+        }
+        retrying(|| queue::mark_sent(db, token, &sent, now)).await
+    }
+
     async fn context(&self, jobs: &[push_jobs::Model]) -> AppResult<BatchContext> {
-        let db = &self.services.db;
+        let db = &self.outbox.db;
         let task_ids: Vec<i32> = jobs
             .iter()
             .filter_map(|j| j.task_id)
@@ -271,12 +269,12 @@ impl PushWorker {
             .collect::<HashSet<_>>()
             .into_iter()
             .collect();
-        let tasks = push_store::tasks_of(db, task_ids.clone())
+        let tasks = batch::tasks_of(db, task_ids.clone())
             .await?
             .into_iter()
             .map(|(task, publisher)| (task.id, (task, publisher)))
             .collect();
-        let openids = push_store::current_openids(db, account_ids.clone())
+        let openids = batch::current_openids(db, account_ids.clone())
             .await?
             .into_iter()
             .collect();
@@ -285,7 +283,7 @@ impl PushWorker {
             .filter(|j| j.kind == JobKind::Reminder.as_str())
             .filter_map(|j| j.task_id)
             .collect();
-        let done = push_store::done_pairs(db, reminded, account_ids)
+        let done = batch::done_pairs(db, reminded, account_ids)
             .await?
             .into_iter()
             .collect();
@@ -298,11 +296,25 @@ impl PushWorker {
 
     fn cancel(text: &str) -> Outcome {
         Outcome::Finish {
-            status: JobStatus::Cancelled,
-            code: None,
-            text: text.to_string(),
+            ending: Ending::Cancelled,
+            error: JobError {
+                code: None,
+                text: text.to_string(),
+            },
             refund: true,
             unfollowed: false,
+        }
+    }
+
+    /// Not the job's fault: try again at `at` without counting the try.
+    fn later(at: DateTime<Utc>, code: Option<i64>, text: String) -> Outcome {
+        Outcome::Retry {
+            attempt: Attempt {
+                at,
+                counts: false,
+                error: JobError { code, text },
+            },
+            refund: true,
         }
     }
 
@@ -315,26 +327,17 @@ impl PushWorker {
         if context.openids.get(&job.account_id) != Some(&job.openid) {
             return Err(Self::cancel("收件人已解绑或账号已停用"));
         }
+        let now = self.outbox.now();
         match (kind, job.task_id) {
             (JobKind::Summary, _) => {
-                let (pending, nearest) = match push_queue::pending_summary(
-                    &self.services.db,
-                    job.account_id,
-                    Utc::now(),
-                )
-                .await
-                {
-                    Ok(summary) => summary,
-                    Err(error) => {
-                        return Err(Outcome::Retry {
-                            at: Utc::now() + TimeDelta::seconds(30),
-                            counts: false,
-                            refund: true,
-                            code: None,
-                            text: error.to_string(),
-                        })
-                    }
-                };
+                let (pending, nearest) =
+                    match batch::pending_summary(&self.outbox.db, job.account_id, now).await {
+                        Ok(summary) => summary,
+                        Err(error) => {
+                            let at = now + TimeDelta::seconds(30);
+                            return Err(Self::later(at, None, error.to_string()));
+                        }
+                    };
                 if pending == 0 {
                     return Err(Self::cancel("已没有待办任务"));
                 }
@@ -397,16 +400,8 @@ impl PushWorker {
                     template = name,
                     "push.templates.{name}.template_id is not set; notices stay queued"
                 );
-                return (
-                    job,
-                    Outcome::Retry {
-                        at: Utc::now() + TimeDelta::minutes(5),
-                        counts: false,
-                        refund: true,
-                        code: None,
-                        text: format!("未配置 {name} 模板"),
-                    },
-                );
+                let at = self.outbox.now() + TimeDelta::minutes(5);
+                return (job, Self::later(at, None, format!("未配置 {name} 模板")));
             }
         };
         self.limiter.acquire().await;
@@ -425,13 +420,11 @@ impl PushWorker {
 
     fn retry_at(&self, attempts: i32) -> DateTime<Utc> {
         let push = &self.settings.push;
-        let jitter = rand::thread_rng().gen_range(0.5..=1.0);
-        Utc::now()
-            + backoff(
+        self.outbox.now()
+            + jittered(
                 attempts.max(1) as u32,
                 TimeDelta::milliseconds(push.retry_base_ms as i64),
                 TimeDelta::seconds(push.retry_max_secs as i64),
-                jitter,
             )
     }
 
@@ -440,42 +433,33 @@ impl PushWorker {
         let text = error.to_string();
         let answered = code.is_some();
         let finish = |text: &str, unfollowed: bool| Outcome::Finish {
-            status: JobStatus::Failed,
-            code,
-            text: text.to_string(),
+            ending: Ending::Failed,
+            error: JobError {
+                code,
+                text: text.to_string(),
+            },
             refund: true,
             unfollowed,
         };
         match error.class() {
             WxErrorClass::Duplicate => Outcome::Sent(None),
             WxErrorClass::RefreshToken | WxErrorClass::Retry => Outcome::Retry {
-                at: self.retry_at(job.attempts),
-                counts: true,
+                attempt: Attempt {
+                    at: self.retry_at(job.attempts),
+                    counts: true,
+                    error: JobError { code, text },
+                },
                 // A timeout may have sent it: keep the quota spent.
                 refund: answered,
-                code,
-                text,
             },
-            WxErrorClass::MinuteQuota => Outcome::Retry {
-                at: next_minute(Utc::now()),
-                counts: false,
-                refund: true,
-                code,
-                text,
-            },
+            WxErrorClass::MinuteQuota => Self::later(next_minute(self.outbox.now()), code, text),
             WxErrorClass::DailyQuota => Outcome::QuotaExhausted,
             WxErrorClass::NotFollowing => finish("用户未关注公众号", true),
             WxErrorClass::Blocked => finish("用户拒收消息", false),
             WxErrorClass::InvalidOpenId => finish("OpenID 无效，请重新绑定", false),
             WxErrorClass::Config => {
                 tracing::error!(errcode = ?code, error = %text, "template send refused for a configuration reason; notices stay queued");
-                Outcome::Retry {
-                    at: Utc::now() + TimeDelta::minutes(5),
-                    counts: false,
-                    refund: true,
-                    code,
-                    text,
-                }
+                Self::later(self.outbox.now() + TimeDelta::minutes(5), code, text)
             }
             WxErrorClass::GiveUp => finish(&text, false),
         }

@@ -8,9 +8,6 @@ pub mod identity;
 pub mod news;
 pub mod notifier;
 pub mod org;
-pub mod push_queue;
-pub mod push_store;
-pub mod sms_outbox;
 pub mod tasks;
 
 use std::sync::Arc;
@@ -18,12 +15,18 @@ use std::sync::Arc;
 use sea_orm::DatabaseConnection;
 
 use crate::config::AuthSettings;
+use crate::outbox::worker::Heartbeats;
+use crate::outbox::{Clock, Outbox, SystemClock};
 use notifier::Notifier;
 
-/// What every use case needs: the database, the notifier and the session store.
+/// What every use case needs: the database, the clock, the notifier and the session store.
 #[derive(Clone)]
 pub struct Services {
     pub db: DatabaseConnection,
+    /// The system clock in production; tests hold a manual one and advance it.
+    pub clock: Arc<dyn Clock>,
+    /// When each background worker last finished a round (`/readyz`).
+    pub heartbeats: Heartbeats,
     pub notifier: Arc<dyn Notifier>,
     pub sessions: identity::auth::SessionStore,
     pub bind_guard: identity::binding::BindGuard,
@@ -39,6 +42,8 @@ impl Services {
     pub fn new(db: DatabaseConnection, notifier: Arc<dyn Notifier>, auth: AuthSettings) -> Self {
         Self {
             db,
+            clock: Arc::new(SystemClock),
+            heartbeats: Heartbeats::default(),
             notifier,
             sessions: identity::auth::SessionStore::new(auth),
             bind_guard: identity::binding::BindGuard::default(),
@@ -55,10 +60,33 @@ impl Services {
         self
     }
 
+    /// Read the time from `clock` instead of the system clock.
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// The job queues, as the workers see them.
+    pub fn outbox(&self) -> Outbox {
+        Outbox::new(self.db.clone(), self.clock.clone())
+    }
+
     /// Keep uploaded files in `store` instead of `data/files`.
     pub fn with_files(mut self, store: Arc<dyn crate::storage::FileStore>) -> Self {
         self.files = store;
         self
+    }
+}
+
+impl From<Services> for Outbox {
+    fn from(services: Services) -> Self {
+        services.outbox()
+    }
+}
+
+impl From<&Services> for Outbox {
+    fn from(services: &Services) -> Self {
+        services.outbox()
     }
 }
 

@@ -2,11 +2,11 @@
 
 use async_trait::async_trait;
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, DatabaseTransaction, Set};
+use sea_orm::DatabaseTransaction;
 
-use crate::db::entities::sms_outbox;
 use crate::domain::phone::MobilePhone;
 use crate::error::AppResult;
+use crate::outbox::sms::{self, NewSms};
 
 /// Why credentials are being sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,7 +47,7 @@ pub trait Notifier: Send + Sync {
     ) -> AppResult<()>;
 }
 
-/// Default notifier: a row in `sms_outbox` (status `pending`) for an SMS provider to deliver,
+/// Default notifier: a credentials SMS queued in the outbox for an SMS provider to deliver,
 /// and a log line with the masked phone.
 pub struct SmsOutboxNotifier;
 
@@ -64,26 +64,15 @@ impl Notifier for SmsOutboxNotifier {
             "username": notice.username,
             "password": notice.password,
         });
-        let row = sms_outbox::ActiveModel {
-            phone: Set(phone.as_str().to_string()),
-            template: Set(notice.reason.template().to_string()),
-            params: Set(params.to_string()),
-            status: Set("pending".to_string()),
-            attempts: Set(0),
-            created_at: Set(Utc::now()),
-            sent_at: Set(None),
-            next_attempt_at: Set(None),
-            lease_until: Set(None),
-            last_error: Set(None),
-            provider: Set(None),
-            provider_ref: Set(None),
-            account_id: Set(Some(notice.account_id)),
-            ..Default::default()
-        }
-        .insert(txn)
-        .await?;
+        let sms = NewSms {
+            account_id: notice.account_id,
+            phone: phone.as_str(),
+            template: notice.reason.template(),
+            params,
+        };
+        let id = sms::enqueue(txn, sms, Utc::now()).await?;
         tracing::info!(
-            sms_id = row.id,
+            sms_id = id,
             to = %phone.masked(),
             template = notice.reason.template(),
             "credentials SMS queued"

@@ -1,6 +1,6 @@
 //! Sending credentials SMS: one provider chosen in config (Aliyun, Tencent Cloud, or the log
-//! for development) behind one trait, and the outbox worker that delivers what the services
-//! queue in `sms_outbox`, retrying with backoff. Passwords never reach a log line.
+//! for development) behind one trait, and the worker that delivers what the services queue in
+//! the outbox (`outbox::sms`), retrying with backoff. Passwords never reach a log line.
 
 pub mod aliyun;
 pub mod log;

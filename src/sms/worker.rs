@@ -1,22 +1,22 @@
-//! The outbox worker: claims due messages, sends each through the provider, and records the
-//! outcome — sent or logged (the password erased from the outbox either way), retried with backoff and jitter, or
-//! failed for good. Every instance may run one.
+//! The SMS worker: claims due messages from the outbox (`outbox::sms`), sends each through the
+//! provider, and records the outcome — sent or logged (the password erased from the outbox
+//! either way), retried with backoff and jitter, or failed for good. Every instance may run one.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::{TimeDelta, Utc};
-use rand::Rng;
+use async_trait::async_trait;
+use chrono::TimeDelta;
 use serde_json::Value;
-use tokio::sync::watch;
 
 use super::{mask, SendError, SmsMessage, SmsProvider, SmsTemplate};
 use crate::config::SmsSettings;
 use crate::db::entities::sms_outbox;
-use crate::domain::push::backoff;
 use crate::error::AppResult;
-use crate::service::sms_outbox as outbox;
-use crate::service::Services;
+use crate::outbox::backoff::jittered;
+use crate::outbox::sms::{self as queue, Ending, Handled, SmsStatus};
+use crate::outbox::worker::Worker;
+use crate::outbox::Outbox;
 
 /// Messages claimed per round.
 const BATCH: u64 = 20;
@@ -29,8 +29,9 @@ pub struct SmsRound {
     pub failed: usize,
 }
 
+#[derive(Clone)]
 pub struct SmsWorker {
-    services: Services,
+    outbox: Outbox,
     provider: Arc<dyn SmsProvider>,
     settings: SmsSettings,
 }
@@ -74,10 +75,29 @@ fn redacted(error: SendError, password: &str) -> SendError {
     }
 }
 
+#[async_trait]
+impl Worker for SmsWorker {
+    fn name(&self) -> &'static str {
+        "sms"
+    }
+
+    fn poll_interval(&self) -> Duration {
+        Duration::from_millis(self.settings.poll_interval_ms)
+    }
+
+    async fn run_once(&self) -> AppResult<bool> {
+        Ok(self.round().await? != SmsRound::default())
+    }
+}
+
 impl SmsWorker {
-    pub fn new(services: Services, provider: Arc<dyn SmsProvider>, settings: SmsSettings) -> Self {
+    pub fn new(
+        outbox: impl Into<Outbox>,
+        provider: Arc<dyn SmsProvider>,
+        settings: SmsSettings,
+    ) -> Self {
         Self {
-            services,
+            outbox: outbox.into(),
             provider,
             settings,
         }
@@ -89,7 +109,8 @@ impl SmsWorker {
         let lease = TimeDelta::seconds(i64::from(self.settings.lease_secs));
         let mut report = SmsRound::default();
         for _ in 0..BATCH {
-            let Some(row) = outbox::claim(&self.services, 1, lease).await?.pop() else {
+            let now = self.outbox.now();
+            let Some(row) = queue::claim_next(&self.outbox.db, lease, now).await? else {
                 break;
             };
             self.deliver(&row, &mut report).await?;
@@ -98,125 +119,107 @@ impl SmsWorker {
     }
 
     async fn deliver(&self, row: &sms_outbox::Model, report: &mut SmsRound) -> AppResult<()> {
+        let db = &self.outbox.db;
         let Some(message) = message_of(row) else {
             tracing::error!(sms_id = row.id, "unreadable outbox message");
             report.failed += 1;
             return self
-                .give_up(row, outbox::FAILED, "unreadable message")
+                .give_up(row, Ending::Failed, "unreadable message")
                 .await;
         };
-        if outbox::superseded(&self.services, row).await? {
+        if queue::superseded(db, row).await? {
             // A later reset sent a newer password: this one would only confuse.
             report.failed += 1;
-            return self
-                .give_up(
-                    row,
-                    outbox::SUPERSEDED,
-                    "replaced by a newer message to the same account",
-                )
-                .await;
+            let reason = "replaced by a newer message to the same account";
+            return self.give_up(row, Ending::Superseded, reason).await;
         }
-        if outbox::number_changed(&self.services, row).await? {
+        if queue::number_changed(db, row).await? {
             report.failed += 1;
             // Shown on the account page, which offers a reset to the new number.
-            return self.give_up(row, outbox::FAILED, "账号手机号已更换").await;
+            return self.give_up(row, Ending::Failed, "账号手机号已更换").await;
         }
         match self.provider.send(&message).await {
-            Ok(accepted) => {
-                let delivered = self.provider.delivers();
-                let status = if delivered {
-                    outbox::SENT
-                } else {
-                    outbox::LOGGED
-                };
-                outbox::mark_sent(
-                    &self.services,
-                    row,
-                    status,
-                    self.provider.name(),
-                    accepted.reference,
-                    Some(without_password(&row.params)),
-                )
-                .await?;
-                if delivered {
-                    tracing::info!(sms_id = row.id, to = %mask(&row.phone), provider = self.provider.name(), "SMS sent");
-                } else {
-                    tracing::warn!(sms_id = row.id, to = %mask(&row.phone), provider = self.provider.name(), "SMS NOT delivered: handled by the log provider, password erased");
-                }
-                report.sent += 1;
-            }
+            Ok(accepted) => self.sent(row, accepted.reference, report).await,
             Err(error) => {
                 let error = redacted(error, &message.password);
-                let attempts = u32::try_from(row.attempts).unwrap_or(u32::MAX);
-                let retry = match &error {
-                    SendError::Rejected(_) => None,
-                    _ if attempts >= self.settings.max_attempts => None,
-                    SendError::Throttled(_) => Some(self.delay(attempts + 1)),
-                    SendError::Transient(_) => Some(self.delay(attempts)),
-                };
-                let at = retry.map(|delay| Utc::now() + delay);
-                match at {
-                    Some(at) => {
-                        tracing::warn!(sms_id = row.id, to = %mask(&row.phone), %error, %at, "SMS not sent, will retry");
-                        report.retried += 1;
-                    }
-                    None => {
-                        tracing::error!(sms_id = row.id, to = %mask(&row.phone), %error, attempts, "SMS not sent, giving up");
-                        report.failed += 1;
-                    }
-                }
-                // Given up: the password goes; resetting it sends a new one.
-                let params = at.is_none().then(|| without_password(&row.params));
-                outbox::mark_unsent(
-                    &self.services,
-                    row,
-                    at,
-                    outbox::FAILED,
-                    &error.to_string(),
-                    params,
-                )
-                .await?;
+                self.unsent(row, error, report).await
             }
         }
+    }
+
+    async fn sent(
+        &self,
+        row: &sms_outbox::Model,
+        reference: Option<String>,
+        report: &mut SmsRound,
+    ) -> AppResult<()> {
+        let delivered = self.provider.delivers();
+        let handled = Handled {
+            status: if delivered {
+                SmsStatus::Sent
+            } else {
+                SmsStatus::Logged
+            },
+            provider: self.provider.name(),
+            reference,
+            params: without_password(&row.params),
+        };
+        queue::mark_sent(&self.outbox.db, row, handled, self.outbox.now()).await?;
+        if delivered {
+            tracing::info!(sms_id = row.id, to = %mask(&row.phone), provider = self.provider.name(), "SMS sent");
+        } else {
+            tracing::warn!(sms_id = row.id, to = %mask(&row.phone), provider = self.provider.name(), "SMS NOT delivered: handled by the log provider, password erased");
+        }
+        report.sent += 1;
         Ok(())
     }
 
+    async fn unsent(
+        &self,
+        row: &sms_outbox::Model,
+        error: SendError,
+        report: &mut SmsRound,
+    ) -> AppResult<()> {
+        let attempts = u32::try_from(row.attempts).unwrap_or(u32::MAX);
+        let retry = match &error {
+            SendError::Rejected(_) => None,
+            _ if attempts >= self.settings.max_attempts => None,
+            SendError::Throttled(_) => Some(self.delay(attempts + 1)),
+            SendError::Transient(_) => Some(self.delay(attempts)),
+        };
+        match retry {
+            Some(delay) => {
+                let at = self.outbox.now() + delay;
+                tracing::warn!(sms_id = row.id, to = %mask(&row.phone), %error, %at, "SMS not sent, will retry");
+                report.retried += 1;
+                queue::requeue(&self.outbox.db, row, at, &error.to_string()).await
+            }
+            None => {
+                tracing::error!(sms_id = row.id, to = %mask(&row.phone), %error, attempts, "SMS not sent, giving up");
+                report.failed += 1;
+                // Given up: the password goes; resetting it sends a new one.
+                self.give_up(row, Ending::Failed, &error.to_string()).await
+            }
+        }
+    }
+
     /// End a message unsent, without its password.
-    async fn give_up(&self, row: &sms_outbox::Model, status: &str, reason: &str) -> AppResult<()> {
-        let params = Some(without_password(&row.params));
-        outbox::mark_unsent(&self.services, row, None, status, reason, params).await
+    async fn give_up(
+        &self,
+        row: &sms_outbox::Model,
+        ending: Ending,
+        reason: &str,
+    ) -> AppResult<()> {
+        let params = without_password(&row.params);
+        queue::finish(&self.outbox.db, row, ending, reason, params).await
     }
 
     fn delay(&self, attempts: u32) -> TimeDelta {
-        backoff(
+        jittered(
             attempts,
             TimeDelta::seconds(self.settings.retry_base_secs as i64),
             TimeDelta::seconds(self.settings.retry_max_secs as i64),
-            rand::thread_rng().gen_range(0.5..=1.0),
         )
-    }
-
-    /// Rounds until `stopped` turns true; a round that found work is followed at once.
-    pub async fn run(self, mut stopped: watch::Receiver<bool>) {
-        let idle = Duration::from_millis(self.settings.poll_interval_ms.max(10));
-        loop {
-            if *stopped.borrow() {
-                return;
-            }
-            let busy = match self.round().await {
-                Ok(round) => round != SmsRound::default(),
-                Err(error) => {
-                    tracing::error!(%error, "SMS outbox round failed");
-                    false
-                }
-            };
-            if !busy {
-                tokio::select! {
-                    _ = tokio::time::sleep(idle) => {}
-                    _ = stopped.changed() => {}
-                }
-            }
-        }
     }
 }
 

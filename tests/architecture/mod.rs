@@ -1,4 +1,6 @@
-//! Dependencies point one way: domain ← service ← http. A scan of `use crate::` lines keeps it so.
+//! Dependencies point one way: domain ← outbox ← service ← {bot, http}; push and sms use the
+//! outbox, never the services. A scan of `crate::` paths (grouped `use crate::{…}` included)
+//! keeps it so.
 
 use std::fs;
 use std::path::Path;
@@ -14,6 +16,59 @@ fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
     }
 }
 
+/// The top-level modules a path names after `crate::` (or `super::super::`) at `from` in
+/// `text`: one for `crate::a::b`, each group member's for `crate::{a, b::c}`.
+fn modules_at(text: &str, from: usize) -> Vec<String> {
+    let rest = &text[from..];
+    if let Some(group) = rest.strip_prefix('{') {
+        let mut depth = 0usize;
+        let mut members = Vec::new();
+        let mut current = String::new();
+        for c in group.chars() {
+            match c {
+                '{' => depth += 1,
+                '}' if depth == 0 => break,
+                '}' => depth -= 1,
+                ',' if depth == 0 => {
+                    members.push(std::mem::take(&mut current));
+                    continue;
+                }
+                _ => {}
+            }
+            current.push(c);
+        }
+        members.push(current);
+        return members
+            .iter()
+            .map(|m| first_segment(m.trim()))
+            .filter(|m| !m.is_empty())
+            .collect();
+    }
+    vec![first_segment(rest)]
+}
+
+fn first_segment(path: &str) -> String {
+    path.chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .collect()
+}
+
+/// Every `crate::` path in `text` that names one of `forbidden`, with its line.
+fn forbidden_paths(text: &str, forbidden: &[&str]) -> Vec<(usize, String)> {
+    let mut found = Vec::new();
+    for prefix in ["crate::", "super::super::"] {
+        for (at, _) in text.match_indices(prefix) {
+            let line = text[..at].matches('\n').count() + 1;
+            for module in modules_at(text, at + prefix.len()) {
+                if forbidden.contains(&module.as_str()) {
+                    found.push((line, module));
+                }
+            }
+        }
+    }
+    found
+}
+
 fn violations(layer: &str, forbidden: &[&str]) -> Vec<String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("src")
@@ -23,18 +78,25 @@ fn violations(layer: &str, forbidden: &[&str]) -> Vec<String> {
     let mut found = Vec::new();
     for file in files {
         let text = fs::read_to_string(&file).expect("read file");
-        for (n, line) in text.lines().enumerate() {
-            let line = line.trim();
-            for module in forbidden {
-                if line.contains(&format!("crate::{module}"))
-                    || line.contains(&format!("super::super::{module}"))
-                {
-                    found.push(format!("{}:{}: {line}", file.display(), n + 1));
-                }
-            }
+        for (line, module) in forbidden_paths(&text, forbidden) {
+            found.push(format!("{}:{line}: {module}", file.display()));
         }
     }
     found
+}
+
+#[test]
+fn the_scan_sees_grouped_and_nested_imports() {
+    let text = "use crate::{db, outbox::push};\nuse crate::{\n    error::AppResult,\n    service::{tasks, Services},\n};\nlet x = crate::http::f();\n";
+    assert_eq!(
+        forbidden_paths(text, &["service", "http", "db"]),
+        vec![
+            (1, "db".to_string()),
+            (2, "service".to_string()),
+            (6, "http".to_string())
+        ]
+    );
+    assert!(forbidden_paths("use crate::outbox::Outbox;", &["service"]).is_empty());
 }
 
 #[test]
@@ -88,15 +150,26 @@ fn services_know_nothing_of_http() {
 }
 
 #[test]
-fn the_push_worker_stays_out_of_http_and_the_bot() {
-    let found = violations("push", &["http", "bot", "app", "cli"]);
+fn the_push_worker_uses_the_outbox_not_the_services() {
+    let found = violations("push", &["service", "http", "bot", "app", "cli"]);
     assert!(found.is_empty(), "push imports: {found:#?}");
 }
 
 #[test]
-fn the_sms_worker_stays_out_of_http_and_the_bot() {
-    let found = violations("sms", &["http", "bot", "app", "cli", "wechat"]);
+fn the_sms_worker_uses_the_outbox_not_the_services() {
+    let found = violations("sms", &["service", "http", "bot", "app", "cli", "wechat"]);
     assert!(found.is_empty(), "sms imports: {found:#?}");
+}
+
+#[test]
+fn the_outbox_sits_below_the_services() {
+    let found = violations(
+        "outbox",
+        &[
+            "service", "http", "bot", "push", "sms", "wechat", "app", "cli",
+        ],
+    );
+    assert!(found.is_empty(), "outbox imports: {found:#?}");
 }
 
 #[test]

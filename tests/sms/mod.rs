@@ -384,3 +384,66 @@ async fn a_reset_before_the_first_sms_went_out_sends_only_the_new_password() {
         "only the reset's password went out"
     );
 }
+
+#[tokio::test]
+async fn queued_and_claimed_messages_survive_the_outbox_migration() {
+    use fudao::outbox::sms::SmsStatus;
+    use migrations::{Migrator, MigratorTrait};
+    use sea_orm::sea_query::Expr;
+    crate::helpers::each_backend(|app: TestApp| async move {
+        let _world = app.world().await;
+        // One message claimed before the migration by a process that died since.
+        let first = sms_outbox::Entity::find()
+            .filter(sms_outbox::Column::Status.eq(SmsStatus::Pending.as_str()))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .expect("the world queued credentials");
+        Migrator::down(&app.db, Some(1)).await.expect("down");
+        sms_outbox::Entity::update_many()
+            .col_expr(sms_outbox::Column::Status, Expr::value("sending"))
+            .col_expr(
+                sms_outbox::Column::LeaseUntil,
+                Expr::value(chrono::Utc::now() - chrono::TimeDelta::minutes(1)),
+            )
+            .filter(sms_outbox::Column::Id.eq(first.id))
+            .exec(&app.db)
+            .await
+            .unwrap();
+        let waiting = app
+            .count("sms_outbox WHERE status IN ('pending', 'sending')")
+            .await;
+        Migrator::up(&app.db, None).await.expect("up");
+        assert_eq!(
+            app.count("sms_outbox WHERE status IN ('pending', 'sending')")
+                .await,
+            waiting,
+            "{}",
+            app.backend
+        );
+        let services = fudao::app::services(&app.settings).await.expect("services");
+        let worker = fudao::sms::worker::SmsWorker::new(
+            &services,
+            std::sync::Arc::new(fudao::sms::log::LogSms),
+            app.settings.sms.clone(),
+        );
+        while worker.round().await.expect("round") != Default::default() {}
+        assert_eq!(
+            app.count("sms_outbox WHERE status IN ('pending', 'sending')")
+                .await,
+            0
+        );
+        let handled = outbox_row_by_id(&app, first.id).await;
+        let ends = [SmsStatus::Logged.as_str(), SmsStatus::Superseded.as_str()];
+        assert!(ends.contains(&handled.status.as_str()), "{handled:?}");
+    })
+    .await;
+}
+
+async fn outbox_row_by_id(app: &TestApp, id: i32) -> sms_outbox::Model {
+    sms_outbox::Entity::find_by_id(id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .expect("the row")
+}

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+use fudao::outbox::ManualClock;
 use fudao::push::PushWorker;
 use fudao::wechat::mock::Injection;
 use serde_json::json;
@@ -15,10 +16,20 @@ use crate::helpers::{each_backend_with, TestApp};
 const SEND: &str = "/cgi-bin/message/template/send";
 
 async fn worker(app: &TestApp, tweak: impl Fn(&mut fudao::config::Settings)) -> PushWorker {
+    worker_at(app, tweak, Arc::new(fudao::outbox::SystemClock)).await
+}
+
+/// A worker that reads the time from `clock`.
+async fn worker_at(
+    app: &TestApp,
+    tweak: impl Fn(&mut fudao::config::Settings),
+    clock: Arc<dyn fudao::outbox::Clock>,
+) -> PushWorker {
     let mut settings = app.settings.clone();
     tweak(&mut settings);
+    let services = fudao::app::services(&settings).await.expect("services");
     PushWorker::new(
-        fudao::app::services(&settings).await.expect("services"),
+        services.with_clock(clock),
         fudao::app::wechat_client(&settings).expect("client"),
         Arc::new(settings),
     )
@@ -72,7 +83,8 @@ async fn a_worker_stopped_mid_batch_and_restarted_loses_and_duplicates_nothing()
             s.push.lease_secs = 2;
         })
         .await;
-        let second = worker(&app, |s| s.push.lease_secs = 2).await;
+        let clock = Arc::new(ManualClock::starting_now());
+        let second = worker_at(&app, |s| s.push.lease_secs = 2, clock.clone()).await;
         // Kill the round while it is half way through its batch.
         let round = tokio::spawn(async move { first.run_once().await });
         tokio::time::sleep(Duration::from_millis(500)).await;
@@ -86,7 +98,7 @@ async fn a_worker_stopped_mid_batch_and_restarted_loses_and_duplicates_nothing()
         let early = second.run_once().await.expect("round");
         assert_eq!(early.reclaimed, 0);
         assert_eq!(early.claimed, 0);
-        tokio::time::sleep(Duration::from_millis(2_100)).await;
+        clock.advance(chrono::TimeDelta::seconds(5));
         for _ in 0..5 {
             second.run_once().await.expect("round");
         }
@@ -200,7 +212,8 @@ async fn a_minute_limit_waits_for_the_next_minute_without_spending_a_try() {
         let w = app.world().await;
         bulk_bound(&app, &w.school_a, w.college_a1, w.major_a1_bachelor, 1).await;
         app.publish(&w.school_a, task("全校通知", json!({}))).await;
-        let worker = worker(&app, |s| s.push.max_attempts = 1).await;
+        let clock = Arc::new(ManualClock::starting_now());
+        let worker = worker_at(&app, |s| s.push.max_attempts = 1, clock.clone()).await;
         app.mock.state.inject(Injection {
             path: SEND.into(),
             errcode: 45011,
@@ -215,13 +228,11 @@ async fn a_minute_limit_waits_for_the_next_minute_without_spending_a_try() {
                 .await,
             1
         );
-        // Let the minute pass without waiting for it.
-        sea_orm::ConnectionTrait::execute_unprepared(
-            &app.db,
-            "UPDATE push_jobs SET next_attempt_at = created_at",
-        )
-        .await
-        .expect("move the clock");
+        // Not before the next minute...
+        let early = worker.run_once().await.expect("round");
+        assert_eq!(early.claimed, 0);
+        // ...which comes without waiting for it.
+        clock.advance(chrono::TimeDelta::seconds(61));
         let round = worker.run_once().await.expect("round");
         assert_eq!(round.sent, 1);
         assert_eq!(app.mock.state.sent().len(), 1);

@@ -170,3 +170,64 @@ async fn admins_see_follow_and_bind_status_of_their_scope() {
     })
     .await;
 }
+
+/// user/info that fails the first time, then knows the follower.
+struct FlakyProfiles {
+    calls: std::sync::atomic::AtomicU32,
+}
+
+#[async_trait::async_trait]
+impl fudao::service::identity::profiles::FollowerProfiles for FlakyProfiles {
+    async fn unionid(&self, _openid: &str) -> Result<Option<String>, String> {
+        if self.calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0 {
+            Err("system busy".into())
+        } else {
+            Ok(Some("u_later".into()))
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_failed_profile_lookup_stays_queued_and_is_retried_after_its_backoff() {
+    use fudao::outbox::Clock;
+    use fudao::service::identity::profiles::{queue_lookup, ProfileLookups};
+    // Without official-account credentials this process runs no lookup worker: the test drives
+    // the queue alone.
+    let no_worker = |s: &mut fudao::config::Settings| {
+        s.wechat.app_secret = fudao::config::Secret::new("");
+    };
+    crate::helpers::each_backend_with(no_worker, |app: TestApp| async move {
+        let clock = std::sync::Arc::new(fudao::outbox::ManualClock::starting_now());
+        let services = services(&app).with_clock(clock.clone());
+        fudao::service::identity::followers::record(&services, "o_late", true, clock.now())
+            .await
+            .unwrap();
+        queue_lookup(&services, "o_late").await.unwrap();
+        let profiles = std::sync::Arc::new(FlakyProfiles {
+            calls: std::sync::atomic::AtomicU32::new(0),
+        });
+        let lookups = ProfileLookups::new(
+            services.clone(),
+            profiles,
+            std::time::Duration::from_millis(10),
+        );
+        assert_eq!(lookups.round().await.unwrap(), 1, "{}", app.backend);
+        assert_eq!(
+            app.count("follower_lookups WHERE status = 'queued' AND attempts = 1")
+                .await,
+            1
+        );
+        // Not due again before its backoff...
+        assert_eq!(lookups.round().await.unwrap(), 0);
+        // ...and done once the clock passes it.
+        clock.advance(chrono::TimeDelta::minutes(11));
+        assert_eq!(lookups.round().await.unwrap(), 1);
+        assert_eq!(app.count("follower_lookups WHERE status = 'done'").await, 1);
+        let follower = fudao::service::identity::followers::find(&services, "o_late")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(follower.unionid.as_deref(), Some("u_later"));
+    })
+    .await;
+}

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 
 use crate::bot::context::BotCtx;
 use crate::error::AppResult;
-use crate::service::push_queue;
+use crate::service::tasks::notices;
 use crate::wechat::message::{Delivery, Event, Kind};
 use crate::wechat::reply::Reply;
 
@@ -23,7 +23,7 @@ pub async fn template_finished(ctx: Arc<BotCtx>) -> AppResult<Option<Reply>> {
     };
     let at = DateTime::<Utc>::from_timestamp(ctx.incoming.create_time as i64, 0)
         .unwrap_or_else(Utc::now);
-    let known = push_queue::record_delivery(ctx.services(), *msg_id, &delivery, at).await?;
+    let known = notices::record_delivery(ctx.services(), *msg_id, &delivery, at).await?;
     if !known {
         tracing::debug!(
             msg_id,

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use crate::bot::context::BotCtx;
 use crate::bot::texts;
 use crate::error::AppResult;
-use crate::service::{identity::binding, identity::followers};
+use crate::service::identity::{followers, profiles};
 use crate::wechat::reply::Reply;
 
 fn event_time(ctx: &BotCtx) -> DateTime<Utc> {
@@ -16,33 +16,9 @@ fn event_time(ctx: &BotCtx) -> DateTime<Utc> {
 
 pub async fn subscribe(ctx: Arc<BotCtx>) -> AppResult<Option<Reply>> {
     followers::record(ctx.services(), ctx.openid(), true, event_time(&ctx)).await?;
-    if let Some(client) = ctx.wechat().cloned() {
-        // user/info is a network call: learn the UnionID after replying, not before.
-        let services = ctx.services().clone();
-        let openid = ctx.openid().to_string();
-        tokio::spawn(async move {
-            match client.user_info(&openid).await {
-                Ok(info) => {
-                    if let Some(unionid) = info.unionid.filter(|u| !u.is_empty()) {
-                        let result = async {
-                            followers::set_unionid(&services, &openid, &unionid).await?;
-                            binding::bind_by_unionid(&services, &unionid).await
-                        }
-                        .await;
-                        match result {
-                            Ok(Some(account_id)) => {
-                                tracing::info!(account_id, "bound by unionid on follow")
-                            }
-                            Ok(None) => {}
-                            Err(error) => {
-                                tracing::warn!(code = error.code(), cause = ?error, "unionid binding failed")
-                            }
-                        }
-                    }
-                }
-                Err(error) => tracing::warn!(%error, "user/info after subscribe failed"),
-            }
-        });
+    if ctx.wechat().is_some() {
+        // user/info is a network call: a durable job learns the UnionID after the reply.
+        profiles::queue_lookup(ctx.services(), ctx.openid()).await?;
     }
     Ok(Some(Reply::Text(match &ctx.account {
         Some(account) => texts::welcome_back(&account.name, ctx.commands(), ctx.links()),

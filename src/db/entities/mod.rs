@@ -11,6 +11,7 @@ pub mod bind_failures;
 pub mod destination_codes;
 pub mod employment_imports;
 pub mod employment_tallies;
+pub mod follower_lookups;
 pub mod followers;
 pub mod graduates;
 pub mod login_failures;

@@ -17,6 +17,8 @@ pub struct Model {
     pub next_attempt_at: Option<DateTimeUtc>,
     /// While `sending`: when the claim lapses if its instance died.
     pub lease_until: Option<DateTimeUtc>,
+    /// While `sending`: the claim that holds it (null for claims older than the column).
+    pub claim_token: Option<String>,
     pub last_error: Option<String>,
     /// Which provider sent it, and its id for the message (Aliyun BizId, Tencent SerialNo).
     pub provider: Option<String>,

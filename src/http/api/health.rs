@@ -1,5 +1,6 @@
 //! Liveness and readiness.
 
+use chrono::{DateTime, Utc};
 use salvo::oapi::ToSchema;
 use salvo::prelude::*;
 use serde::Serialize;
@@ -19,10 +20,38 @@ pub async fn healthz() -> Json<Health> {
     Json(Health { status: "ok" })
 }
 
-/// The process can serve: the database answers.
+/// One background worker and when it last finished a round.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WorkerBeat {
+    pub name: &'static str,
+    pub last_heartbeat: DateTime<Utc>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Ready {
+    pub status: &'static str,
+    /// The workers this process runs that have finished a round (a worker that never did, or
+    /// whose last heartbeat is old, is stuck).
+    pub workers: Vec<WorkerBeat>,
+}
+
+/// The process can serve: the database answers. Also says when each worker last made a round.
 #[endpoint(tags("health"))]
-pub async fn readyz(depot: &mut Depot) -> ApiResult<Json<Health>> {
+pub async fn readyz(depot: &mut Depot) -> ApiResult<Json<Ready>> {
     let state = AppState::from_depot(depot)?;
     db::ping(&state.services.db).await?;
-    Ok(Json(Health { status: "ready" }))
+    let workers = state
+        .services
+        .heartbeats
+        .snapshot()
+        .into_iter()
+        .map(|(name, last_heartbeat)| WorkerBeat {
+            name,
+            last_heartbeat,
+        })
+        .collect();
+    Ok(Json(Ready {
+        status: "ready",
+        workers,
+    }))
 }

@@ -18,7 +18,7 @@ use crate::domain::Invalid;
 use crate::http::auth::{actor, meta};
 use crate::http::error::ApiResult;
 use crate::http::state::AppState;
-use crate::service::push_queue::Throughput;
+use crate::service::tasks::notices::Throughput;
 use crate::service::tasks::progress;
 use crate::service::tasks::{self, TaskChange, TaskFilter};
 

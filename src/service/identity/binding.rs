@@ -19,9 +19,7 @@ use crate::db::entities::{
 use crate::domain::bind_code::{BindCode, VALID_MINUTES};
 use crate::domain::scope::Actor;
 use crate::error::{AppError, AppResult};
-use crate::service::{
-    audit, identity::followers as follower_records, push_queue, RequestMeta, Services,
-};
+use crate::service::{audit, identity::followers as follower_records, RequestMeta, Services};
 
 /// How far back wrong codes count.
 const FAILURE_WINDOW: TimeDelta = TimeDelta::hours(1);
@@ -366,10 +364,10 @@ async fn set_oa_openid<C: ConnectionTrait>(
         // A counselor who binds after tasks were published gets one summary of what is pending;
         // queued notices follow a rebinding to the new OpenID.
         Some(openid) if previous.as_deref() != Some(openid) => {
-            push_queue::on_bound(conn, account_id, openid, now).await?;
+            crate::outbox::push::on_bound(conn, account_id, openid, now).await?;
         }
         None if previous.is_some() => {
-            push_queue::on_unbound(conn, account_id, now).await?;
+            crate::outbox::push::on_unbound(conn, account_id, now).await?;
         }
         _ => {}
     }

@@ -6,3 +6,4 @@ pub mod binding;
 pub mod followers;
 pub mod login_throttle;
 pub mod mini_link;
+pub mod profiles;

@@ -83,37 +83,12 @@ pub async fn ensure_ministry<C: ConnectionTrait>(conn: &C) -> AppResult<org_unit
 }
 
 /// How a publishing unit signs its tasks: a college with its university ("江南示范大学计算机学院"),
-/// any other unit by its own name.
+/// any other unit by its own name. The push worker signs its notices the same way.
 pub async fn publisher_names<C: ConnectionTrait>(
     conn: &C,
     unit_ids: impl IntoIterator<Item = i32>,
 ) -> AppResult<std::collections::HashMap<i32, String>> {
-    let units = org_units::Entity::find()
-        .filter(org_units::Column::Id.is_in(unit_ids))
-        .all(conn)
-        .await?;
-    let parent_ids: Vec<i32> = units
-        .iter()
-        .filter(|u| u.kind == OrgKind::College.as_str())
-        .filter_map(|u| u.parent_id)
-        .collect();
-    let parents = org_units::Entity::find()
-        .filter(org_units::Column::Id.is_in(parent_ids))
-        .all(conn)
-        .await?;
-    Ok(units
-        .iter()
-        .map(|unit| {
-            let parent = parents.iter().find(|p| Some(p.id) == unit.parent_id);
-            let name = match parent {
-                Some(parent) if unit.kind == OrgKind::College.as_str() => {
-                    format!("{}{}", parent.name, unit.name)
-                }
-                _ => unit.name.clone(),
-            };
-            (unit.id, name)
-        })
-        .collect())
+    crate::outbox::push::publisher_names(conn, unit_ids).await
 }
 
 /// Load a unit the actor may see, or `NotFound` (out-of-scope units look absent).

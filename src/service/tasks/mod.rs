@@ -3,6 +3,7 @@
 
 pub mod attachments;
 pub mod counselor;
+pub mod notices;
 pub mod progress;
 pub mod share;
 
@@ -26,7 +27,8 @@ use crate::domain::scope::Actor;
 use crate::domain::task::{target_kinds, PublishedEdit, Target, TaskFields, TaskKind, TaskStatus};
 use crate::domain::Invalid;
 use crate::error::{AppError, AppResult};
-use crate::service::{audit, count_rows, org, push_queue, RequestMeta, Services};
+use crate::outbox::push::{self, TaskNotice};
+use crate::service::{audit, count_rows, org, RequestMeta, Services};
 
 /// A task with the name of the unit that published it.
 #[derive(Debug, Clone)]
@@ -425,7 +427,7 @@ pub async fn update(
             if let Some(deadline) = edit.deadline {
                 active.deadline = Set(deadline);
                 // Queued notices follow the task's new place in the queue.
-                push_queue::move_deadline(&txn, task.id, deadline).await?;
+                push::move_deadline(&txn, task.id, deadline).await?;
             }
             json!({ "before": before, "content_changed": edit.content.is_some(), "deadline": edit.deadline })
         }
@@ -515,7 +517,8 @@ pub async fn publish(
     if assigned == 0 {
         return Err(Invalid::new("unit_ids", "所选范围内没有辅导员，无法发布").into());
     }
-    let queued = push_queue::enqueue_for_task(&txn, &task, JobKind::Task, false, now).await?;
+    let queued =
+        push::enqueue_for_task(&txn, &task, TaskNotice::to_all(JobKind::Task, now), now).await?;
     audit::record(
         &txn,
         Some(actor),
@@ -645,7 +648,7 @@ pub async fn withdraw(
             message: "只有已发布的任务可以撤回".into(),
         });
     }
-    let cancelled = push_queue::cancel_for_task(&txn, task.id, "任务已撤回", now).await?;
+    let cancelled = push::cancel_for_task(&txn, task.id, "任务已撤回", now).await?;
     audit::record(
         &txn,
         Some(actor),
@@ -743,7 +746,13 @@ pub async fn remind(
             ),
         });
     }
-    let queued = push_queue::enqueue_for_task(&txn, &task, JobKind::Reminder, true, now).await?;
+    let queued = push::enqueue_for_task(
+        &txn,
+        &task,
+        TaskNotice::to_pending(JobKind::Reminder, now),
+        now,
+    )
+    .await?;
     if queued == 0 {
         // Nobody bound is left to remind: nothing was sent, so the hourly slot stays free.
         txn.rollback().await?;
@@ -809,7 +818,13 @@ pub async fn auto_remind(services: &Services, before: chrono::TimeDelta) -> AppR
             .exec(&txn)
             .await?;
         if changed.rows_affected == 1 {
-            let n = push_queue::enqueue_for_task(&txn, &task, JobKind::Reminder, true, now).await?;
+            let n = push::enqueue_for_task(
+                &txn,
+                &task,
+                TaskNotice::to_pending(JobKind::Reminder, now),
+                now,
+            )
+            .await?;
             audit::record(
                 &txn,
                 None,

@@ -15,7 +15,7 @@ use crate::domain::education::EducationLevel;
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::scope::Actor;
 use crate::error::AppResult;
-use crate::service::push_queue::{self, NoticeStats, Throughput};
+use crate::service::tasks::notices::{self, NoticeStats, Throughput};
 use crate::service::{count_rows, tasks as task_service, Services};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, FromQueryResult)]
@@ -202,7 +202,7 @@ pub async fn progress(
     // Two independent reads; on a pooled server database they run side by side.
     let (scanned, notices) = tokio::join!(
         scan(&services.db, task.id, actor),
-        push_queue::notice_stats(services, &task, received.as_deref(), throughput),
+        notices::notice_stats(services, &task, received.as_deref(), throughput),
     );
     let (totals, by_college, by_level) = scanned?;
     let (notices, reminders) = notices?;

@@ -1,0 +1,68 @@
+//! Queue statements run again when the database broke a deadlock by aborting one of them.
+
+use crate::error::{AppError, AppResult};
+
+/// Run a queue statement again when the database broke a deadlock by aborting it. Several
+/// workers update the same tables; MySQL's next-key locks (and, rarely, PostgreSQL) can make two
+/// of them wait on each other, and every queue statement is safe to repeat.
+pub async fn retrying<T, F, Fut>(mut op: F) -> AppResult<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = AppResult<T>>,
+{
+    let mut tries: u64 = 0;
+    loop {
+        match op().await {
+            Err(AppError::Database(error)) if is_deadlock(&error) && tries < 8 => {
+                tries += 1;
+                let pause = rand::Rng::gen_range(&mut rand::thread_rng(), 5..25) * tries;
+                tokio::time::sleep(std::time::Duration::from_millis(pause)).await;
+            }
+            other => return other,
+        }
+    }
+}
+
+fn is_deadlock(error: &sea_orm::DbErr) -> bool {
+    let text = error.to_string();
+    // MySQL/MariaDB 1213 (SQLSTATE 40001), PostgreSQL 40P01.
+    text.contains("Deadlock found") || text.contains("deadlock detected") || text.contains("40P01")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sea_orm::DbErr;
+
+    #[tokio::test]
+    async fn deadlocks_are_retried_and_other_errors_are_not() {
+        let mut calls = 0;
+        let result = retrying(|| {
+            calls += 1;
+            let attempt = calls;
+            async move {
+                if attempt < 3 {
+                    Err(AppError::Database(DbErr::Custom(
+                        "Deadlock found when trying to get lock; try restarting transaction".into(),
+                    )))
+                } else {
+                    Ok(attempt)
+                }
+            }
+        })
+        .await;
+        assert_eq!(result.ok(), Some(3));
+        let mut calls = 0;
+        let result: AppResult<()> = retrying(|| {
+            calls += 1;
+            async {
+                Err(AppError::Database(DbErr::Custom(
+                    "connection refused".into(),
+                )))
+            }
+        })
+        .await;
+        assert!(result.is_err());
+        assert_eq!(calls, 1);
+    }
+}
