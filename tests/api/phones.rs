@@ -221,7 +221,9 @@ async fn the_phone_migration_stops_on_shared_numbers_and_ties_old_sms_to_account
             .rev()
             .position(|m| m.name() == "m20261201_000010_account_phones")
             .expect("the phone migration");
-        Migrator::down(&app.db, Some(since as u32 + 1)).await.expect("down");
+        Migrator::down(&app.db, Some(since as u32 + 1))
+            .await
+            .expect("down");
         let twin = insert_raw_account(&app, "twin", "13900000005").await;
         // A message the log provider handled before passwords were erased, and one queued.
         for (status, password) in [("logged", "Old12345"), ("pending", "New12345")] {

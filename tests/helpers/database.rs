@@ -44,7 +44,9 @@ impl TestDatabase {
             Backend::Mysql(admin_url) => (
                 admin_url,
                 DbBackend::MySql,
-                format!("CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"),
+                format!(
+                    "CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+                ),
             ),
         };
         let conn = Database::connect(admin_url)
@@ -177,7 +179,9 @@ async fn a_panicking_test_leaves_no_database_behind() {
         // A test that panics with its app (and a transaction open on its database) running.
         let failed = tokio::spawn(async move {
             let app = super::TestApp::spawn(&probe, |_| {}).await;
-            let txn = sea_orm::TransactionTrait::begin(&app.db).await.expect("begin");
+            let txn = sea_orm::TransactionTrait::begin(&app.db)
+                .await
+                .expect("begin");
             txn.execute_unprepared("UPDATE org_units SET name = name")
                 .await
                 .expect("update");

@@ -96,7 +96,9 @@ async fn a_database_migrated_by_the_first_releases_of_6_and_7_catches_up() {
         let before = schema(&old).await;
         let missing: Vec<&String> = fresh.iter().filter(|l| !before.contains(l)).collect();
         assert!(
-            missing.iter().any(|l| l.contains("ix_employment_tallies_university"))
+            missing
+                .iter()
+                .any(|l| l.contains("ix_employment_tallies_university"))
                 && missing.iter().any(|l| l.contains("ix_sms_outbox_phone")),
             "{}: the old files lack both indexes: {missing:?}",
             backend.name()
