@@ -118,13 +118,14 @@ async fn close_mysql_sessions(conn: &DatabaseConnection, name: &str) {
     let sessions = conn
         .query_all(Statement::from_sql_and_values(
             DbBackend::MySql,
-            "SELECT id FROM information_schema.processlist WHERE db = ? AND id <> CONNECTION_ID()",
+            "SELECT id AS session_id FROM information_schema.processlist \
+             WHERE db = ? AND id <> CONNECTION_ID()",
             [name.into()],
         ))
         .await
         .unwrap_or_default();
     for session in sessions {
-        if let Ok(id) = session.try_get::<u64>("", "id") {
+        if let Ok(id) = session.try_get::<u64>("", "session_id") {
             let _ = conn.execute_unprepared(&format!("KILL {id}")).await;
         }
     }
