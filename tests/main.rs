@@ -9,6 +9,7 @@ mod architecture;
 mod binary;
 mod content;
 mod employment;
+mod migrations;
 mod sheets;
 mod sms;
 mod tasks;

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod demo;
 pub mod employment;
 pub mod identity;
+pub mod imports;
 pub mod news;
 pub mod notifier;
 pub mod org;

@@ -1,10 +1,13 @@
 //! Spawning the app per test on each configured database, and a client that speaks its API.
 
+pub mod database;
 pub mod sms_mock;
 pub mod wechat;
 pub mod world;
 
 use std::future::Future;
+
+pub use database::TestDatabase;
 
 use fudao::app::Application;
 use fudao::config::{Secret, Settings};
@@ -94,43 +97,8 @@ where
     Fut: Future<Output = ()>,
 {
     for backend in backends() {
-        let app = TestApp::spawn(&backend, &tweak).await;
-        let cleanup = app.cleanup.clone();
-        body(app).await;
-        if let Some(cleanup) = cleanup {
-            cleanup.run().await;
-        }
-    }
-}
-
-#[derive(Clone)]
-pub struct Cleanup {
-    admin_url: String,
-    statement: String,
-}
-
-impl Cleanup {
-    async fn run(&self) {
-        if let Ok(conn) = Database::connect(&self.admin_url).await {
-            let _ = conn.execute_unprepared(&self.statement).await;
-            let _ = conn.close().await;
-        }
-    }
-}
-
-fn with_database(url: &str, database: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((base, query)) => (base, Some(query)),
-        None => (url, None),
-    };
-    let scheme_end = base.find("://").map(|i| i + 3).unwrap_or(0);
-    let base = match base[scheme_end..].find('/') {
-        Some(slash) => &base[..scheme_end + slash],
-        None => base,
-    };
-    match query {
-        Some(query) => format!("{base}/{database}?{query}"),
-        None => format!("{base}/{database}"),
+        // The app's database goes with the app, when the body ends or panics.
+        body(TestApp::spawn(&backend, &tweak).await).await;
     }
 }
 
@@ -156,8 +124,8 @@ pub struct TestApp {
     /// The SMS provider mock, when the app sends credentials through one: sent messages lose
     /// their password in the outbox, the mock still has it.
     pub sms: Option<sms_mock::SmsMock>,
-    cleanup: Option<Cleanup>,
-    _dir: Option<tempfile::TempDir>,
+    /// Removed from its server when the app is dropped, also by a panicking test.
+    _database: TestDatabase,
 }
 
 /// A response: status and JSON body (Null when the body is empty or not JSON).
@@ -224,48 +192,8 @@ impl TestApp {
                 .with_test_writer()
                 .try_init();
         }
-        let suffix: u64 = rand::thread_rng().gen();
-        let name = format!("fudao_t_{suffix:016x}");
-        let (url, cleanup, dir) = match backend {
-            Backend::Sqlite => {
-                let dir = tempfile::tempdir().expect("temp dir");
-                let url = format!(
-                    "sqlite://{}?mode=rwc",
-                    dir.path().join("fudao.db").display()
-                );
-                (url, None, Some(dir))
-            }
-            Backend::Postgres(admin_url) => {
-                let conn = Database::connect(admin_url)
-                    .await
-                    .expect("connect to PostgreSQL");
-                conn.execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
-                    .await
-                    .expect("create test database");
-                let _ = conn.close().await;
-                let cleanup = Cleanup {
-                    admin_url: admin_url.clone(),
-                    statement: format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"),
-                };
-                (with_database(admin_url, &name), Some(cleanup), None)
-            }
-            Backend::Mysql(admin_url) => {
-                let conn = Database::connect(admin_url)
-                    .await
-                    .expect("connect to MySQL");
-                conn.execute_unprepared(&format!(
-                    "CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
-                ))
-                .await
-                .expect("create test database");
-                let _ = conn.close().await;
-                let cleanup = Cleanup {
-                    admin_url: admin_url.clone(),
-                    statement: format!("DROP DATABASE IF EXISTS `{name}`"),
-                };
-                (with_database(admin_url, &name), Some(cleanup), None)
-            }
-        };
+        let database = TestDatabase::create(backend).await;
+        let url = database.url.clone();
         let mock = MockWechat::start("127.0.0.1:0".parse().expect("addr"), MockConfig::default())
             .await
             .expect("mock starts");
@@ -322,8 +250,7 @@ impl TestApp {
             sheet_parses,
             _files: files,
             sms: None,
-            cleanup,
-            _dir: dir,
+            _database: database,
         }
     }
 

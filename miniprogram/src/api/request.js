@@ -12,7 +12,7 @@
 
 const config = require('../config');
 const session = require('./session');
-const nav = require('./nav');
+const nav = require('../nav');
 
 const NETWORK_MESSAGE = '网络连接失败，请检查网络后重试';
 const LOGIN_MESSAGE = '请先登录';

@@ -9,7 +9,7 @@ beforeEach(() => {
   global.wxControl = control;
   global.getCurrentPages = getCurrentPages;
   // Navigation keeps a short memory against double redirects; start each test clean.
-  require('../../src/api/nav').resetForTests();
+  require('../../src/nav').resetForTests();
 });
 
 afterEach(() => {

@@ -1,6 +1,6 @@
 const format = require('../../src/utils/format');
 const labels = require('../../src/utils/labels');
-const nav = require('../../src/api/nav');
+const nav = require('../../src/nav');
 
 describe('format', () => {
   const now = Date.parse('2026-11-29T02:00:00Z');

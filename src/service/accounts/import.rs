@@ -19,7 +19,9 @@ use crate::domain::scope::Actor;
 use crate::domain::sheet::RowError;
 use crate::error::{AppError, AppResult};
 use crate::infra::password_hash;
+use crate::infra::sheet_file::SheetRow;
 use crate::service::accounts::{insert_account, set_duties_unchecked, welcome, NewRow};
+use crate::service::imports::{self, SheetImport};
 use crate::service::{audit, RequestMeta, Services};
 
 /// Argon2 hashes computed at once by an import.
@@ -118,122 +120,67 @@ async fn taken(services: &Services, rows: &[AccountRow]) -> AppResult<Taken> {
     Ok(found)
 }
 
-/// Check every row against scope, the catalog, the file and the database.
-async fn check(services: &Services, actor: &Actor, bytes: &[u8]) -> AppResult<AccountImportReport> {
-    let colleges = colleges_in_scope(services, actor).await?;
-    let sheet = services.sheet_parses.read_rows(bytes).await?;
-    let mut report = AccountImportReport {
-        rows: sheet.len() - 1,
-        ..Default::default()
-    };
-    if report.rows > MAX_ROWS {
-        return Err(crate::domain::Invalid::new(
-            "file",
-            format!("一次最多导入 {MAX_ROWS} 个账号，请拆分文件"),
-        )
-        .into());
-    }
-    let layout = match AccountLayout::parse(&sheet[0].cells) {
-        Ok(layout) => layout,
-        Err(errors) => {
-            report.errors = errors
-                .into_iter()
-                .map(|error| ImportError {
-                    error,
-                    suggestions: Vec::new(),
-                })
-                .collect();
-            return Ok(report);
-        }
-    };
-    let catalog: Vec<majors::Model> = majors::Entity::find()
-        .filter(majors::Column::CollegeId.is_in(colleges.iter().map(|c| c.id)))
-        .all(&services.db)
-        .await?;
-    let mut parsed = Vec::new();
-    for row in sheet.iter().skip(1) {
-        match parse_row(row.number, &row.cells, &layout) {
-            Ok(row) => parsed.push(row),
-            Err(errors) => report
-                .errors
-                .extend(errors.into_iter().map(|error| ImportError {
-                    error,
-                    suggestions: Vec::new(),
-                })),
-        }
-    }
-    let taken = taken(services, &parsed).await?;
-    let mut phones_seen: HashMap<String, usize> = HashMap::new();
-    let mut usernames_seen: HashMap<String, usize> = HashMap::new();
-    for row in parsed {
-        let before = report.errors.len();
+/// What the file's rows are checked against: the importer and the catalog of their scope.
+struct AccountImport<'a> {
+    services: &'a Services,
+    actor: &'a Actor,
+    colleges: Vec<org_units::Model>,
+    filename: &'a str,
+    meta: &'a RequestMeta,
+}
+
+/// Phones and usernames met so far in the file: the first row that had each.
+#[derive(Default)]
+struct Seen {
+    phones: HashMap<String, usize>,
+    usernames: HashMap<String, usize>,
+}
+
+impl AccountImport<'_> {
+    /// Every problem of one parsed row, in column order, and what it creates when it has none.
+    fn check_row(
+        &self,
+        row: AccountRow,
+        catalog: &[majors::Model],
+        taken: &Taken,
+        seen: &mut Seen,
+    ) -> Result<Planned, Vec<ImportError>> {
+        let mut errors = Vec::new();
         let mut fail = |column: &str, reason: String, suggestions: Vec<String>| {
-            report
-                .errors
-                .push(problem(row.row, column, reason, suggestions))
+            errors.push(problem(row.row, column, reason, suggestions))
         };
-        if !actor.role.manages().contains(&row.role) {
+        if !self.actor.role.manages().contains(&row.role) {
             fail(
                 "角色",
                 format!("无权创建{}账号", row.role.label()),
                 Vec::new(),
             );
         }
-        let college = colleges.iter().find(|c| c.name == row.college);
-        if college.is_none() {
-            if actor.role == Role::CollegeAdmin {
-                let own = colleges
+        let college = self.colleges.iter().find(|c| c.name == row.college);
+        let mut major_ids = Vec::new();
+        match college {
+            None if self.actor.role == Role::CollegeAdmin => {
+                let own = self
+                    .colleges
                     .first()
                     .map(|c| c.name.as_str())
                     .unwrap_or_default();
                 fail("院系", format!("只能导入本院系（{own}）的账号"), Vec::new());
-            } else {
-                fail(
-                    "院系",
-                    format!("院系“{}”不在本校的院系目录中", row.college),
-                    closest(&row.college, colleges.iter().map(|c| c.name.as_str())),
-                );
             }
-        }
-        let mut major_ids = Vec::new();
-        if let Some(college) = college {
-            let at_levels: Vec<&majors::Model> = catalog
-                .iter()
-                .filter(|m| m.college_id == college.id)
-                .filter(|m| {
-                    EducationLevel::parse(&m.education_level)
-                        .map(|level| row.levels.contains(&level))
-                        .unwrap_or(false)
-                })
-                .collect();
-            for name in &row.majors {
-                let ids: Vec<i32> = at_levels
-                    .iter()
-                    .filter(|m| &m.name == name)
-                    .map(|m| m.id)
-                    .collect();
-                if ids.is_empty() {
-                    let levels: Vec<&str> = row.levels.iter().map(|l| l.label()).collect();
-                    fail(
-                        "负责专业",
-                        format!(
-                            "专业“{name}”不在{}（{}）的专业目录中",
-                            college.name,
-                            levels.join("、")
-                        ),
-                        closest(name, at_levels.iter().map(|m| m.name.as_str())),
-                    );
-                }
-                major_ids.extend(ids);
-            }
+            None => fail(
+                "院系",
+                format!("院系“{}”不在本校的院系目录中", row.college),
+                closest(&row.college, self.colleges.iter().map(|c| c.name.as_str())),
+            ),
+            Some(college) => major_ids = majors_of(&row, college, catalog, &mut fail),
         }
         let phone = row.phone.as_str().to_string();
-        let phone_clash = if let Some(first) = phones_seen.get(&phone) {
+        let phone_clash = if let Some(first) = seen.phones.get(&phone) {
             fail("手机号", format!("手机号与第 {first} 行重复"), Vec::new());
             true
         } else if let Some((owner, path)) = taken.phones.get(&phone) {
             // Name the owner only to an admin who can see that account.
-            let reason = if actor.covers_unit(path) {
+            let reason = if self.actor.covers_unit(path) {
                 format!("手机号已被账号“{owner}”使用")
             } else {
                 "手机号已被其他账号使用".to_string()
@@ -246,27 +193,217 @@ async fn check(services: &Services, actor: &Actor, bytes: &[u8]) -> AppResult<Ac
         let username = row.username.as_str().to_string();
         if phone_clash && username == phone {
             // The username defaults to the phone: one problem, said once.
-        } else if let Some(first) = usernames_seen.get(&username) {
+        } else if let Some(first) = seen.usernames.get(&username) {
             fail("用户名", format!("用户名与第 {first} 行重复"), Vec::new());
         } else if taken.usernames.contains(&username) {
             fail("用户名", format!("用户名“{username}”已被使用"), Vec::new());
         }
-        phones_seen.entry(phone).or_insert(row.row);
-        usernames_seen.entry(username).or_insert(row.row);
-        if report.errors.len() == before {
-            if let Some(college) = college {
+        seen.phones.entry(phone).or_insert(row.row);
+        seen.usernames.entry(username).or_insert(row.row);
+        match college {
+            Some(college) if errors.is_empty() => {
                 major_ids.sort_unstable();
                 major_ids.dedup();
-                report.accounts.push(Planned {
+                Ok(Planned {
                     college: college.clone(),
                     major_ids,
                     row,
-                });
+                })
             }
+            _ => Err(errors),
         }
     }
-    report.errors.sort_by_key(|e| e.error.row);
-    Ok(report)
+}
+
+/// The catalog ids of a row's majors at its levels in its college; a name the catalog does not
+/// have there is a row problem, with the names it does have that come closest.
+fn majors_of(
+    row: &AccountRow,
+    college: &org_units::Model,
+    catalog: &[majors::Model],
+    fail: &mut impl FnMut(&str, String, Vec<String>),
+) -> Vec<i32> {
+    let at_levels: Vec<&majors::Model> = catalog
+        .iter()
+        .filter(|m| m.college_id == college.id)
+        .filter(|m| {
+            EducationLevel::parse(&m.education_level)
+                .map(|level| row.levels.contains(&level))
+                .unwrap_or(false)
+        })
+        .collect();
+    let mut major_ids = Vec::new();
+    for name in &row.majors {
+        let ids: Vec<i32> = at_levels
+            .iter()
+            .filter(|m| &m.name == name)
+            .map(|m| m.id)
+            .collect();
+        if ids.is_empty() {
+            let levels: Vec<&str> = row.levels.iter().map(|l| l.label()).collect();
+            fail(
+                "负责专业",
+                format!(
+                    "专业“{name}”不在{}（{}）的专业目录中",
+                    college.name,
+                    levels.join("、")
+                ),
+                closest(name, at_levels.iter().map(|m| m.name.as_str())),
+            );
+        }
+        major_ids.extend(ids);
+    }
+    major_ids
+}
+
+fn without_suggestions(errors: Vec<RowError>) -> Vec<ImportError> {
+    errors
+        .into_iter()
+        .map(|error| ImportError {
+            error,
+            suggestions: Vec::new(),
+        })
+        .collect()
+}
+
+impl SheetImport for AccountImport<'_> {
+    type Layout = AccountLayout;
+    type Row = AccountRow;
+    type Plan = AccountImportReport;
+    type Report = AccountImportReport;
+
+    fn admit(&self, rows: usize) -> AppResult<()> {
+        if rows > MAX_ROWS {
+            return Err(crate::domain::Invalid::new(
+                "file",
+                format!("一次最多导入 {MAX_ROWS} 个账号，请拆分文件"),
+            )
+            .into());
+        }
+        Ok(())
+    }
+
+    fn layout(&self, headers: &[String]) -> Result<AccountLayout, Vec<RowError>> {
+        AccountLayout::parse(headers)
+    }
+
+    fn header_rejected(&self, rows: usize, errors: Vec<RowError>) -> AccountImportReport {
+        AccountImportReport {
+            rows,
+            errors: without_suggestions(errors),
+            ..Default::default()
+        }
+    }
+
+    fn parse(&self, row: &SheetRow, layout: &AccountLayout) -> Result<AccountRow, Vec<RowError>> {
+        parse_row(row.number, &row.cells, layout)
+    }
+
+    /// Check every row against scope, the catalog, the file and the database.
+    async fn plan(
+        &self,
+        rows: usize,
+        parsed: Vec<(usize, AccountRow)>,
+        errors: Vec<RowError>,
+    ) -> AppResult<AccountImportReport> {
+        let mut report = AccountImportReport {
+            rows,
+            errors: without_suggestions(errors),
+            ..Default::default()
+        };
+        let catalog: Vec<majors::Model> = majors::Entity::find()
+            .filter(majors::Column::CollegeId.is_in(self.colleges.iter().map(|c| c.id)))
+            .all(&self.services.db)
+            .await?;
+        let parsed: Vec<AccountRow> = parsed.into_iter().map(|(_, row)| row).collect();
+        let taken = taken(self.services, &parsed).await?;
+        let mut seen = Seen::default();
+        for row in parsed {
+            match self.check_row(row, &catalog, &taken, &mut seen) {
+                Ok(planned) => report.accounts.push(planned),
+                Err(errors) => report.errors.extend(errors),
+            }
+        }
+        report.errors.sort_by_key(|e| e.error.row);
+        Ok(report)
+    }
+
+    fn writes(plan: &AccountImportReport) -> bool {
+        !plan.accounts.is_empty()
+    }
+
+    fn report(plan: AccountImportReport) -> AccountImportReport {
+        plan
+    }
+
+    /// Create every planned account, each with its credentials SMS.
+    async fn commit(&self, mut report: AccountImportReport) -> AppResult<AccountImportReport> {
+        let (services, actor, meta) = (self.services, self.actor, self.meta);
+        // Hashing is the slow part: done before the transaction, on the blocking pool.
+        let passwords: Vec<String> = report.accounts.iter().map(|_| generate_initial()).collect();
+        // Two at a time: each Argon2 hash takes 19 MiB and a core, and logins share the pool.
+        let owned: Vec<String> = passwords.clone();
+        let hashes: Vec<String> = stream::iter(owned)
+            .map(|password| async move { password_hash::hash(&password).await })
+            .buffered(HASHES_IN_FLIGHT)
+            .try_collect()
+            .await?;
+        let txn = services.db.begin().await?;
+        for ((planned, password), hash) in report.accounts.iter().zip(&passwords).zip(hashes) {
+            let row = &planned.row;
+            let account = insert_account(
+                &txn,
+                NewRow {
+                    role: row.role,
+                    unit: &planned.college,
+                    username: &row.username,
+                    name: &row.name,
+                    phone: Some(&row.phone),
+                    password_hash: hash,
+                },
+            )
+            .await?;
+            if row.role == Role::Counselor {
+                let levels = EducationLevels::parse(
+                    &row.levels.iter().map(|l| l.as_str()).collect::<Vec<_>>(),
+                )?;
+                set_duties_unchecked(&txn, account.id, &levels, &planned.major_ids).await?;
+            }
+            welcome(
+                services,
+                &txn,
+                actor,
+                meta,
+                &account,
+                &row.phone,
+                password,
+                json!({ "import": self.filename, "row": row.row }),
+            )
+            .await?;
+        }
+        audit::record(
+            &txn,
+            Some(actor),
+            meta,
+            audit::Entry {
+                action: "account.import",
+                target_type: "org_unit",
+                target_id: Some(actor.org_unit_id.to_string()),
+                org_path: actor.org_path.as_str(),
+                detail: json!({
+                    "filename": self.filename,
+                    "rows": report.rows,
+                    "created": report.accounts.len(),
+                    "rejected_rows": report.errors.iter().map(|e| e.error.row).collect::<HashSet<_>>().len(),
+                }),
+            },
+        )
+        .await?;
+        txn.commit().await?;
+        report.created = report.accounts.len();
+        report.committed = true;
+        Ok(report)
+    }
 }
 
 /// Check the file, and unless `dry_run` create every valid row.
@@ -278,73 +415,16 @@ pub async fn import(
     dry_run: bool,
     meta: &RequestMeta,
 ) -> AppResult<AccountImportReport> {
-    let mut report = check(services, actor, bytes).await?;
-    if dry_run || report.accounts.is_empty() {
-        return Ok(report);
-    }
-    // Hashing is the slow part: done before the transaction, on the blocking pool.
-    let passwords: Vec<String> = report.accounts.iter().map(|_| generate_initial()).collect();
-    // Two at a time: each Argon2 hash takes 19 MiB and a core, and logins share the pool.
-    let owned: Vec<String> = passwords.clone();
-    let hashes: Vec<String> = stream::iter(owned)
-        .map(|password| async move { password_hash::hash(&password).await })
-        .buffered(HASHES_IN_FLIGHT)
-        .try_collect()
-        .await?;
-    let txn = services.db.begin().await?;
-    for ((planned, password), hash) in report.accounts.iter().zip(&passwords).zip(hashes) {
-        let row = &planned.row;
-        let account = insert_account(
-            &txn,
-            NewRow {
-                role: row.role,
-                unit: &planned.college,
-                username: &row.username,
-                name: &row.name,
-                phone: Some(&row.phone),
-                password_hash: hash,
-            },
-        )
-        .await?;
-        if row.role == Role::Counselor {
-            let levels =
-                EducationLevels::parse(&row.levels.iter().map(|l| l.as_str()).collect::<Vec<_>>())?;
-            set_duties_unchecked(&txn, account.id, &levels, &planned.major_ids).await?;
-        }
-        welcome(
-            services,
-            &txn,
-            actor,
-            meta,
-            &account,
-            &row.phone,
-            password,
-            json!({ "import": filename, "row": row.row }),
-        )
-        .await?;
-    }
-    audit::record(
-        &txn,
-        Some(actor),
+    let colleges = colleges_in_scope(services, actor).await?;
+    let permit = services.sheet_parses.acquire().await?;
+    let import = AccountImport {
+        services,
+        actor,
+        colleges,
+        filename,
         meta,
-        audit::Entry {
-            action: "account.import",
-            target_type: "org_unit",
-            target_id: Some(actor.org_unit_id.to_string()),
-            org_path: actor.org_path.as_str(),
-            detail: json!({
-                "filename": filename,
-                "rows": report.rows,
-                "created": report.accounts.len(),
-                "rejected_rows": report.errors.iter().map(|e| e.error.row).collect::<HashSet<_>>().len(),
-            }),
-        },
-    )
-    .await?;
-    txn.commit().await?;
-    report.created = report.accounts.len();
-    report.committed = true;
-    Ok(report)
+    };
+    imports::run(&import, permit, bytes, dry_run).await
 }
 
 /// The headers of the downloadable template, in order.

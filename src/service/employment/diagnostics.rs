@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use sea_orm::sea_query::{Alias, Expr, Query};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
-    QuerySelect, StatementBuilder,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter,
+    QueryOrder, QuerySelect, StatementBuilder,
 };
 
 use crate::db::entities::{account_levels, account_majors, accounts, graduates, majors, org_units};
@@ -58,39 +58,38 @@ fn level_label(code: &str) -> String {
         .unwrap_or_else(|_| code.to_string())
 }
 
-pub async fn check(
-    services: &Services,
-    actor: &Actor,
-    cohort: Option<i32>,
-) -> AppResult<Diagnostics> {
-    let db = &services.db;
+/// The university whose data an admin checks, and for a college admin their college.
+async fn scope_of(db: &DatabaseConnection, actor: &Actor) -> AppResult<(i32, Option<String>)> {
     let unit = org_units::Entity::find_by_id(actor.org_unit_id)
         .one(db)
         .await?
         .ok_or(AppError::not_found("组织单位"))?;
-    let (university_id, only_college) = match actor.role {
-        Role::SchoolAdmin => (unit.id, None),
-        Role::CollegeAdmin => (unit.parent_id.unwrap_or_default(), Some(unit.name.clone())),
-        _ => return Err(AppError::Forbidden),
-    };
-    let cohort = match cohort {
-        Some(cohort) => Some(cohort),
-        None => {
-            graduates::Entity::find()
-                .select_only()
-                .column(graduates::Column::Cohort)
-                .filter(graduates::Column::UniversityId.eq(university_id))
-                .order_by_desc(graduates::Column::Cohort)
-                .limit(1)
-                .into_tuple()
-                .one(db)
-                .await?
-        }
-    };
-    let Some(cohort) = cohort else {
-        return Ok(Diagnostics::default());
-    };
+    match actor.role {
+        Role::SchoolAdmin => Ok((unit.id, None)),
+        Role::CollegeAdmin => Ok((unit.parent_id.unwrap_or_default(), Some(unit.name))),
+        _ => Err(AppError::Forbidden),
+    }
+}
 
+async fn latest_cohort(db: &DatabaseConnection, university_id: i32) -> AppResult<Option<i32>> {
+    Ok(graduates::Entity::find()
+        .select_only()
+        .column(graduates::Column::Cohort)
+        .filter(graduates::Column::UniversityId.eq(university_id))
+        .order_by_desc(graduates::Column::Cohort)
+        .limit(1)
+        .into_tuple()
+        .one(db)
+        .await?)
+}
+
+/// Graduates per (college, level, major) of a cohort in the data.
+async fn data_rows(
+    db: &DatabaseConnection,
+    university_id: i32,
+    cohort: i32,
+    only_college: Option<&str>,
+) -> AppResult<Vec<DataRow>> {
     let mut query = Query::select();
     query
         .columns([
@@ -107,34 +106,27 @@ pub async fn check(
             graduates::Column::EducationLevel,
             graduates::Column::MajorName,
         ]);
-    if let Some(college) = &only_college {
-        query.and_where(graduates::Column::CollegeName.eq(college.as_str()));
+    if let Some(college) = only_college {
+        query.and_where(graduates::Column::CollegeName.eq(college));
     }
     let backend = db.get_database_backend();
-    let data = DataRow::find_by_statement(StatementBuilder::build(&query, &backend))
-        .all(db)
-        .await?;
-    let data_colleges: HashSet<&str> = data.iter().map(|d| d.college_name.as_str()).collect();
-    let data_majors: HashSet<(&str, &str, &str)> = data
-        .iter()
-        .map(|d| {
-            (
-                d.college_name.as_str(),
-                d.education_level.as_str(),
-                d.major_name.as_str(),
-            )
-        })
-        .collect();
+    Ok(
+        DataRow::find_by_statement(StatementBuilder::build(&query, &backend))
+            .all(db)
+            .await?,
+    )
+}
 
-    let colleges = org_units::Entity::find()
-        .filter(org_units::Column::ParentId.eq(university_id))
-        .filter(org_units::Column::Kind.eq(OrgKind::College.as_str()))
-        .all(db)
-        .await?;
-    let college_names: HashMap<i32, String> =
-        colleges.iter().map(|c| (c.id, c.name.clone())).collect();
+/// The active counselors in the actor's subtree with their levels and catalog majors.
+struct Counselors {
+    accounts: Vec<accounts::Model>,
+    levels: Vec<account_levels::Model>,
+    links: Vec<account_majors::Model>,
+    catalog: HashMap<i32, majors::Model>,
+}
 
-    let counselors = accounts::Entity::find()
+async fn counselors(db: &DatabaseConnection, actor: &Actor) -> AppResult<Counselors> {
+    let accounts = accounts::Entity::find()
         .filter(accounts::Column::Role.eq(Role::Counselor.as_str()))
         .filter(accounts::Column::Disabled.eq(false))
         .filter(accounts::Column::OrgPath.like(actor.subtree_pattern()))
@@ -142,7 +134,7 @@ pub async fn check(
         .order_by_asc(accounts::Column::Id)
         .all(db)
         .await?;
-    let ids: Vec<i32> = counselors.iter().map(|a| a.id).collect();
+    let ids: Vec<i32> = accounts.iter().map(|a| a.id).collect();
     let levels = account_levels::Entity::find()
         .filter(account_levels::Column::AccountId.is_in(ids.clone()))
         .all(db)
@@ -151,71 +143,149 @@ pub async fn check(
         .filter(account_majors::Column::AccountId.is_in(ids))
         .all(db)
         .await?;
-    let catalog: HashMap<i32, majors::Model> = majors::Entity::find()
+    let catalog = majors::Entity::find()
         .filter(majors::Column::Id.is_in(links.iter().map(|l| l.major_id)))
         .all(db)
         .await?
         .into_iter()
         .map(|m| (m.id, m))
         .collect();
+    Ok(Counselors {
+        accounts,
+        levels,
+        links,
+        catalog,
+    })
+}
+
+/// What the data of one cohort holds, for lookups by name.
+struct Data<'a> {
+    cohort: i32,
+    colleges: HashSet<&'a str>,
+    majors: HashSet<(&'a str, &'a str, &'a str)>,
+}
+
+impl<'a> Data<'a> {
+    fn of(cohort: i32, rows: &'a [DataRow]) -> Self {
+        Data {
+            cohort,
+            colleges: rows.iter().map(|d| d.college_name.as_str()).collect(),
+            majors: rows
+                .iter()
+                .map(|d| {
+                    (
+                        d.college_name.as_str(),
+                        d.education_level.as_str(),
+                        d.major_name.as_str(),
+                    )
+                })
+                .collect(),
+        }
+    }
+}
+
+type MajorKey = (String, String, String);
+
+/// Why a counselor sees no figures for their college or some of their majors; the majors
+/// of theirs that do have graduates go into `covered`.
+fn mismatch(
+    account: &accounts::Model,
+    college: String,
+    counselors: &Counselors,
+    data: &Data<'_>,
+    covered: &mut HashSet<MajorKey>,
+) -> Option<AccountMismatch> {
+    let cohort = data.cohort;
+    let mut reasons = Vec::new();
+    if !data.colleges.contains(college.as_str()) {
+        reasons.push(format!("院系“{college}”在 {cohort} 届就业数据中没有毕业生"));
+    }
+    let account_levels: Vec<&str> = counselors
+        .levels
+        .iter()
+        .filter(|l| l.account_id == account.id)
+        .map(|l| l.education_level.as_str())
+        .collect();
+    for link in counselors
+        .links
+        .iter()
+        .filter(|l| l.account_id == account.id)
+    {
+        let Some(major) = counselors.catalog.get(&link.major_id) else {
+            continue;
+        };
+        if !account_levels.contains(&major.education_level.as_str()) {
+            continue;
+        }
+        let key = (
+            college.as_str(),
+            major.education_level.as_str(),
+            major.name.as_str(),
+        );
+        if data.majors.contains(&key) {
+            covered.insert((
+                college.clone(),
+                major.education_level.clone(),
+                major.name.clone(),
+            ));
+        } else if data.colleges.contains(college.as_str()) {
+            reasons.push(format!(
+                "专业“{}”（{}）在 {cohort} 届就业数据中没有毕业生",
+                major.name,
+                level_label(&major.education_level)
+            ));
+        }
+    }
+    (!reasons.is_empty()).then(|| AccountMismatch {
+        account_id: account.id,
+        name: account.name.clone(),
+        college,
+        reasons,
+    })
+}
+
+pub async fn check(
+    services: &Services,
+    actor: &Actor,
+    cohort: Option<i32>,
+) -> AppResult<Diagnostics> {
+    let db = &services.db;
+    let (university_id, only_college) = scope_of(db, actor).await?;
+    let cohort = match cohort {
+        Some(cohort) => Some(cohort),
+        None => latest_cohort(db, university_id).await?,
+    };
+    let Some(cohort) = cohort else {
+        return Ok(Diagnostics::default());
+    };
+    let rows = data_rows(db, university_id, cohort, only_college.as_deref()).await?;
+    let data = Data::of(cohort, &rows);
+    let colleges = org_units::Entity::find()
+        .filter(org_units::Column::ParentId.eq(university_id))
+        .filter(org_units::Column::Kind.eq(OrgKind::College.as_str()))
+        .all(db)
+        .await?;
+    let college_names: HashMap<i32, String> =
+        colleges.iter().map(|c| (c.id, c.name.clone())).collect();
+    let counselors = counselors(db, actor).await?;
 
     let mut report = Diagnostics {
         cohort: Some(cohort),
         ..Default::default()
     };
-    let mut covered: HashSet<(String, String, String)> = HashSet::new();
-    for account in &counselors {
+    let mut covered: HashSet<MajorKey> = HashSet::new();
+    for account in &counselors.accounts {
         let college = college_names
             .get(&account.org_unit_id)
             .cloned()
             .unwrap_or_default();
-        let mut reasons = Vec::new();
-        if !data_colleges.contains(college.as_str()) {
-            reasons.push(format!("院系“{college}”在 {cohort} 届就业数据中没有毕业生"));
-        }
-        let account_levels: Vec<&str> = levels
-            .iter()
-            .filter(|l| l.account_id == account.id)
-            .map(|l| l.education_level.as_str())
-            .collect();
-        for link in links.iter().filter(|l| l.account_id == account.id) {
-            let Some(major) = catalog.get(&link.major_id) else {
-                continue;
-            };
-            if !account_levels.contains(&major.education_level.as_str()) {
-                continue;
-            }
-            let key = (
-                college.as_str(),
-                major.education_level.as_str(),
-                major.name.as_str(),
-            );
-            if data_majors.contains(&key) {
-                covered.insert((
-                    college.clone(),
-                    major.education_level.clone(),
-                    major.name.clone(),
-                ));
-            } else if data_colleges.contains(college.as_str()) {
-                reasons.push(format!(
-                    "专业“{}”（{}）在 {cohort} 届就业数据中没有毕业生",
-                    major.name,
-                    level_label(&major.education_level)
-                ));
-            }
-        }
-        if !reasons.is_empty() {
-            report.accounts.push(AccountMismatch {
-                account_id: account.id,
-                name: account.name.clone(),
-                college,
-                reasons,
-            });
-        }
+        report
+            .accounts
+            .extend(mismatch(account, college, &counselors, &data, &mut covered));
     }
     let unit_names: HashSet<&str> = colleges.iter().map(|c| c.name.as_str()).collect();
     let mut without_unit: BTreeMap<String, u64> = BTreeMap::new();
-    for row in &data {
+    for row in &rows {
         let n = row.n.max(0) as u64;
         if !unit_names.contains(row.college_name.as_str()) {
             *without_unit.entry(row.college_name.clone()).or_default() += n;

@@ -1,6 +1,6 @@
 // Launch page: log in silently when possible, then open the home page of the role.
 const meService = require('../../services/me');
-const nav = require('../../api/nav');
+const nav = require('../../nav');
 
 Component({
   data: {

@@ -2,7 +2,7 @@
 // log in silently next time; afterwards back to the page the user came from, or home.
 const authService = require('../../services/auth');
 const meService = require('../../services/me');
-const nav = require('../../api/nav');
+const nav = require('../../nav');
 
 Component({
   data: {

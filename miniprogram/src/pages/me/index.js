@@ -4,7 +4,7 @@
 const meService = require('../../services/me');
 const authService = require('../../services/auth');
 const session = require('../../api/session');
-const nav = require('../../api/nav');
+const nav = require('../../nav');
 const capabilities = require('../../services/capabilities');
 const format = require('../../utils/format');
 

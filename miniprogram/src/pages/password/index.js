@@ -2,7 +2,7 @@
 // The API ends every session and answers a new token for this device.
 const authService = require('../../services/auth');
 const meService = require('../../services/me');
-const nav = require('../../api/nav');
+const nav = require('../../nav');
 
 // Mirrors the server's rule so the user learns it before sending.
 function checkNewPassword(value) {

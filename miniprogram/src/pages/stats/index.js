@@ -5,7 +5,7 @@ const cohortStats = require('../../behaviors/cohort-stats');
 const employment = require('../../services/employment');
 const meService = require('../../services/me');
 const session = require('../../api/session');
-const nav = require('../../api/nav');
+const nav = require('../../nav');
 const capabilities = require('../../services/capabilities');
 
 function scopeText(profile) {

@@ -8,7 +8,7 @@ const cohortStats = require('../../../behaviors/cohort-stats');
 const employment = require('../../../services/employment');
 const meService = require('../../../services/me');
 const session = require('../../../api/session');
-const nav = require('../../../api/nav');
+const nav = require('../../../nav');
 const capabilities = require('../../../services/capabilities');
 const view = require('../../../utils/employment');
 

@@ -1,7 +1,7 @@
 // Where the app sends the user: login and password pages with a way back, and the home
 // page of each role. Only pages of this app are accepted as a way back.
 
-const session = require('./session');
+const session = require('./api/session');
 
 const LOGIN = '/pages/login/index';
 const PASSWORD = '/pages/password/index';
