@@ -36,7 +36,13 @@ pub struct Services {
 }
 
 impl Services {
-    pub fn new(db: DatabaseConnection, notifier: Arc<dyn Notifier>, auth: AuthSettings) -> Self {
+    /// `files` is where uploads are kept (`storage.dir` in the settings).
+    pub fn new(
+        db: DatabaseConnection,
+        notifier: Arc<dyn Notifier>,
+        auth: AuthSettings,
+        files: Arc<dyn crate::storage::FileStore>,
+    ) -> Self {
         Self {
             db,
             notifier,
@@ -44,7 +50,7 @@ impl Services {
             bind_guard: identity::binding::BindGuard::default(),
             bound_accounts: identity::binding::BoundAccounts::default(),
             share_key: tasks::share::ShareKey::default(),
-            files: Arc::new(crate::storage::LocalDir::new("data/files")),
+            files,
             sheet_parses: crate::infra::sheet_file::ParseGate::default(),
         }
     }
@@ -52,12 +58,6 @@ impl Services {
     /// Parse uploaded spreadsheets within `gate` instead of the default one.
     pub fn with_sheet_parses(mut self, gate: crate::infra::sheet_file::ParseGate) -> Self {
         self.sheet_parses = gate;
-        self
-    }
-
-    /// Keep uploaded files in `store` instead of `data/files`.
-    pub fn with_files(mut self, store: Arc<dyn crate::storage::FileStore>) -> Self {
-        self.files = store;
         self
     }
 }

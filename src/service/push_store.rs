@@ -24,7 +24,9 @@ where
     let mut tries: u64 = 0;
     loop {
         match op().await {
-            Err(crate::error::AppError::Database(error)) if is_deadlock(&error) && tries < 8 => {
+            Err(crate::error::AppError::Database(error))
+                if crate::db::is_retryable(&error) && tries < 8 =>
+            {
                 tries += 1;
                 let pause = rand::Rng::gen_range(&mut rand::thread_rng(), 5..25) * tries;
                 tokio::time::sleep(std::time::Duration::from_millis(pause)).await;
@@ -32,12 +34,6 @@ where
             other => return other,
         }
     }
-}
-
-fn is_deadlock(error: &sea_orm::DbErr) -> bool {
-    let text = error.to_string();
-    // MySQL/MariaDB 1213 (SQLSTATE 40001), PostgreSQL 40P01.
-    text.contains("Deadlock found") || text.contains("deadlock detected") || text.contains("40P01")
 }
 
 /// Jobs left `sending` by a process that died go back to the queue. Their WeChat send may have
@@ -83,7 +79,7 @@ pub async fn day(db: &DatabaseConnection, now: DateTime<Utc>) -> AppResult<push_
         Err(_) => Ok(push_days::Entity::find_by_id(key)
             .one(db)
             .await?
-            .ok_or_else(|| crate::error::AppError::Internal("push day row vanished".into()))?),
+            .ok_or_else(|| crate::error::AppError::internal("push day row vanished"))?),
     }
 }
 
@@ -411,9 +407,7 @@ mod tests {
             let attempt = calls;
             async move {
                 if attempt < 3 {
-                    Err(AppError::Database(DbErr::Custom(
-                        "Deadlock found when trying to get lock; try restarting transaction".into(),
-                    )))
+                    Err(AppError::Database(crate::db::coded_error("40001")))
                 } else {
                     Ok(attempt)
                 }
