@@ -184,9 +184,9 @@ async fn unique_violations_and_retryable_errors_are_told_by_their_code() {
         assert!(fudao::db::is_unique_violation(&duplicate), "{duplicate}");
         assert!(!fudao::db::is_retryable(&duplicate), "{duplicate}");
         let missing = db
-            .execute_unprepared("INSERT INTO probe (id) VALUES (3)")
+            .execute_unprepared("UPDATE no_such_table SET v = 1")
             .await
-            .expect_err("not null");
+            .expect_err("no such table");
         assert!(!fudao::db::is_unique_violation(&missing), "{missing}");
         assert!(!fudao::db::is_retryable(&missing), "{missing}");
 
