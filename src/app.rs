@@ -11,7 +11,7 @@ use crate::bot::context::Links;
 use crate::bot::Bot;
 use crate::config::Settings;
 use crate::db;
-use crate::error::{AppError, AppResult};
+use crate::error::StartupError;
 use crate::http;
 use crate::outbox::worker::{supervise, Heartbeats, Worker};
 use crate::push::PushWorker;
@@ -40,12 +40,12 @@ pub struct Application {
 }
 
 /// The WeChat API client for the configured official account and mini program.
-pub fn wechat_client(settings: &Settings) -> AppResult<WechatClient> {
+pub fn wechat_client(settings: &Settings) -> Result<WechatClient, StartupError> {
     let transport = Transport::new(
         &settings.wechat.api_base,
         Duration::from_millis(settings.wechat.api_timeout_ms),
     )
-    .map_err(|e| AppError::Internal(format!("wechat http client: {e}")))?;
+    .map_err(|e| StartupError::setting("wechat.api_base", e))?;
     Ok(WechatClient::new(
         transport,
         Credentials {
@@ -60,7 +60,7 @@ pub fn wechat_client(settings: &Settings) -> AppResult<WechatClient> {
 }
 
 /// Signature and encryption keys for the callback; `None` when no token is configured.
-pub fn callback_crypto(settings: &Settings) -> AppResult<Option<Crypto>> {
+pub fn callback_crypto(settings: &Settings) -> Result<Option<Crypto>, StartupError> {
     let wechat = &settings.wechat;
     if wechat.token.is_empty() {
         tracing::warn!("wechat.token is not set: the callback refuses every request");
@@ -69,23 +69,36 @@ pub fn callback_crypto(settings: &Settings) -> AppResult<Option<Crypto>> {
     let key = Some(wechat.encoding_aes_key.expose()).filter(|k| !k.is_empty());
     Crypto::new(wechat.token.expose(), key, &wechat.app_id)
         .map(Some)
-        .map_err(|e| AppError::Internal(format!("wechat.encoding_aes_key: {e}")))
+        .map_err(|e| StartupError::setting("wechat.encoding_aes_key", e))
+}
+
+/// Open the configured database; the error names it (without its password).
+pub async fn database(settings: &Settings) -> Result<sea_orm::DatabaseConnection, StartupError> {
+    db::connect(&settings.database)
+        .await
+        .map_err(|source| StartupError::Database {
+            url: db::redacted_url(settings.database.database_url()),
+            source,
+        })
 }
 
 /// Connect, migrate (when configured) and wire the services.
-pub async fn services(settings: &Settings) -> AppResult<Services> {
-    let db = db::connect(&settings.database).await?;
+pub async fn services(settings: &Settings) -> Result<Services, StartupError> {
+    let db = database(settings).await?;
     if settings.database.auto_migrate {
-        db::migrate_up(&db).await?;
+        db::migrate_up(&db).await.map_err(StartupError::Migrate)?;
     }
-    let mut services = Services::new(db, Arc::new(SmsOutboxNotifier), settings.auth.clone())
-        .with_files(Arc::new(crate::storage::LocalDir::new(
-            &settings.storage.dir,
-        )))
-        .with_sheet_parses(crate::infra::sheet_file::ParseGate::new(
-            settings.imports.max_parallel_parses,
-            Duration::from_millis(settings.imports.parse_wait_ms),
-        ));
+    let files = Arc::new(crate::storage::LocalDir::new(&settings.storage.dir));
+    let mut services = Services::new(
+        db,
+        Arc::new(SmsOutboxNotifier),
+        settings.auth.clone(),
+        files,
+    )
+    .with_sheet_parses(crate::infra::sheet_file::ParseGate::new(
+        settings.imports.max_parallel_parses,
+        Duration::from_millis(settings.imports.parse_wait_ms),
+    ));
     services.bind_guard = BindGuard::new(BindLimits {
         per_openid_per_hour: settings.wechat.bind_failures_per_openid_per_hour,
         per_hour: settings.wechat.bind_failures_per_hour,
@@ -96,9 +109,11 @@ pub async fn services(settings: &Settings) -> AppResult<Services> {
 
 impl Application {
     /// Everything up to a bound listener; port 0 picks a free port (tests).
-    pub async fn build(settings: Settings) -> AppResult<Self> {
+    pub async fn build(settings: Settings) -> Result<Self, StartupError> {
         let services = services(&settings).await?;
-        let initial_admin = bootstrap::ensure_first_admin(&services.db).await?;
+        let initial_admin = bootstrap::ensure_first_admin(&services.db)
+            .await
+            .map_err(StartupError::Bootstrap)?;
         let wechat = wechat_client(&settings)?;
         let official_configured = official_configured(&settings);
         if !official_configured {
@@ -130,18 +145,19 @@ impl Application {
         let acceptor = TcpListener::new(settings.server.addr)
             .try_bind()
             .await
-            .map_err(|error| {
-                AppError::Internal(format!(
-                    "cannot listen on {}: {error}",
-                    settings.server.addr
-                ))
+            .map_err(|source| StartupError::Listen {
+                addr: settings.server.addr,
+                source,
             })?;
         let local_addr = acceptor
             .holdings()
             .first()
             .and_then(|holding| holding.local_addr.clone().into_std())
-            .ok_or_else(|| AppError::Internal("listener has no local address".into()))?;
-        let sms = crate::sms::provider(&settings.sms).map_err(AppError::Internal)?;
+            .ok_or_else(|| {
+                StartupError::setting("server.addr", "the listener has no local address")
+            })?;
+        let sms = crate::sms::provider(&settings.sms)
+            .map_err(|cause| StartupError::setting("sms", cause))?;
         if settings.auth.lockout_minutes.is_some() {
             tracing::warn!(
                 "auth.lockout_minutes is no longer used: wrong passwords now make further \

@@ -12,7 +12,7 @@ use crate::db::entities::org_units;
 use crate::domain::phone::MobilePhone;
 use crate::domain::role::Role;
 use crate::domain::username::Username;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::service::{accounts, demo, org};
 
 mod wechat_tools;
@@ -137,8 +137,24 @@ pub enum AdminAction {
     },
 }
 
+/// A failed command as the operator reads it: what went wrong ("cannot listen on …: Address
+/// already in use"), not the "try again later" a user of the API would get.
+#[derive(Debug, thiserror::Error)]
+#[error("{}", .0.detail())]
+pub struct CliError(#[from] pub AppError);
+
+impl CliError {
+    pub fn code(&self) -> &'static str {
+        self.0.code()
+    }
+}
+
 /// Run the parsed command; the error's `Display` is what the operator sees.
-pub async fn run(cli: Cli, settings: Settings) -> AppResult<()> {
+pub async fn run(cli: Cli, settings: Settings) -> Result<(), CliError> {
+    Ok(dispatch(cli, settings).await?)
+}
+
+async fn dispatch(cli: Cli, settings: Settings) -> AppResult<()> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(settings).await,
         Command::Migrate { action } => migrate(settings, action).await,
@@ -175,7 +191,7 @@ async fn serve(settings: Settings) -> AppResult<()> {
 }
 
 async fn migrate(settings: Settings, action: MigrateAction) -> AppResult<()> {
-    let conn = db::connect(&settings.database).await?;
+    let conn = app::database(&settings).await?;
     match action {
         MigrateAction::Up => {
             db::migrate_up(&conn).await?;

@@ -57,7 +57,7 @@ pub async fn run(settings: Settings, action: WechatAction) -> AppResult<()> {
         WechatAction::Mock { addr } => {
             let mock = MockWechat::start(addr, MockConfig::default())
                 .await
-                .map_err(|e| AppError::Internal(format!("mock cannot listen on {addr}: {e}")))?;
+                .map_err(|e| AppError::internal(format!("mock cannot listen on {addr}: {e}")))?;
             let config = MockConfig::default();
             println!("WeChat API mock on {}", mock.base_url());
             println!(
@@ -136,16 +136,16 @@ async fn simulate_callback(
         .body(request.body)
         .send()
         .await
-        .map_err(|e| AppError::Internal(format!("cannot reach {url}: {e}")))?;
+        .map_err(|e| AppError::internal(format!("cannot reach {url}: {e}")))?;
     let status = response.status();
     let body = response.text().await.unwrap_or_default();
     println!("HTTP {status}");
     if !status.is_success() {
         println!("{body}");
-        return Err(AppError::Internal(format!("callback answered {status}")));
+        return Err(AppError::internal(format!("callback answered {status}")));
     }
     let reply = simulate::open_reply(&crypto, &body)
-        .map_err(|e| AppError::Internal(format!("reply: {e}")))?;
+        .map_err(|e| AppError::internal(format!("reply: {e}")))?;
     if reply == "success" || reply.is_empty() {
         println!("(no reply: success)");
         return Ok(());

@@ -16,6 +16,7 @@ pub mod role;
 pub mod scope;
 pub mod sheet;
 pub mod task;
+pub mod time;
 pub mod username;
 
 /// A value from outside that does not parse: which field, and a message a user can read.

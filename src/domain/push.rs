@@ -1,7 +1,7 @@
 //! The push queue's vocabulary and arithmetic: job kinds and states, WeChat's
 //! daily quota day (Beijing time) and when queued notices can be expected to go out.
 
-use chrono::{DateTime, FixedOffset, NaiveTime, TimeDelta, Utc};
+use chrono::{DateTime, NaiveTime, TimeDelta, Utc};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum JobKind {
@@ -56,10 +56,7 @@ impl JobStatus {
     }
 }
 
-/// Beijing time: UTC+8 all year.
-pub fn beijing() -> FixedOffset {
-    FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| FixedOffset::east_opt(0).expect("UTC"))
-}
+pub use crate::domain::time::beijing;
 
 /// The quota day (`YYYY-MM-DD`, Beijing) that `at` falls in.
 pub fn quota_day(at: DateTime<Utc>) -> String {

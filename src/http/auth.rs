@@ -1,6 +1,6 @@
-//! Hoops: bearer token → session in the depot; the forced-password-change gate; body limit.
+//! Hoops: bearer token → session in the depot; the forced-password-change gate.
 
-use salvo::http::header::{AUTHORIZATION, CONTENT_LENGTH};
+use salvo::http::header::AUTHORIZATION;
 use salvo::prelude::*;
 
 use super::error::ApiError;
@@ -63,36 +63,6 @@ pub async fn require_password_changed(depot: &mut Depot, res: &mut Response, ctr
         ApiError(AppError::PasswordChangeRequired).render_into(res);
         ctrl.skip_rest();
     }
-}
-
-/// Refuse bodies over the configured size before reading them; chunked bodies are cut off
-/// by the same limit while being read.
-#[handler]
-pub async fn limit_body(
-    req: &mut Request,
-    depot: &mut Depot,
-    res: &mut Response,
-    ctrl: &mut FlowCtrl,
-) {
-    let limit = match AppState::from_depot(depot) {
-        Ok(state) => state.settings.server.body_limit_kib.saturating_mul(1024),
-        Err(error) => {
-            ApiError(error).render_into(res);
-            ctrl.skip_rest();
-            return;
-        }
-    };
-    let declared = req
-        .headers()
-        .get(CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|len| len > limit) {
-        res.status_code(StatusCode::PAYLOAD_TOO_LARGE);
-        ctrl.skip_rest();
-        return;
-    }
-    req.set_secure_max_size(usize::try_from(limit).unwrap_or(usize::MAX));
 }
 
 /// The session the auth hoop stored.

@@ -7,7 +7,7 @@ use salvo::oapi::{self, Components, EndpointOutRegister, Operation, ToSchema};
 use salvo::prelude::*;
 use serde::Serialize;
 
-use crate::error::AppError;
+use crate::error::{AppError, Conflict};
 
 /// The body of every error response.
 #[derive(Debug, Serialize, ToSchema)]
@@ -45,7 +45,7 @@ fn status_of(error: &AppError) -> StatusCode {
             StatusCode::TOO_MANY_REQUESTS
         }
         AppError::FileTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-        AppError::Conflict { .. } => StatusCode::CONFLICT,
+        AppError::Conflict(_) => StatusCode::CONFLICT,
         AppError::Database(_) | AppError::WechatUnavailable | AppError::Busy => {
             StatusCode::SERVICE_UNAVAILABLE
         }
@@ -59,8 +59,9 @@ impl ApiError {
     pub fn render_into(&self, res: &mut Response) {
         let status = status_of(&self.0);
         if status.is_server_error() {
-            // The cause goes to the log only; the client gets the stable code.
-            tracing::error!(code = self.0.code(), cause = ?self.0, "request failed");
+            // The one place a server error is logged: the cause goes there, the client gets
+            // the stable code.
+            tracing::error!(code = self.0.code(), cause = %self.0.detail(), "request failed");
         }
         res.status_code(status);
         if let AppError::TooManyAttempts { retry_after_secs } = &self.0 {
@@ -86,11 +87,12 @@ impl Writer for ApiError {
 impl EndpointOutRegister for ApiError {
     fn register(components: &mut Components, operation: &mut Operation) {
         let schema = ErrorBody::to_schema(components);
+        let conflicts = format!("与当前状态冲突 ({})", Conflict::codes().join(", "));
         for (status, description) in [
             ("401", "未登录或会话已失效 (unauthenticated, invalid_credentials)"),
             ("403", "无权操作、账号停用或须先改密码 (forbidden, account_disabled, password_change_required)"),
             ("404", "不存在或不在管理范围内 (not_found, wechat_not_linked, share_unavailable)"),
-            ("409", "与当前状态冲突 (username_taken, org_unit_exists, major_exists, task_not_draft, task_not_published, task_withdrawn, remind_too_soon, sign_in_not_open, sign_in_closed, not_a_live_course)"),
+            ("409", conflicts.as_str()),
             ("413", "请求体过大 (payload_too_large)"),
             ("422", "输入不合法 (invalid_input, wrong_old_password)"),
             ("423", "账号已锁定 (account_locked)"),

@@ -20,6 +20,7 @@ use salvo::oapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use salvo::oapi::{OpenApi, SecurityRequirement};
 use salvo::prelude::*;
 use salvo::request_id::RequestId;
+use salvo::size_limiter::max_size;
 use salvo::timeout::Timeout;
 use salvo_oapi::scalar::Scalar;
 
@@ -29,175 +30,26 @@ use state::AppState;
 /// The whole HTTP service: routes, shared state and the JSON error catcher.
 pub fn service(state: AppState, gateway: std::sync::Arc<wechat_callback::Gateway>) -> Service {
     let timeout = Duration::from_secs(state.settings.server.request_timeout_secs);
-
-    let me = Router::with_path("me")
-        .get(api::auth::me)
-        .push(Router::with_path("password").post(api::auth::change_password))
-        .push(Router::with_path("mini-link").delete(api::auth::unlink_mini));
-    let bind_code = Router::with_path("me/bind-code")
-        .hoop(auth::require_password_changed)
-        .post(api::wechat::bind_code);
-
-    let admin = Router::new()
-        .hoop(auth::require_password_changed)
-        .push(
-            Router::with_path("org/units")
-                .get(org::list_units)
-                .post(org::create_unit)
-                .push(
-                    Router::with_path("{id}").get(org::get_unit).push(
-                        Router::with_path("majors")
-                            .get(org::list_majors)
-                            .post(org::add_major)
-                            .push(
-                                Router::with_path("{major_id}")
-                                    .patch(org::rename_major)
-                                    .push(Router::with_path("merge").post(org::merge_major)),
-                            ),
-                    ),
-                ),
-        )
-        .push(
-            Router::with_path("accounts")
-                .get(accounts::list)
-                .post(accounts::create)
-                .push(Router::with_path("import-template").get(api::account_import::template))
-                .push(
-                    Router::with_path("{id}")
-                        .get(accounts::get)
-                        .patch(accounts::update)
-                        .push(Router::with_path("disable").post(accounts::disable))
-                        .push(Router::with_path("enable").post(accounts::enable))
-                        .push(Router::with_path("reset-password").post(accounts::reset_password))
-                        .push(Router::with_path("unlock").post(api::auth::unlock)),
-                ),
-        )
-        .push(Router::with_path("audit").get(audit::list))
-        .push(Router::with_path("employment/template").get(employment::template))
-        .push(
-            Router::with_path("employment/stats")
-                .get(api::employment_stats::scope)
-                .push(Router::with_path("export").get(api::employment_stats::export)),
-        )
-        .push(Router::with_path("employment/diagnostics").get(employment::diagnostics))
-        .push(Router::with_path("my/employment-stats").get(api::employment_stats::mine))
-        .push(
-            Router::with_path("tasks")
-                .get(tasks::list)
-                .post(tasks::create)
-                .push(Router::with_path("preview").post(tasks::preview))
-                .push(
-                    Router::with_path("{id}")
-                        .get(tasks::get)
-                        .patch(tasks::update)
-                        .delete(tasks::delete)
-                        .push(Router::with_path("publish").post(tasks::publish))
-                        .push(Router::with_path("withdraw").post(tasks::withdraw))
-                        .push(Router::with_path("remind").post(tasks::remind))
-                        .push(
-                            Router::with_path("attachments")
-                                .get(api::attachments::list)
-                                .push(
-                                    Router::with_path("{attachment_id}")
-                                        .get(api::attachments::download)
-                                        .delete(api::attachments::remove),
-                                ),
-                        )
-                        .push(
-                            Router::with_path("progress")
-                                .get(tasks::progress_of)
-                                .push(Router::with_path("pending").get(tasks::pending))
-                                .push(Router::with_path("export").get(tasks::export)),
-                        ),
-                ),
-        )
-        .push(
-            Router::with_path("news")
-                .get(api::news::list)
-                .post(api::news::create)
-                .push(
-                    Router::with_path("{id}")
-                        .get(api::news::get)
-                        .put(api::news::update)
-                        .delete(api::news::withdraw),
-                ),
-        )
-        .push(
-            Router::with_path("my/tasks").get(my_tasks::list).push(
-                Router::with_path("{id}")
-                    .get(my_tasks::get)
-                    .push(Router::with_path("complete").post(my_tasks::complete))
-                    .push(Router::with_path("sign-in").post(my_tasks::sign_in)),
-            ),
-        )
-        .push(
-            Router::with_path("wechat/follow-status")
-                .get(api::wechat::follow_status)
-                .push(Router::with_path("counselors").get(api::wechat::follow_status_list)),
-        );
-
-    let protected = Router::new()
-        .hoop(auth::require_session)
-        .push(Router::with_path("auth/logout").post(api::auth::logout))
-        .push(me)
-        .push(bind_code)
-        .push(admin);
-
-    let api_v1 = Router::with_path("api/v1")
-        .hoop(auth::limit_body)
-        .push(Router::with_path("auth/login").post(api::auth::login))
-        .push(Router::with_path("auth/wx-login").post(api::wechat::wx_login))
-        .push(
-            Router::with_path("share/{token}")
-                .get(my_tasks::share_view)
-                .push(
-                    Router::with_path("attachments/{attachment_id}")
-                        .get(api::attachments::shared_download),
-                ),
-        )
-        .push(protected);
-
-    let callback_path = state
-        .settings
-        .wechat
-        .callback_path
-        .trim_start_matches('/')
-        .to_string();
-    // Uploads carry their own size limit (`server.upload_limit_mib`), not the JSON body limit.
-    let uploads = Router::with_path("api/v1/employment/imports")
-        .hoop(auth::require_session)
-        .hoop(auth::require_password_changed)
-        .get(employment::history)
-        .post(employment::import)
-        .push(Router::with_path("{id}").get(employment::run_status));
-
-    let attachment_uploads = Router::with_path("api/v1/tasks/{id}/attachments")
-        .hoop(auth::require_session)
-        .hoop(auth::require_password_changed)
-        .post(api::attachments::upload);
-
-    let account_uploads = Router::with_path("api/v1/accounts/imports")
-        .hoop(auth::require_session)
-        .hoop(auth::require_password_changed)
-        .post(api::account_import::import);
+    let body_limit = state.settings.server.body_limit_kib.saturating_mul(1024);
 
     let routes = Router::new()
-        .push(uploads)
-        .push(account_uploads)
-        .push(attachment_uploads)
-        .push(
-            Router::with_path("news")
-                .get(news_pages::news_list)
-                .push(Router::with_path("{id}").get(news_pages::news_item)),
-        )
+        .push(upload_routes())
+        .push(news_pages())
         .push(Router::with_path("healthz").get(health::healthz))
         .push(Router::with_path("readyz").get(health::readyz))
-        .push(api_v1);
+        .push(json_api(body_limit));
     // The callback is WeChat's, not part of the documented JSON API.
-    let callback = Router::with_path(callback_path)
-        .hoop(affix_state::inject(gateway))
-        .get(wechat_callback::verify_url)
-        .post(wechat_callback::receive);
+    let callback = Router::with_path(
+        state
+            .settings
+            .wechat
+            .callback_path
+            .trim_start_matches('/')
+            .to_string(),
+    )
+    .hoop(affix_state::inject(gateway))
+    .get(wechat_callback::verify_url)
+    .post(wechat_callback::receive);
 
     let doc = OpenApi::new("Fudao API", env!("CARGO_PKG_VERSION"))
         .add_security_scheme(
@@ -223,4 +75,191 @@ pub fn service(state: AppState, gateway: std::sync::Arc<wechat_callback::Gateway
         );
 
     Service::new(router).catcher(Catcher::new(error::JsonErrors))
+}
+
+/// `/api/v1` but the uploads: JSON bodies up to `server.body_limit_kib` (larger ones get 413
+/// before they are read; a chunked body is cut off at the limit while being read).
+fn json_api(body_limit: u64) -> Router {
+    let protected = Router::new()
+        .hoop(auth::require_session)
+        .push(Router::with_path("auth/logout").post(api::auth::logout))
+        .push(me_routes())
+        .push(
+            // Until the initial password is changed, only /me, the password and logout answer.
+            Router::new()
+                .hoop(auth::require_password_changed)
+                .push(Router::with_path("me/bind-code").post(api::wechat::bind_code))
+                .push(org_routes())
+                .push(account_routes())
+                .push(Router::with_path("audit").get(audit::list))
+                .push(employment_routes())
+                .push(task_routes())
+                .push(news_routes())
+                .push(counselor_routes())
+                .push(wechat_routes()),
+        );
+    Router::with_path("api/v1")
+        .hoop(max_size(body_limit))
+        .push(Router::with_path("auth/login").post(api::auth::login))
+        .push(Router::with_path("auth/wx-login").post(api::wechat::wx_login))
+        .push(
+            Router::with_path("share/{token}")
+                .get(my_tasks::share_view)
+                .push(
+                    Router::with_path("attachments/{attachment_id}")
+                        .get(api::attachments::shared_download),
+                ),
+        )
+        .push(protected)
+}
+
+fn me_routes() -> Router {
+    Router::with_path("me")
+        .get(api::auth::me)
+        .push(Router::with_path("password").post(api::auth::change_password))
+        .push(Router::with_path("mini-link").delete(api::auth::unlink_mini))
+}
+
+fn org_routes() -> Router {
+    Router::with_path("org/units")
+        .get(org::list_units)
+        .post(org::create_unit)
+        .push(
+            Router::with_path("{id}").get(org::get_unit).push(
+                Router::with_path("majors")
+                    .get(org::list_majors)
+                    .post(org::add_major)
+                    .push(
+                        Router::with_path("{major_id}")
+                            .patch(org::rename_major)
+                            .push(Router::with_path("merge").post(org::merge_major)),
+                    ),
+            ),
+        )
+}
+
+fn account_routes() -> Router {
+    Router::with_path("accounts")
+        .get(accounts::list)
+        .post(accounts::create)
+        .push(Router::with_path("import-template").get(api::account_import::template))
+        .push(
+            Router::with_path("{id}")
+                .get(accounts::get)
+                .patch(accounts::update)
+                .push(Router::with_path("disable").post(accounts::disable))
+                .push(Router::with_path("enable").post(accounts::enable))
+                .push(Router::with_path("reset-password").post(accounts::reset_password))
+                .push(Router::with_path("unlock").post(api::auth::unlock)),
+        )
+}
+
+/// An admin's employment views: the import template, statistics of a scope, diagnostics.
+fn employment_routes() -> Router {
+    Router::with_path("employment")
+        .push(Router::with_path("template").get(employment::template))
+        .push(
+            Router::with_path("stats")
+                .get(api::employment_stats::scope)
+                .push(Router::with_path("export").get(api::employment_stats::export)),
+        )
+        .push(Router::with_path("diagnostics").get(employment::diagnostics))
+}
+
+/// Tasks as their publisher manages them.
+fn task_routes() -> Router {
+    Router::with_path("tasks")
+        .get(tasks::list)
+        .post(tasks::create)
+        .push(Router::with_path("preview").post(tasks::preview))
+        .push(
+            Router::with_path("{id}")
+                .get(tasks::get)
+                .patch(tasks::update)
+                .delete(tasks::delete)
+                .push(Router::with_path("publish").post(tasks::publish))
+                .push(Router::with_path("withdraw").post(tasks::withdraw))
+                .push(Router::with_path("remind").post(tasks::remind))
+                .push(
+                    Router::with_path("attachments")
+                        .get(api::attachments::list)
+                        .push(
+                            Router::with_path("{attachment_id}")
+                                .get(api::attachments::download)
+                                .delete(api::attachments::remove),
+                        ),
+                )
+                .push(
+                    Router::with_path("progress")
+                        .get(tasks::progress_of)
+                        .push(Router::with_path("pending").get(tasks::pending))
+                        .push(Router::with_path("export").get(tasks::export)),
+                ),
+        )
+}
+
+fn news_routes() -> Router {
+    Router::with_path("news")
+        .get(api::news::list)
+        .post(api::news::create)
+        .push(
+            Router::with_path("{id}")
+                .get(api::news::get)
+                .put(api::news::update)
+                .delete(api::news::withdraw),
+        )
+}
+
+/// What a counselor works on: their tasks and their graduates' figures.
+fn counselor_routes() -> Router {
+    Router::with_path("my")
+        .push(
+            Router::with_path("tasks").get(my_tasks::list).push(
+                Router::with_path("{id}")
+                    .get(my_tasks::get)
+                    .push(Router::with_path("complete").post(my_tasks::complete))
+                    .push(Router::with_path("sign-in").post(my_tasks::sign_in)),
+            ),
+        )
+        .push(Router::with_path("employment-stats").get(api::employment_stats::mine))
+}
+
+/// Who follows the official account, as an admin sees it.
+fn wechat_routes() -> Router {
+    Router::with_path("wechat/follow-status")
+        .get(api::wechat::follow_status)
+        .push(Router::with_path("counselors").get(api::wechat::follow_status_list))
+}
+
+/// Uploads carry their own size limit (`server.upload_limit_mib`), not the JSON body limit.
+fn upload_routes() -> Router {
+    let signed_in = || {
+        Router::new()
+            .hoop(auth::require_session)
+            .hoop(auth::require_password_changed)
+    };
+    Router::new()
+        .push(
+            signed_in().push(
+                Router::with_path("api/v1/employment/imports")
+                    .get(employment::history)
+                    .post(employment::import)
+                    .push(Router::with_path("{id}").get(employment::run_status)),
+            ),
+        )
+        .push(
+            signed_in().push(
+                Router::with_path("api/v1/accounts/imports").post(api::account_import::import),
+            ),
+        )
+        .push(signed_in().push(
+            Router::with_path("api/v1/tasks/{id}/attachments").post(api::attachments::upload),
+        ))
+}
+
+/// The server-rendered pages chat replies link to.
+fn news_pages() -> Router {
+    Router::with_path("news")
+        .get(news_pages::news_list)
+        .push(Router::with_path("{id}").get(news_pages::news_item))
 }

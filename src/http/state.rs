@@ -20,6 +20,6 @@ impl AppState {
     pub fn from_depot(depot: &Depot) -> Result<&AppState, AppError> {
         depot
             .get_typed::<AppState>()
-            .map_err(|_| AppError::Internal("application state missing from depot".into()))
+            .map_err(|_| AppError::internal("application state missing from depot"))
     }
 }

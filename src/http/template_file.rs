@@ -14,7 +14,7 @@ pub fn send(
     headers: &[&str],
     download_name: &'static str,
 ) -> ApiResult<()> {
-    let fail = |e: rust_xlsxwriter::XlsxError| ApiError(AppError::Internal(format!("xlsx: {e}")));
+    let fail = |e: rust_xlsxwriter::XlsxError| ApiError(AppError::internal(format!("xlsx: {e}")));
     let mut book = rust_xlsxwriter::Workbook::new();
     let sheet = book.add_worksheet();
     let bold = rust_xlsxwriter::Format::new().set_bold();
@@ -35,6 +35,6 @@ pub fn send(
     res.headers_mut()
         .insert(CONTENT_DISPOSITION, HeaderValue::from_static(download_name));
     res.write_body(bytes)
-        .map_err(|e| ApiError(AppError::Internal(format!("template body: {e}"))))?;
+        .map_err(|e| ApiError(AppError::internal(format!("template body: {e}"))))?;
     Ok(())
 }

@@ -13,10 +13,10 @@ pub async fn hash(password: &str) -> AppResult<String> {
         Argon2::default()
             .hash_password(password.as_bytes(), &salt)
             .map(|hash| hash.to_string())
-            .map_err(|error| AppError::Internal(format!("argon2 hash: {error}")))
+            .map_err(|error| AppError::internal(format!("argon2 hash: {error}")))
     })
     .await
-    .map_err(|error| AppError::Internal(format!("hash task: {error}")))?
+    .map_err(|error| AppError::internal(format!("hash task: {error}")))?
 }
 
 /// False for a wrong password and for a hash that does not parse.
@@ -33,7 +33,7 @@ pub async fn verify(stored: &str, password: &str) -> AppResult<bool> {
             .unwrap_or(false)
     })
     .await
-    .map_err(|error| AppError::Internal(format!("verify task: {error}")))
+    .map_err(|error| AppError::internal(format!("verify task: {error}")))
 }
 
 /// Spend what a real verification costs, so a login for an unknown user takes as long as one

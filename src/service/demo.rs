@@ -10,7 +10,7 @@ use crate::domain::org::OrgKind;
 use crate::domain::phone::MobilePhone;
 use crate::domain::role::Role;
 use crate::domain::username::Username;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppResult, Conflict};
 use crate::service::org::{self, NewUnit};
 use crate::service::{accounts, Services};
 
@@ -124,10 +124,7 @@ pub async fn load(services: &Services) -> AppResult<Vec<DemoLogin>> {
         .one(db)
         .await?;
     if exists.is_some() {
-        return Err(AppError::Conflict {
-            code: "demo_loaded",
-            message: "演示数据已加载（江苏省已存在）".into(),
-        });
+        return Err(Conflict::DemoLoaded.into());
     }
     let txn = db.begin().await?;
     let ministry = org::ensure_ministry(&txn).await?;

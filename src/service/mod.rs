@@ -40,7 +40,13 @@ pub struct Services {
 }
 
 impl Services {
-    pub fn new(db: DatabaseConnection, notifier: Arc<dyn Notifier>, auth: AuthSettings) -> Self {
+    /// `files` is where uploads are kept (`storage.dir` in the settings).
+    pub fn new(
+        db: DatabaseConnection,
+        notifier: Arc<dyn Notifier>,
+        auth: AuthSettings,
+        files: Arc<dyn crate::storage::FileStore>,
+    ) -> Self {
         Self {
             db,
             clock: Arc::new(SystemClock),
@@ -50,7 +56,7 @@ impl Services {
             bind_guard: identity::binding::BindGuard::default(),
             bound_accounts: identity::binding::BoundAccounts::default(),
             share_key: tasks::share::ShareKey::default(),
-            files: Arc::new(crate::storage::LocalDir::new("data/files")),
+            files,
             sheet_parses: crate::infra::sheet_file::ParseGate::default(),
         }
     }
@@ -72,11 +78,6 @@ impl Services {
         Outbox::new(self.db.clone(), self.clock.clone())
     }
 
-    /// Keep uploaded files in `store` instead of `data/files`.
-    pub fn with_files(mut self, store: Arc<dyn crate::storage::FileStore>) -> Self {
-        self.files = store;
-        self
-    }
 }
 
 impl From<Services> for Outbox {

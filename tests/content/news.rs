@@ -219,3 +219,28 @@ async fn the_public_pages_show_written_items_and_send_links_on() {
         .unwrap();
     assert_eq!(gone.status(), 404);
 }
+
+#[tokio::test]
+async fn a_title_with_markup_is_shown_as_text_in_the_page_the_list_and_the_tab() {
+    let app = TestApp::spawn(&Backend::Sqlite, |_| {}).await;
+    let w = app.world().await;
+    let item = publish(
+        &app,
+        &w.school_a,
+        json!({
+            "title": "<script>alert(\"x\")</script>",
+            "summary": "<b>摘要</b>",
+            "body": "正文",
+        }),
+    )
+    .await;
+    let client = reqwest::Client::new();
+    let page = html_of(&client, format!("{}/news/{}", app.base, item["id"])).await;
+    assert!(!page.contains("<script>"), "{page}");
+    assert!(page.contains("<title>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;</title>"));
+    assert!(page.contains("<h1>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;</h1>"));
+    let list = html_of(&client, format!("{}/news?unit={}", app.base, w.college_a1)).await;
+    assert!(!list.contains("<script>"), "{list}");
+    assert!(!list.contains("<b>"), "{list}");
+    assert!(list.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"));
+}

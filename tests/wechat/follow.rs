@@ -99,6 +99,7 @@ fn services(app: &TestApp) -> fudao::service::Services {
         app.db.clone(),
         std::sync::Arc::new(fudao::service::notifier::SmsOutboxNotifier),
         auth,
+        std::sync::Arc::new(fudao::storage::LocalDir::new(&app.settings.storage.dir)),
     )
 }
 

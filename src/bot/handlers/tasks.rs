@@ -74,7 +74,7 @@ async fn step(ctx: Arc<BotCtx>, command: &'static str) -> AppResult<Option<Reply
         Ok(step) => text(texts::step_done(command, &step, ctx.links())),
         Err(AppError::NotFound { .. }) => text(texts::no_such_task(task_id)),
         // Window closed, not a live course...: the error's own Chinese message says why.
-        Err(error @ AppError::Conflict { .. }) => text(texts::user_text(&error.to_string())),
+        Err(error @ AppError::Conflict(_)) => text(texts::user_text(&error.to_string())),
         Err(error) => Err(error),
     }
 }

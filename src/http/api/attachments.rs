@@ -166,7 +166,7 @@ fn disposition(filename: &str) -> String {
 
 fn send_file(res: &mut Response, row: &task_attachments::Model, bytes: Vec<u8>) -> ApiResult<()> {
     let header = |value: &str| {
-        HeaderValue::from_str(value).map_err(|e| ApiError(AppError::Internal(e.to_string())))
+        HeaderValue::from_str(value).map_err(|e| ApiError(AppError::internal(e.to_string())))
     };
     res.headers_mut()
         .insert(CONTENT_TYPE, header(&row.content_type)?);
@@ -175,6 +175,6 @@ fn send_file(res: &mut Response, row: &task_attachments::Model, bytes: Vec<u8>) 
     res.headers_mut()
         .insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     res.write_body(bytes)
-        .map_err(|e| ApiError(AppError::Internal(format!("file body: {e}"))))?;
+        .map_err(|e| ApiError(AppError::internal(format!("file body: {e}"))))?;
     Ok(())
 }

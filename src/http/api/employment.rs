@@ -137,7 +137,7 @@ pub async fn import(
     let failed = !dry_run && !report.errors.is_empty();
     let count = report.errors.len();
     let mut body = serde_json::to_value(ImportReportView::new(report))
-        .map_err(|e| ApiError(AppError::Internal(e.to_string())))?;
+        .map_err(|e| ApiError(AppError::internal(e.to_string())))?;
     if failed {
         // The error shape every client knows, with the report that says where to fix the file.
         body["code"] = "import_has_errors".into();

@@ -188,7 +188,7 @@ pub async fn export(query: StatsQuery, depot: &mut Depot, res: &mut Response) ->
         employment_stats::for_admin(&state.services, actor(depot)?, query.unit_id, query.cohort)
             .await?;
     let bytes = workbook(&StatisticsView::new(&stats))
-        .map_err(|e| crate::error::AppError::Internal(format!("xlsx: {e}")))?;
+        .map_err(|e| crate::error::AppError::internal(format!("xlsx: {e}")))?;
     res.headers_mut().insert(
         salvo::http::header::CONTENT_TYPE,
         salvo::http::HeaderValue::from_static(
@@ -200,7 +200,7 @@ pub async fn export(query: StatsQuery, depot: &mut Depot, res: &mut Response) ->
         salvo::http::HeaderValue::from_static("attachment; filename=\"employment-stats.xlsx\""),
     );
     res.write_body(bytes)
-        .map_err(|e| crate::error::AppError::Internal(format!("export body: {e}")))?;
+        .map_err(|e| crate::error::AppError::internal(format!("export body: {e}")))?;
     Ok(())
 }
 

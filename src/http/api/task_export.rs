@@ -23,7 +23,7 @@ fn level_label(code: &str) -> String {
 }
 
 pub fn workbook(progress: &Progress, rows: &[CounselorRow]) -> Result<Vec<u8>, AppError> {
-    build(progress, rows).map_err(|e| AppError::Internal(format!("xlsx: {e}")))
+    build(progress, rows).map_err(|e| AppError::internal(format!("xlsx: {e}")))
 }
 
 fn build(progress: &Progress, rows: &[CounselorRow]) -> Result<Vec<u8>, XlsxError> {

@@ -408,6 +408,6 @@ pub async fn export(id: PathParam<i32>, depot: &mut Depot, res: &mut Response) -
         res.headers_mut().insert(CONTENT_DISPOSITION, value);
     }
     res.write_body(bytes)
-        .map_err(|e| crate::error::AppError::Internal(format!("export body: {e}")))?;
+        .map_err(|e| crate::error::AppError::internal(format!("export body: {e}")))?;
     Ok(())
 }

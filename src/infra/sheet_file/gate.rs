@@ -59,7 +59,7 @@ impl ParsePermit {
             rows
         })
         .await
-        .map_err(|e| AppError::Internal(format!("spreadsheet parse: {e}")))?
+        .map_err(|e| AppError::internal(format!("spreadsheet parse: {e}")))?
         .map_err(AppError::from)
     }
 }

@@ -45,7 +45,7 @@ pub async fn ensure_first_admin(db: &DatabaseConnection) -> AppResult<Option<Ini
             }))
         }
         // Another instance starting at the same moment won the race.
-        Err(AppError::Conflict { .. }) => Ok(None),
+        Err(AppError::Conflict(_)) => Ok(None),
         Err(error) => Err(error),
     }
 }

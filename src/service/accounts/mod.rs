@@ -9,8 +9,7 @@ use chrono::Utc;
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, DbErr,
-    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, SqlErr,
-    TransactionTrait,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use serde_json::json;
 
@@ -27,7 +26,7 @@ use crate::domain::scope::{Access, Actor};
 pub use crate::domain::username::parse_person_name;
 use crate::domain::username::Username;
 use crate::domain::Invalid;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Conflict};
 use crate::infra::password_hash;
 use crate::service::notifier::{CredentialNotice, CredentialReason};
 use crate::service::{audit, identity::auth, org, RequestMeta, Services};
@@ -156,12 +155,10 @@ pub struct AccountFilter {
 }
 
 fn unique_violation(error: DbErr, username: &str) -> AppError {
-    match error.sql_err() {
-        Some(SqlErr::UniqueConstraintViolation(message)) if names_phone_index(&message) => {
-            phone_taken(None)
-        }
-        Some(SqlErr::UniqueConstraintViolation(_)) => username_taken(username),
-        _ => error.into(),
+    match crate::db::unique_violation_detail(&error) {
+        Some(detail) if names_phone_index(detail) => phone_taken(None),
+        Some(_) => username_taken(username),
+        None => error.into(),
     }
 }
 
@@ -179,13 +176,10 @@ fn names_phone_index(message: &str) -> bool {
 /// One account per phone number, as the bulk import requires: the owner is named only to an
 /// admin who can see that account (`owner`), never across scopes.
 fn phone_taken(owner: Option<&str>) -> AppError {
-    AppError::Conflict {
-        code: "phone_taken",
-        message: match owner {
-            Some(owner) => format!("手机号已被账号“{owner}”使用"),
-            None => "手机号已被其他账号使用".to_string(),
-        },
+    Conflict::PhoneTaken {
+        owner: owner.map(str::to_string),
     }
+    .into()
 }
 
 /// Refuse a phone that another account (anywhere, not only in the actor's scope) already has.
@@ -209,10 +203,10 @@ async fn ensure_phone_free<C: ConnectionTrait>(
 }
 
 fn username_taken(username: &str) -> AppError {
-    AppError::Conflict {
-        code: "username_taken",
-        message: format!("用户名“{username}”已被使用"),
+    Conflict::UsernameTaken {
+        username: username.to_string(),
     }
+    .into()
 }
 
 /// Check that every major belongs to the college's catalog at one of the counselor's levels.
@@ -367,7 +361,7 @@ pub async fn create(
     .await?;
     let detail = load_details(&txn, vec![account]).await?.pop();
     txn.commit().await?;
-    detail.ok_or_else(|| AppError::Internal("created account vanished".into()))
+    detail.ok_or_else(|| AppError::internal("created account vanished"))
 }
 
 /// Units, levels and majors for a batch of accounts, in three queries.
@@ -464,10 +458,10 @@ async fn load_details<C: ConnectionTrait>(
         .into_iter()
         .map(|account| {
             let unit = units.get(&account.org_unit_id).cloned().ok_or_else(|| {
-                AppError::Internal(format!("account {} without unit", account.id))
+                AppError::internal(format!("account {} without unit", account.id))
             })?;
             let role = Role::parse(&account.role)
-                .map_err(|_| AppError::Internal(format!("account {} role", account.id)))?;
+                .map_err(|_| AppError::internal(format!("account {} role", account.id)))?;
             let mut account_levels = levels.remove(&account.id).unwrap_or_default();
             account_levels.sort();
             let mut account_majors = majors_of.remove(&account.id).unwrap_or_default();
@@ -563,7 +557,7 @@ async fn find_with_access<C: ConnectionTrait>(
         .await?
         .ok_or(AppError::not_found("账号"))?;
     let role = Role::parse(&account.role)
-        .map_err(|_| AppError::Internal(format!("account {} role", account.id)))?;
+        .map_err(|_| AppError::internal(format!("account {} role", account.id)))?;
     match actor.access_to_account(account.id, role, &account.org_path) {
         Access::Hidden => Err(AppError::not_found("账号")),
         access => Ok((account, access)),
@@ -602,7 +596,7 @@ async fn one_detail<C: ConnectionTrait>(
     load_details(conn, vec![account])
         .await?
         .pop()
-        .ok_or_else(|| AppError::Internal("account detail vanished".into()))
+        .ok_or_else(|| AppError::internal("account detail vanished"))
 }
 
 pub async fn update(
@@ -654,7 +648,7 @@ pub async fn update(
                 &major_ids,
             )?
             else {
-                return Err(AppError::Internal("counselor without duties".into()));
+                return Err(AppError::internal("counselor without duties"));
             };
             let college = unit.as_ref().unwrap_or(&current.unit);
             check_majors(&txn, college, &levels, &major_ids).await?;

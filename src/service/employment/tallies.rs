@@ -58,7 +58,7 @@ pub async fn rebuild<C: ConnectionTrait>(
                 employment_tallies::Column::N,
             ])
             .select_from(select)
-            .map_err(|e| AppError::Internal(format!("tally insert: {e}")))?
+            .map_err(|e| AppError::internal(format!("tally insert: {e}")))?
             .to_owned();
         conn.execute(StatementBuilder::build(&insert, &backend))
             .await?;

@@ -129,7 +129,7 @@ fn token_hash(token: &str) -> String {
 
 pub fn actor_of(account: &accounts::Model) -> AppResult<Actor> {
     let role = Role::parse(&account.role).map_err(|_| {
-        AppError::Internal(format!("account {} has role {}", account.id, account.role))
+        AppError::internal(format!("account {} has role {}", account.id, account.role))
     })?;
     Ok(Actor {
         account_id: account.id,
@@ -337,7 +337,7 @@ pub async fn change_password(
         .await?
         .ok_or(AppError::Unauthenticated)?;
     let username = Username::parse(&account.username)
-        .map_err(|_| AppError::Internal(format!("account {account_id} has a bad username")))?;
+        .map_err(|_| AppError::internal(format!("account {account_id} has a bad username")))?;
     let attempt = Attempt {
         username: &username,
         address: change.client_ip,

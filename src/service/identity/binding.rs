@@ -8,8 +8,8 @@ use chrono::{DateTime, TimeDelta, Utc};
 use moka::future::Cache;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, Set, SqlErr, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
+    TransactionTrait,
 };
 use serde_json::json;
 
@@ -208,15 +208,11 @@ pub async fn issue_code(services: &Services, actor: &Actor) -> AppResult<IssuedC
                 return Ok(IssuedCode { code, expires_at });
             }
             // Another account holds this code right now: draw again.
-            Err(error) if is_unique_violation(&error) => continue,
+            Err(error) if crate::db::is_unique_violation(&error) => continue,
             Err(error) => return Err(error.into()),
         }
     }
-    Err(AppError::Internal("no free bind code after 8 draws".into()))
-}
-
-fn is_unique_violation(error: &DbErr) -> bool {
-    matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
+    Err(AppError::internal("no free bind code after 8 draws"))
 }
 
 /// What a `绑定 <码>` message did.

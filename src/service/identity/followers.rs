@@ -54,7 +54,7 @@ pub async fn record(
             match inserted {
                 Ok(row) => row,
                 // A retry of the same event raced us to the insert: the row is there now.
-                Err(error) if error.sql_err().is_some() => {
+                Err(error) if crate::db::is_unique_violation(&error) => {
                     return Box::pin(record(services, openid, following, at)).await;
                 }
                 Err(error) => return Err(error.into()),

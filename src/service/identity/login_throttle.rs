@@ -10,8 +10,7 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, Set, SqlErr,
-    TransactionTrait,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set, TransactionTrait,
 };
 use serde_json::json;
 
@@ -132,9 +131,7 @@ pub async fn reserve<C: ConnectionTrait + TransactionTrait>(
             total,
         });
     }
-    Err(AppError::Internal(
-        "login failure rows keep vanishing".into(),
-    ))
+    Err(AppError::internal("login failure rows keep vanishing"))
 }
 
 /// The attempt's password was wrong: its counts stay and, at the ceiling, the username locks.
@@ -301,7 +298,7 @@ async fn ensure_row<C: ConnectionTrait>(
     {
         Ok(_) => Ok(()),
         // Another request created it a moment ago.
-        Err(error) if is_unique_violation(&error) => Ok(()),
+        Err(error) if crate::db::is_unique_violation(&error) => Ok(()),
         Err(error) => Err(error.into()),
     }
 }
@@ -367,10 +364,6 @@ async fn purge<C: ConnectionTrait>(
         .exec(conn)
         .await?;
     Ok(())
-}
-
-fn is_unique_violation(error: &DbErr) -> bool {
-    matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
 }
 
 #[cfg(test)]

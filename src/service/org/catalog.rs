@@ -16,7 +16,7 @@ use crate::domain::employment::GraduateRow;
 use crate::domain::org::parse_unit_name;
 use crate::domain::org::OrgKind;
 use crate::domain::scope::Actor;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Conflict};
 use crate::service::org::{insert_unit_unchecked, parse_major_name, visible_college, NewUnit};
 use crate::service::{audit, RequestMeta, Services};
 
@@ -161,13 +161,11 @@ pub async fn rename(
         .one(&txn)
         .await?;
     if let Some(clash) = clash.filter(|c| c.id != major.id) {
-        return Err(AppError::Conflict {
-            code: "major_exists",
-            message: format!(
-                "“{}”已在专业目录中（编号 {}），请改用合并",
-                clash.name, clash.id
-            ),
-        });
+        return Err(Conflict::MajorNameInUse {
+            name: clash.name,
+            id: clash.id,
+        }
+        .into());
     }
     let old = major.name.clone();
     let mut active: majors::ActiveModel = major.into();

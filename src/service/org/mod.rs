@@ -15,7 +15,7 @@ use crate::domain::org::{parse_unit_name, OrgKind, OrgPath};
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::scope::Actor;
 use crate::domain::Invalid;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Conflict};
 use crate::service::{audit, RequestMeta, Services};
 
 pub const MINISTRY_NAME: &str = "中华人民共和国教育部";
@@ -53,7 +53,7 @@ pub struct UnitFilter {
 
 pub fn kind_of(unit: &org_units::Model) -> AppResult<OrgKind> {
     OrgKind::from_db(&unit.kind)
-        .ok_or_else(|| AppError::Internal(format!("org unit {} has kind {}", unit.id, unit.kind)))
+        .ok_or_else(|| AppError::internal(format!("org unit {} has kind {}", unit.id, unit.kind)))
 }
 
 /// The root unit, created on first start.
@@ -178,15 +178,12 @@ pub async fn create_unit(
         .one(&txn)
         .await?;
     if let Some(existing) = duplicate {
-        return Err(AppError::Conflict {
-            code: "org_unit_exists",
-            message: format!(
-                "{}“{}”（代码 {}）已存在",
-                new.kind.label(),
-                existing.name,
-                existing.code
-            ),
-        });
+        return Err(Conflict::OrgUnitExists {
+            kind: new.kind.label(),
+            name: existing.name,
+            code: existing.code,
+        }
+        .into());
     }
     let unit = insert_unit_unchecked(&txn, &parent, &new).await?;
     audit::record(
@@ -265,10 +262,12 @@ pub async fn add_major(
         .one(&txn)
         .await?;
     if exists.is_some() {
-        return Err(AppError::Conflict {
-            code: "major_exists",
-            message: format!("{}{}专业“{name}”已在目录中", college.name, level.label()),
-        });
+        return Err(Conflict::MajorExists {
+            college: college.name.clone(),
+            level: level.label(),
+            name: name.to_string(),
+        }
+        .into());
     }
     let major = insert_major_unchecked(&txn, college_id, level, name).await?;
     audit::record(

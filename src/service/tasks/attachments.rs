@@ -16,7 +16,7 @@ use crate::domain::attachment;
 use crate::domain::role::Role;
 use crate::domain::scope::Actor;
 use crate::domain::task::TaskStatus;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Conflict};
 use crate::service::{
     audit, tasks, tasks::counselor as my_tasks, tasks::share, RequestMeta, Services,
 };
@@ -30,7 +30,7 @@ pub struct Limits {
 }
 
 fn storage(error: StorageError) -> AppError {
-    AppError::Internal(format!("file store: {error}"))
+    AppError::internal(format!("file store: {error}"))
 }
 
 async fn rows(services: &Services, task_id: i32) -> AppResult<Vec<task_attachments::Model>> {
@@ -111,19 +111,16 @@ pub async fn download_shared(
 
 fn editable(task: &task_rows::Model) -> AppResult<()> {
     if TaskStatus::from_db(&task.status) == TaskStatus::Withdrawn {
-        return Err(AppError::Conflict {
-            code: "task_withdrawn",
-            message: "任务已撤回，不能再修改附件".into(),
-        });
+        return Err(Conflict::AttachmentsOfWithdrawnTask.into());
     }
     Ok(())
 }
 
 fn too_many(limits: Limits) -> AppError {
-    AppError::Conflict {
-        code: "too_many_attachments",
-        message: format!("每个任务最多 {} 个附件", limits.per_task),
+    Conflict::TooManyAttachments {
+        per_task: limits.per_task,
     }
+    .into()
 }
 
 /// Count and insert in one transaction that holds the task row's lock (`FOR UPDATE` on

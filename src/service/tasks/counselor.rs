@@ -14,7 +14,7 @@ use crate::domain::page::{Page, PageRequest};
 use crate::domain::role::Role;
 use crate::domain::scope::Actor;
 use crate::domain::task::{LiveWindow, SignIn, TaskKind, TaskStatus};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Conflict};
 use crate::service::{count_rows, Services};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -286,10 +286,7 @@ pub async fn sign_in(
         .live_window()
         .filter(|_| task.kind() == TaskKind::LiveCourse)
     else {
-        return Err(AppError::Conflict {
-            code: "not_a_live_course",
-            message: "只有直播课需要签到".into(),
-        });
+        return Err(Conflict::NotALiveCourse.into());
     };
     let now = Utc::now();
     if task.signed_in_at.is_some() {
@@ -299,23 +296,8 @@ pub async fn sign_in(
         });
     }
     match window.sign_in(lead, now) {
-        SignIn::NotYet { opens_at } => {
-            return Err(AppError::Conflict {
-                code: "sign_in_not_open",
-                message: format!(
-                    "签到尚未开始，请于 {} 后签到",
-                    opens_at
-                        .with_timezone(&crate::domain::push::beijing())
-                        .format("%m月%d日 %H:%M")
-                ),
-            })
-        }
-        SignIn::Closed => {
-            return Err(AppError::Conflict {
-                code: "sign_in_closed",
-                message: "直播已结束，签到已关闭".into(),
-            })
-        }
+        SignIn::NotYet { opens_at } => return Err(Conflict::SignInNotOpen { opens_at }.into()),
+        SignIn::Closed => return Err(Conflict::SignInClosed.into()),
         SignIn::Open => {}
     }
     record(services, actor, &task, assignments::Column::SignedInAt).await

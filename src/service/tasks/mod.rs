@@ -26,7 +26,7 @@ use crate::domain::role::Role;
 use crate::domain::scope::Actor;
 use crate::domain::task::{target_kinds, PublishedEdit, Target, TaskFields, TaskKind, TaskStatus};
 use crate::domain::Invalid;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Conflict};
 use crate::outbox::push::{self, TaskNotice};
 use crate::service::{audit, count_rows, org, RequestMeta, Services};
 
@@ -431,17 +431,10 @@ pub async fn update(
             }
             json!({ "before": before, "content_changed": edit.content.is_some(), "deadline": edit.deadline })
         }
-        (TaskStatus::Withdrawn, _) => {
-            return Err(AppError::Conflict {
-                code: "task_withdrawn",
-                message: "任务已撤回，不能修改".into(),
-            })
-        }
+        (TaskStatus::Withdrawn, _) => return Err(Conflict::TaskWithdrawn.into()),
         (TaskStatus::Draft, TaskChange::Published(_))
         | (TaskStatus::Published, TaskChange::Draft { .. }) => {
-            return Err(AppError::Internal(
-                "task change does not fit its status".into(),
-            ))
+            return Err(AppError::internal("task change does not fit its status"))
         }
     };
     active.updated_at = Set(now);
@@ -506,10 +499,7 @@ pub async fn publish(
         .exec(&txn)
         .await?;
     if changed.rows_affected != 1 {
-        return Err(AppError::Conflict {
-            code: "task_not_draft",
-            message: "任务已发布或已撤回".into(),
-        });
+        return Err(Conflict::TaskNotDraft.into());
     }
     let target = target_of(&task);
     let patterns = target_patterns(&txn, actor, &target).await?;
@@ -567,7 +557,7 @@ async fn insert_assignments(
             assignments::Column::CreatedAt,
         ])
         .select_from(select)
-        .map_err(|e| AppError::Internal(format!("assignment insert: {e}")))?
+        .map_err(|e| AppError::internal(format!("assignment insert: {e}")))?
         .to_owned();
     let backend = txn.get_database_backend();
     let result = txn
@@ -643,10 +633,7 @@ pub async fn withdraw(
         .exec(&txn)
         .await?;
     if changed.rows_affected != 1 {
-        return Err(AppError::Conflict {
-            code: "task_not_published",
-            message: "只有已发布的任务可以撤回".into(),
-        });
+        return Err(Conflict::WithdrawUnpublished.into());
     }
     let cancelled = push::cancel_for_task(&txn, task.id, "任务已撤回", now).await?;
     audit::record(
@@ -681,10 +668,7 @@ pub async fn delete_draft(
         .exec(&txn)
         .await?;
     if deleted.rows_affected != 1 {
-        return Err(AppError::Conflict {
-            code: "task_not_draft",
-            message: "只能删除草稿；已发布的任务请撤回".into(),
-        });
+        return Err(Conflict::OnlyDraftsDeleted.into());
     }
     // A draft's files go with it: rows now, bytes once the deletion is committed.
     let files = crate::db::entities::task_attachments::Entity::find()
@@ -728,23 +712,16 @@ pub async fn remind(
     let txn = services.db.begin().await?;
     let task = managed_task(&txn, actor, id).await?;
     if TaskStatus::from_db(&task.status) != TaskStatus::Published {
-        return Err(AppError::Conflict {
-            code: "task_not_published",
-            message: "只有已发布的任务可以催办".into(),
-        });
+        return Err(Conflict::RemindUnpublished.into());
     }
     let now = Utc::now();
     if !claim_reminder(&txn, &task, interval, now).await? {
         let next = task.last_reminded_at.map(|at| at + interval).unwrap_or(now);
-        return Err(AppError::Conflict {
-            code: "remind_too_soon",
-            message: format!(
-                "每个任务每 {} 分钟最多催办一次，请于 {} 后再试",
-                interval.num_minutes(),
-                next.with_timezone(&crate::domain::push::beijing())
-                    .format("%H:%M")
-            ),
-        });
+        return Err(Conflict::RemindTooSoon {
+            interval_minutes: interval.num_minutes(),
+            next,
+        }
+        .into());
     }
     let queued = push::enqueue_for_task(
         &txn,

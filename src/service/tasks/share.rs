@@ -58,17 +58,17 @@ async fn load_or_create(services: &Services) -> AppResult<Vec<u8>> {
     let row = server_keys::Entity::find_by_id(KEY_NAME.to_string())
         .one(&services.db)
         .await?
-        .ok_or_else(|| AppError::Internal("share key missing after insert".into()))?;
+        .ok_or_else(|| AppError::internal("share key missing after insert"))?;
     decode_key(&row.value)
 }
 
 fn decode_key(value: &str) -> AppResult<Vec<u8>> {
-    hex::decode(value).map_err(|_| AppError::Internal("share key is not hex".into()))
+    hex::decode(value).map_err(|_| AppError::internal("share key is not hex"))
 }
 
 fn mac(key: &[u8], task_id: i32, nonce: &str) -> AppResult<Vec<u8>> {
-    let mut mac = Hmac::<Sha256>::new_from_slice(key)
-        .map_err(|_| AppError::Internal("share key length".into()))?;
+    let mut mac =
+        Hmac::<Sha256>::new_from_slice(key).map_err(|_| AppError::internal("share key length"))?;
     mac.update(b"fudao-share\0");
     mac.update(&task_id.to_be_bytes());
     mac.update(nonce.as_bytes());
