@@ -4,7 +4,6 @@
 use salvo::oapi::extract::{PathParam, QueryParam};
 use salvo::prelude::*;
 
-use crate::db::entities::news;
 use crate::domain::org::OrgPath;
 use crate::http::error::ApiResult;
 use crate::http::state::AppState;
@@ -34,7 +33,7 @@ fn document(title: &str, content: &str) -> String {
     )
 }
 
-fn beijing_date(item: &news::Model) -> String {
+fn beijing_date(item: &service::NewsItem) -> String {
     (item.published_at + chrono::Duration::hours(8))
         .format("%Y-%m-%d")
         .to_string()

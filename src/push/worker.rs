@@ -16,7 +16,7 @@ use super::message::{self, NotReady, Subject};
 use crate::config::Settings;
 use crate::db::entities::{push_jobs, tasks};
 use crate::domain::push::{backoff, next_minute, JobKind, JobStatus};
-use crate::domain::task::{TaskKind, TaskStatus};
+use crate::domain::task::TaskStatus;
 use crate::error::AppResult;
 use crate::service::push_store::retrying;
 use crate::service::{
@@ -347,7 +347,7 @@ impl PushWorker {
                 let Some((task, publisher)) = context.tasks.get(&task_id) else {
                     return Err(Self::cancel("任务已删除"));
                 };
-                if TaskStatus::from_db(&task.status) != TaskStatus::Published {
+                if task.status != TaskStatus::Published {
                     return Err(Self::cancel("任务已撤回"));
                 }
                 if kind == JobKind::Reminder && context.done.contains(&(task_id, job.account_id)) {
@@ -356,7 +356,7 @@ impl PushWorker {
                 Ok(Subject::Task {
                     task_id,
                     title: task.title.clone(),
-                    kind: TaskKind::from_db(&task.kind),
+                    kind: task.kind,
                     deadline: task.deadline,
                     starts_at: task.starts_at,
                     publisher: publisher.clone(),
