@@ -117,9 +117,19 @@ fn component<'a>(spec: &'a serde_json::Value, name: &str) -> &'a serde_json::Val
         .unwrap_or_else(|| panic!("{name} in the components"))
 }
 
+/// The allowed values of a schema, also when a description wraps it in `allOf`.
 fn enum_values(schema: &serde_json::Value) -> Vec<String> {
-    schema["enum"]
-        .as_array()
+    fn find(schema: &serde_json::Value) -> Option<&Vec<serde_json::Value>> {
+        if let Some(values) = schema["enum"].as_array() {
+            return Some(values);
+        }
+        ["allOf", "oneOf", "anyOf"]
+            .iter()
+            .filter_map(|key| schema[*key].as_array())
+            .flatten()
+            .find_map(find)
+    }
+    find(schema)
         .unwrap_or_else(|| panic!("an enum: {schema}"))
         .iter()
         .map(|v| v.as_str().expect("string value").to_string())
