@@ -184,7 +184,7 @@ async fn main() {
     let counselor = accounts::ActiveModel {
         username: Set("bench_counselor".into()),
         password_hash: Set(NO_LOGIN.into()),
-        role: Set("counselor".into()),
+        role: Set(fudao::domain::role::Role::Counselor),
         org_unit_id: Set(college.id),
         org_path: Set(college.path.clone()),
         name: Set("辅导员".into()),

@@ -166,7 +166,7 @@ async fn main() {
             accounts::ActiveModel {
                 username: Set(format!("bench{i:07}")),
                 password_hash: Set(NO_LOGIN.to_string()),
-                role: Set("counselor".into()),
+                role: Set(fudao::domain::role::Role::Counselor),
                 org_unit_id: Set(college.id),
                 org_path: Set(college.path.clone()),
                 name: Set(format!("辅导员{i}")),

@@ -14,6 +14,13 @@ pub enum OrgKind {
 }
 
 impl OrgKind {
+    pub const ALL: [OrgKind; 4] = [
+        Self::Ministry,
+        Self::Province,
+        Self::University,
+        Self::College,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Ministry => "ministry",
@@ -33,14 +40,7 @@ impl OrgKind {
     }
 
     pub fn from_db(value: &str) -> Option<Self> {
-        [
-            Self::Ministry,
-            Self::Province,
-            Self::University,
-            Self::College,
-        ]
-        .into_iter()
-        .find(|kind| kind.as_str() == value)
+        Self::ALL.into_iter().find(|kind| kind.as_str() == value)
     }
 
     /// The kind of unit that may sit directly below this one.

@@ -64,10 +64,6 @@ impl TaskKind {
                 )
             })
     }
-
-    pub fn from_db(value: &str) -> Self {
-        Self::parse(value).unwrap_or(Self::Other)
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -79,6 +75,8 @@ pub enum TaskStatus {
 }
 
 impl TaskStatus {
+    pub const ALL: [TaskStatus; 3] = [Self::Draft, Self::Published, Self::Withdrawn];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Draft => "draft",
@@ -87,12 +85,11 @@ impl TaskStatus {
         }
     }
 
-    pub fn from_db(value: &str) -> Self {
-        match value {
-            "published" => Self::Published,
-            "withdrawn" => Self::Withdrawn,
-            _ => Self::Draft,
-        }
+    pub fn parse(value: &str) -> Result<Self, Invalid> {
+        Self::ALL
+            .into_iter()
+            .find(|status| status.as_str() == value.trim())
+            .ok_or_else(|| Invalid::new("status", "状态应为 draft、published 或 withdrawn"))
     }
 }
 

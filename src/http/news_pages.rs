@@ -5,7 +5,6 @@ use maud::{html, Markup, PreEscaped, DOCTYPE};
 use salvo::oapi::extract::{PathParam, QueryParam};
 use salvo::prelude::*;
 
-use crate::db::entities::news;
 use crate::domain::org::OrgPath;
 use crate::domain::time;
 use crate::http::error::ApiResult;

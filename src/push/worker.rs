@@ -350,7 +350,7 @@ impl PushWorker {
                 let Some((task, publisher)) = context.tasks.get(&task_id) else {
                     return Err(Self::cancel("任务已删除"));
                 };
-                if TaskStatus::from_db(&task.status) != TaskStatus::Published {
+                if task.status != TaskStatus::Published {
                     return Err(Self::cancel("任务已撤回"));
                 }
                 if kind == JobKind::Reminder && context.done.contains(&(task_id, job.account_id)) {
@@ -359,7 +359,7 @@ impl PushWorker {
                 Ok(Subject::Task {
                     task_id,
                     title: task.title.clone(),
-                    kind: TaskKind::from_db(&task.kind),
+                    kind: task.kind,
                     deadline: task.deadline,
                     starts_at: task.starts_at,
                     publisher: publisher.clone(),

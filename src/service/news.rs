@@ -2,7 +2,7 @@
 //! own unit and the units above it. Items are public information (like the official account's
 //! articles): the chat links to a page anyone with the link can open.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, Set,
@@ -17,8 +17,41 @@ use crate::domain::scope::Actor;
 use crate::error::{AppError, AppResult};
 use crate::service::{audit, RequestMeta, Services};
 
+/// A news item as readers, publishers and the pages see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewsItem {
+    pub id: i32,
+    /// The publishing unit: the item reaches every account in its subtree.
+    pub org_unit_id: i32,
+    pub title: String,
+    pub summary: String,
+    pub cover_url: Option<String>,
+    pub link_url: Option<String>,
+    pub body: Option<String>,
+    pub published_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub withdrawn_at: Option<DateTime<Utc>>,
+}
+
+impl From<news::Model> for NewsItem {
+    fn from(row: news::Model) -> Self {
+        Self {
+            id: row.id,
+            org_unit_id: row.org_unit_id,
+            title: row.title,
+            summary: row.summary,
+            cover_url: row.cover_url,
+            link_url: row.link_url,
+            body: row.body,
+            published_at: row.published_at,
+            updated_at: row.updated_at,
+            withdrawn_at: row.withdrawn_at,
+        }
+    }
+}
+
 /// Where a reader opens an item: the linked article, or Fudao's page for a written one.
-pub fn page_url(public_url: &str, item: &news::Model) -> String {
+pub fn page_url(public_url: &str, item: &NewsItem) -> String {
     item.link_url
         .clone()
         .unwrap_or_else(|| format!("{}/news/{}", public_url.trim_end_matches('/'), item.id))
@@ -39,14 +72,17 @@ pub async fn latest_for(
     services: &Services,
     path: &OrgPath,
     limit: u64,
-) -> AppResult<Vec<news::Model>> {
+) -> AppResult<Vec<NewsItem>> {
     Ok(news::Entity::find()
         .filter(reaching(path))
         .order_by_desc(news::Column::PublishedAt)
         .order_by_desc(news::Column::Id)
         .limit(limit)
         .all(&services.db)
-        .await?)
+        .await?
+        .into_iter()
+        .map(NewsItem::from)
+        .collect())
 }
 
 /// What an account reads: items reaching its unit, newest first.
@@ -54,7 +90,7 @@ pub async fn feed(
     services: &Services,
     actor: &Actor,
     page: PageRequest,
-) -> AppResult<Page<news::Model>> {
+) -> AppResult<Page<NewsItem>> {
     list(services, reaching(&actor.org_path), page).await
 }
 
@@ -63,7 +99,7 @@ pub async fn managed(
     services: &Services,
     actor: &Actor,
     page: PageRequest,
-) -> AppResult<Page<news::Model>> {
+) -> AppResult<Page<NewsItem>> {
     if !actor.is_admin() {
         return Err(AppError::Forbidden);
     }
@@ -75,7 +111,7 @@ async fn list(
     services: &Services,
     condition: Condition,
     page: PageRequest,
-) -> AppResult<Page<news::Model>> {
+) -> AppResult<Page<NewsItem>> {
     let query = news::Entity::find().filter(condition);
     let total = query.clone().count(&services.db).await?;
     let items = query
@@ -85,11 +121,11 @@ async fn list(
         .limit(page.per_page)
         .all(&services.db)
         .await?;
-    Ok(Page::new(items, page, total))
+    Ok(Page::new(items, page, total).map(NewsItem::from))
 }
 
 /// One item for a reader: it must reach them (or, for admins, lie in their subtree).
-pub async fn get(services: &Services, actor: &Actor, id: i32) -> AppResult<news::Model> {
+pub async fn get(services: &Services, actor: &Actor, id: i32) -> AppResult<NewsItem> {
     news::Entity::find_by_id(id)
         .one(&services.db)
         .await?
@@ -98,15 +134,17 @@ pub async fn get(services: &Services, actor: &Actor, id: i32) -> AppResult<news:
                 item.withdrawn_at.is_none() && actor.org_path.lineage().contains(&item.org_path);
             reaches || actor.covers_unit(&item.org_path)
         })
+        .map(NewsItem::from)
         .ok_or(AppError::not_found("资讯"))
 }
 
 /// A published item by id, for the public page.
-pub async fn public(services: &Services, id: i32) -> AppResult<news::Model> {
+pub async fn public(services: &Services, id: i32) -> AppResult<NewsItem> {
     news::Entity::find_by_id(id)
         .one(&services.db)
         .await?
         .filter(|item| item.withdrawn_at.is_none())
+        .map(NewsItem::from)
         .ok_or(AppError::not_found("资讯"))
 }
 
@@ -152,7 +190,7 @@ pub async fn publish(
     unit_id: Option<i32>,
     fields: NewsFields,
     meta: &RequestMeta,
-) -> AppResult<news::Model> {
+) -> AppResult<NewsItem> {
     if !actor.is_admin() {
         return Err(AppError::Forbidden);
     }
@@ -176,7 +214,7 @@ pub async fn publish(
         },
     )
     .await?;
-    Ok(item)
+    Ok(item.into())
 }
 
 async fn managed_item(services: &Services, actor: &Actor, id: i32) -> AppResult<news::Model> {
@@ -194,7 +232,7 @@ pub async fn update(
     id: i32,
     fields: NewsFields,
     meta: &RequestMeta,
-) -> AppResult<news::Model> {
+) -> AppResult<NewsItem> {
     let item = managed_item(services, actor, id).await?;
     let mut active: news::ActiveModel = item.into();
     active.title = Set(fields.title.clone());
@@ -217,7 +255,7 @@ pub async fn update(
         },
     )
     .await?;
-    Ok(item)
+    Ok(item.into())
 }
 
 /// Take an item down: readers no longer see it, its page answers 404, the admin's list keeps it.

@@ -243,6 +243,81 @@ async fn unique_violations_and_retryable_errors_are_told_by_their_code() {
         assert!(fudao::db::is_retryable(&aborted[0]), "{}", aborted[0]);
         let _ = a.rollback().await;
         let _ = b.rollback().await;
+/// The schema of a request body type, found by the end of its component name.
+fn component<'a>(spec: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    spec["components"]["schemas"]
+        .as_object()
+        .expect("schemas")
+        .iter()
+        .find(|(key, _)| key.rsplit('.').next() == Some(name))
+        .map(|(_, schema)| schema)
+        .unwrap_or_else(|| panic!("{name} in the components"))
+}
+
+/// The allowed values of a schema, also when a description wraps it in `allOf`.
+fn enum_values(schema: &serde_json::Value) -> Vec<String> {
+    fn find(schema: &serde_json::Value) -> Option<&Vec<serde_json::Value>> {
+        if let Some(values) = schema["enum"].as_array() {
+            return Some(values);
+        }
+        ["allOf", "oneOf", "anyOf"]
+            .iter()
+            .filter_map(|key| schema[*key].as_array())
+            .flatten()
+            .find_map(find)
+    }
+    find(schema)
+        .unwrap_or_else(|| panic!("an enum: {schema}"))
+        .iter()
+        .map(|v| v.as_str().expect("string value").to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn request_fields_that_are_enums_are_enums_in_the_openapi_document() {
+    each_backend(|app: TestApp| async move {
+        let spec = app
+            .request(Method::GET, "/api/openapi.json", None, None)
+            .await
+            .expect(200);
+        let role = &component(&spec, "CreateAccountRequest")["properties"]["role"];
+        assert_eq!(
+            enum_values(role),
+            [
+                "ministry_admin",
+                "province_admin",
+                "school_admin",
+                "college_admin",
+                "counselor"
+            ]
+        );
+        let kind = &component(&spec, "TaskRequest")["properties"]["kind"];
+        assert_eq!(
+            enum_values(kind),
+            ["policy", "job_fair", "live_course", "job_posting", "other"]
+        );
+        let levels = &component(&spec, "CreateAccountRequest")["properties"]["education_levels"];
+        assert_eq!(
+            enum_values(&levels["items"]),
+            ["associate", "bachelor", "master", "doctor"]
+        );
+        let unit_kind = &component(&spec, "CreateUnitRequest")["properties"]["kind"];
+        assert!(enum_values(unit_kind).contains(&"college".to_string()));
+        // Query parameters too: the task list filters by status and kind.
+        let parameters = spec["paths"]["/api/v1/tasks"]["get"]["parameters"]
+            .as_array()
+            .expect("task list parameters");
+        for (name, expected) in [("status", "withdrawn"), ("kind", "job_fair")] {
+            let parameter = parameters
+                .iter()
+                .find(|p| p["name"] == name)
+                .unwrap_or_else(|| panic!("{name} parameter"));
+            let schema = &parameter["schema"];
+            // An optional parameter may wrap its enum in `oneOf` with null.
+            let found = schema.to_string().contains(&format!("\"{expected}\""))
+                && schema.to_string().contains("\"enum\"");
+            assert!(found, "{name}: {schema}");
+        }
     })
     .await;
 }

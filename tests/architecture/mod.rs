@@ -191,3 +191,15 @@ fn infrastructure_knows_nothing_of_the_use_cases() {
     );
     assert!(found.is_empty(), "infra imports: {found:#?}");
 }
+
+#[test]
+fn http_never_touches_database_entities() {
+    // Services hand the adapters views and domain values. The response shapes in `views.rs`
+    // still read org units, majors and audit rows directly until those services return their
+    // own types; any other file importing an entity fails here.
+    let found: Vec<String> = violations("http", &["db::entities", "db::{"])
+        .into_iter()
+        .filter(|line| !line.contains("src/http/api/views.rs"))
+        .collect();
+    assert!(found.is_empty(), "http imports entities: {found:#?}");
+}

@@ -436,3 +436,105 @@ async fn a_reminder_that_reaches_nobody_keeps_the_hourly_slot() {
     })
     .await;
 }
+
+/// A corrupt row is a server-side failure (whatever the error mapping calls it), never a
+/// success and never the client's fault.
+fn refused(reply: crate::helpers::Reply) {
+    assert!(
+        reply.status.is_server_error(),
+        "{} {}",
+        reply.status,
+        reply.body
+    );
+}
+
+/// Overwrite one column of a task row, as a broken import or a hand edit would.
+async fn corrupt_task(app: &crate::helpers::TestApp, id: i64, column: &str, value: &str) {
+    use sea_orm::ConnectionTrait;
+    app.db
+        .execute(sea_orm::Statement::from_string(
+            app.db.get_database_backend(),
+            format!("UPDATE tasks SET {column} = '{value}' WHERE id = {id}"),
+        ))
+        .await
+        .expect("corrupt the row");
+}
+
+#[tokio::test]
+async fn a_corrupt_stored_target_refuses_to_publish_instead_of_reaching_the_whole_subtree() {
+    each_backend_with(no_push, |app| async move {
+        let w = app.world().await;
+        app.crew(&w).await;
+        // Only college A1; school A has counselors in A2 as well.
+        let target = json!({ "unit_ids": [w.college_a1] });
+        for (column, garbage) in [
+            ("target_unit_ids", "not json"),
+            ("target_unit_ids", "{}"),
+            ("target_levels", "[\"postdoc\"]"),
+        ] {
+            let id = app
+                .draft(&w.school_a, task("目标损坏", json!({ "target": target })))
+                .await;
+            corrupt_task(&app, id, column, garbage).await;
+            refused(
+                app.post(
+                    &format!("/api/v1/tasks/{id}/publish"),
+                    &w.school_a,
+                    json!({}),
+                )
+                .await,
+            );
+            refused(app.get(&format!("/api/v1/tasks/{id}"), &w.school_a).await);
+            assert_eq!(app.count("assignments").await, 0, "{column} = {garbage}");
+            assert_eq!(
+                app.count(&format!("tasks WHERE id = {id} AND status = 'draft'"))
+                    .await,
+                1
+            );
+        }
+        // The task list refuses too, rather than showing the task with a widened target.
+        refused(app.get("/api/v1/tasks", &w.school_a).await);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_unknown_stored_status_or_kind_is_an_error_not_a_draft() {
+    each_backend_with(no_push, |app| async move {
+        let w = app.world().await;
+        for (column, garbage) in [("status", "archived"), ("kind", "party")] {
+            let id = app.draft(&w.school_a, task("状态损坏", json!({}))).await;
+            corrupt_task(&app, id, column, garbage).await;
+            // Read as a draft, the task could be edited and published again.
+            refused(
+                app.patch(
+                    &format!("/api/v1/tasks/{id}"),
+                    &w.school_a,
+                    json!({ "title": "改" }),
+                )
+                .await,
+            );
+            refused(
+                app.post(
+                    &format!("/api/v1/tasks/{id}/publish"),
+                    &w.school_a,
+                    json!({}),
+                )
+                .await,
+            );
+            corrupt_task(
+                &app,
+                id,
+                column,
+                if column == "status" {
+                    "draft"
+                } else {
+                    "policy"
+                },
+            )
+            .await;
+        }
+        assert_eq!(app.count("assignments").await, 0);
+    })
+    .await;
+}

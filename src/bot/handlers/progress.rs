@@ -13,7 +13,7 @@ pub async fn employment(ctx: Arc<BotCtx>) -> AppResult<Option<Reply>> {
         Ok(account) => account,
         Err(answer) => return Ok(Some(Reply::Text(answer))),
     };
-    if account.role != "counselor" {
+    if account.role != crate::domain::role::Role::Counselor {
         return Ok(Some(Reply::Text(texts::NOT_A_COUNSELOR.to_string())));
     }
     let actor = auth::actor_of(account)?;

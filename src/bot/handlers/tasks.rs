@@ -37,7 +37,7 @@ pub async fn list(ctx: Arc<BotCtx>) -> AppResult<Option<Reply>> {
         Ok(account) => account,
         Err(answer) => return text(answer),
     };
-    if account.role != "counselor" {
+    if account.role != crate::domain::role::Role::Counselor {
         return text(texts::NOT_A_COUNSELOR.to_string());
     }
     let (tasks, total) = my_tasks::pending_for_chat(ctx.services(), account.id, LISTED).await?;
@@ -57,7 +57,7 @@ async fn step(ctx: Arc<BotCtx>, command: &'static str) -> AppResult<Option<Reply
         Ok(account) => account,
         Err(answer) => return text(answer),
     };
-    if account.role != "counselor" {
+    if account.role != crate::domain::role::Role::Counselor {
         return text(texts::NOT_A_COUNSELOR.to_string());
     }
     let task_id = match argument(&ctx, command) {

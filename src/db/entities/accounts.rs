@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use crate::domain::role::Role;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "accounts")]
 pub struct Model {
@@ -7,7 +9,7 @@ pub struct Model {
     pub id: i32,
     pub username: String,
     pub password_hash: String,
-    pub role: String,
+    pub role: Role,
     pub org_unit_id: i32,
     pub org_path: String,
     pub name: String,

@@ -1,4 +1,5 @@
-//! sea-orm entities, one per table; no behaviour here.
+//! sea-orm entities, one per table; no behaviour here beyond how domain values are stored
+//! (`columns`).
 
 pub mod account_levels;
 pub mod account_majors;
@@ -8,6 +9,7 @@ pub mod assignments;
 pub mod audit_log;
 pub mod bind_codes;
 pub mod bind_failures;
+pub mod columns;
 pub mod destination_codes;
 pub mod employment_imports;
 pub mod employment_tallies;

@@ -1,11 +1,15 @@
 use sea_orm::entity::prelude::*;
 
+use super::columns::JsonText;
+use crate::domain::education::EducationLevel;
+use crate::domain::task::{TaskKind, TaskStatus};
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "tasks")]
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
-    pub kind: String,
+    pub kind: TaskKind,
     pub title: String,
     #[sea_orm(column_type = "Text")]
     pub content: String,
@@ -14,14 +18,14 @@ pub struct Model {
     pub deadline: DateTimeUtc,
     pub starts_at: Option<DateTimeUtc>,
     pub ends_at: Option<DateTimeUtc>,
-    pub status: String,
+    pub status: TaskStatus,
     pub org_unit_id: i32,
     pub org_path: String,
     pub created_by: i32,
     #[sea_orm(column_type = "Text")]
-    pub target_unit_ids: String,
+    pub target_unit_ids: JsonText<Vec<i32>>,
     #[sea_orm(column_type = "Text")]
-    pub target_levels: String,
+    pub target_levels: JsonText<Vec<EducationLevel>>,
     pub share_nonce: String,
     pub published_at: Option<DateTimeUtc>,
     pub withdrawn_at: Option<DateTimeUtc>,

@@ -22,7 +22,9 @@ pub struct AccountQuery {
     pub college_id: Option<i32>,
     /// Accounts anywhere below this unit (a university, a province...).
     pub org_unit_id: Option<i32>,
+    #[salvo(parameter(value_type = Option<Role>))]
     pub role: Option<String>,
+    #[salvo(parameter(value_type = Option<EducationLevel>))]
     pub education_level: Option<String>,
     pub disabled: Option<bool>,
     /// Part of the name, username or phone.
@@ -64,7 +66,8 @@ pub async fn list(query: AccountQuery, depot: &mut Depot) -> ApiResult<Json<Acco
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct CreateAccountRequest {
-    /// province_admin | school_admin | college_admin | counselor — as the caller's role allows.
+    /// As the caller's role allows.
+    #[salvo(schema(value_type = Role))]
     pub role: String,
     /// The province, university or college the account belongs to.
     pub org_unit_id: i32,
@@ -75,6 +78,7 @@ pub struct CreateAccountRequest {
     pub username: Option<String>,
     /// Counselors: one or more of associate, bachelor, master, doctor.
     #[serde(default)]
+    #[salvo(schema(value_type = Vec<EducationLevel>))]
     pub education_levels: Vec<String>,
     /// Counselors: majors from the college's catalog, at the chosen levels.
     #[serde(default)]
@@ -118,6 +122,7 @@ pub struct UpdateAccountRequest {
     pub phone: Option<String>,
     /// Move to another unit in scope; a counselor moved to another college needs `major_ids` too.
     pub org_unit_id: Option<i32>,
+    #[salvo(schema(value_type = Option<Vec<EducationLevel>>))]
     pub education_levels: Option<Vec<String>>,
     pub major_ids: Option<Vec<i32>>,
 }

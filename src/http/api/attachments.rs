@@ -9,12 +9,11 @@ use salvo::oapi::ToSchema;
 use salvo::prelude::*;
 use serde::Serialize;
 
-use crate::db::entities::task_attachments;
 use crate::error::AppError;
 use crate::http::auth::{actor, meta};
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::state::AppState;
-use crate::service::tasks::attachments::{self, Limits};
+use crate::service::tasks::attachments::{self, Attachment, Limits};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AttachmentView {
@@ -30,7 +29,7 @@ pub struct AttachmentView {
 }
 
 impl AttachmentView {
-    pub fn new(row: task_attachments::Model, url: String) -> Self {
+    pub fn new(row: Attachment, url: String) -> Self {
         Self {
             id: row.id,
             filename: row.filename,
@@ -42,12 +41,12 @@ impl AttachmentView {
         }
     }
 
-    fn of_task(row: task_attachments::Model) -> Self {
+    fn of_task(row: Attachment) -> Self {
         let url = format!("/api/v1/tasks/{}/attachments/{}", row.task_id, row.id);
         Self::new(row, url)
     }
 
-    pub fn shared(row: task_attachments::Model, token: &str) -> Self {
+    pub fn shared(row: Attachment, token: &str) -> Self {
         let url = format!("/api/v1/share/{token}/attachments/{}", row.id);
         Self::new(row, url)
     }
@@ -164,7 +163,7 @@ fn disposition(filename: &str) -> String {
     format!("attachment; filename*=UTF-8''{encoded}")
 }
 
-fn send_file(res: &mut Response, row: &task_attachments::Model, bytes: Vec<u8>) -> ApiResult<()> {
+fn send_file(res: &mut Response, row: &Attachment, bytes: Vec<u8>) -> ApiResult<()> {
     let header = |value: &str| {
         HeaderValue::from_str(value).map_err(|e| ApiError(AppError::internal(e.to_string())))
     };

@@ -12,6 +12,7 @@ pub mod health;
 pub mod my_tasks;
 pub mod news;
 pub mod org;
+pub mod schema;
 pub mod task_export;
 pub mod task_views;
 pub mod tasks;

@@ -21,6 +21,7 @@ use crate::service::tasks::share;
 pub struct MyTaskQuery {
     /// pending (default) | done | all
     pub status: Option<String>,
+    #[salvo(parameter(value_type = Option<TaskKind>))]
     pub kind: Option<String>,
     /// From 1 (at most 10000).
     #[salvo(parameter(value_type = Option<u64>))]

@@ -6,13 +6,12 @@ use salvo::oapi::{ToParameters, ToSchema};
 use salvo::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::db::entities::news;
 use crate::domain::news::NewsFields;
 use crate::domain::page::{Page, PageRequest};
 use crate::http::auth::{actor, meta};
 use crate::http::error::ApiResult;
 use crate::http::state::AppState;
-use crate::service::news::{self as service, page_url};
+use crate::service::news::{self as service, page_url, NewsItem};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct NewsView {
@@ -34,7 +33,7 @@ pub struct NewsView {
 }
 
 impl NewsView {
-    pub fn new(item: news::Model, public_url: &str) -> Self {
+    pub fn new(item: NewsItem, public_url: &str) -> Self {
         Self {
             page_url: page_url(public_url, &item),
             id: item.id,
@@ -60,7 +59,7 @@ pub struct NewsPage {
 }
 
 impl NewsPage {
-    fn new(page: Page<news::Model>, public_url: &str) -> Self {
+    fn new(page: Page<NewsItem>, public_url: &str) -> Self {
         let page = page.map(|item| NewsView::new(item, public_url));
         Self {
             items: page.items,

@@ -20,7 +20,7 @@ use crate::service::org::{self, NewUnit, UnitFilter};
 pub struct UnitQuery {
     /// Only the direct children of this unit.
     pub parent_id: Option<i32>,
-    /// province | university | college
+    #[salvo(parameter(value_type = Option<OrgKind>))]
     pub kind: Option<String>,
     /// Part of the name, or the exact code.
     pub q: Option<String>,
@@ -69,6 +69,7 @@ pub async fn get_unit(id: PathParam<i32>, depot: &mut Depot) -> ApiResult<Json<U
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct CreateUnitRequest {
     /// province (under the ministry), university (under a province), college (under a university)
+    #[salvo(schema(value_type = OrgKind))]
     pub kind: String,
     pub name: String,
     /// Province: 2 digits; university: the national 5-digit school code; college: 1–32 letters/digits.
@@ -93,7 +94,7 @@ pub async fn create_unit(
 #[derive(Debug, Deserialize, ToParameters)]
 #[salvo(parameters(default_parameter_in = Query))]
 pub struct MajorQuery {
-    /// associate | bachelor | master | doctor
+    #[salvo(parameter(value_type = Option<EducationLevel>))]
     pub education_level: Option<String>,
 }
 
@@ -116,7 +117,8 @@ pub async fn list_majors(
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct CreateMajorRequest {
-    /// associate | bachelor | master | doctor (or 专科/本科/硕士研究生/博士研究生)
+    /// Also accepted: 专科/本科/硕士研究生/博士研究生.
+    #[salvo(schema(value_type = EducationLevel))]
     pub education_level: String,
     /// As written in the employment data report.
     pub name: String,

@@ -1,6 +1,6 @@
 //! The progress workbook: 汇总 (totals, by college, by level) and 明细 (one row per counselor).
 
-use rust_xlsxwriter::{Format, Workbook, XlsxError};
+use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
 use crate::domain::phone::mask;
 use crate::domain::push::beijing;
@@ -29,14 +29,24 @@ pub fn workbook(progress: &Progress, rows: &[CounselorRow]) -> Result<Vec<u8>, A
 fn build(progress: &Progress, rows: &[CounselorRow]) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
     let bold = Format::new().set_bold();
+    write_summary(book.add_worksheet(), progress, &bold)?;
+    write_detail(book.add_worksheet(), rows, &bold)?;
+    book.save_to_buffer()
+}
+
+/// 汇总: the totals, then the counts per college and per education level.
+fn write_summary(
+    summary: &mut Worksheet,
+    progress: &Progress,
+    bold: &Format,
+) -> Result<(), XlsxError> {
     let t = &progress.totals;
 
-    let summary = book.add_worksheet();
     summary.set_name("汇总")?;
     summary.set_column_width(0, 24)?;
-    summary.write_with_format(0, 0, "任务", &bold)?;
+    summary.write_with_format(0, 0, "任务", bold)?;
     summary.write(0, 1, progress.task.title.as_str())?;
-    summary.write_with_format(1, 0, "截止时间", &bold)?;
+    summary.write_with_format(1, 0, "截止时间", bold)?;
     summary.write(1, 1, when(Some(progress.task.deadline)))?;
     let totals: [(&str, i64); 7] = [
         ("派发人数", t.assigned),
@@ -49,18 +59,18 @@ fn build(progress: &Progress, rows: &[CounselorRow]) -> Result<Vec<u8>, XlsxErro
     ];
     for (i, (label, value)) in totals.iter().enumerate() {
         let row = 3 + i as u32;
-        summary.write_with_format(row, 0, *label, &bold)?;
+        summary.write_with_format(row, 0, *label, bold)?;
         summary.write(row, 1, *value as f64)?;
     }
     let mut row = 3 + totals.len() as u32 + 1;
     let mut group =
         |title: &str, groups: &[GroupRow], level: bool, row: &mut u32| -> Result<(), XlsxError> {
-            summary.write_with_format(*row, 0, title, &bold)?;
+            summary.write_with_format(*row, 0, title, bold)?;
             for (col, header) in ["派发", "已查看", "已完成", "已办结", "未办结"]
                 .iter()
                 .enumerate()
             {
-                summary.write_with_format(*row, 1 + col as u16, *header, &bold)?;
+                summary.write_with_format(*row, 1 + col as u16, *header, bold)?;
             }
             *row += 1;
             for g in groups {
@@ -89,8 +99,15 @@ fn build(progress: &Progress, rows: &[CounselorRow]) -> Result<Vec<u8>, XlsxErro
         };
     group("按院系", &progress.by_college, false, &mut row)?;
     group("按学历层次", &progress.by_level, true, &mut row)?;
+    Ok(())
+}
 
-    let detail = book.add_worksheet();
+/// 明细: one row per counselor reached.
+fn write_detail(
+    detail: &mut Worksheet,
+    rows: &[CounselorRow],
+    bold: &Format,
+) -> Result<(), XlsxError> {
     detail.set_name("明细")?;
     let headers = [
         "姓名",
@@ -104,7 +121,7 @@ fn build(progress: &Progress, rows: &[CounselorRow]) -> Result<Vec<u8>, XlsxErro
         "办结时间",
     ];
     for (col, header) in headers.iter().enumerate() {
-        detail.write_with_format(0, col as u16, *header, &bold)?;
+        detail.write_with_format(0, col as u16, *header, bold)?;
     }
     for (i, r) in rows.iter().enumerate() {
         let row = 1 + i as u32;
@@ -128,5 +145,5 @@ fn build(progress: &Progress, rows: &[CounselorRow]) -> Result<Vec<u8>, XlsxErro
         detail.write(row, 8, when(r.done_at))?;
     }
     detail.autofit();
-    book.save_to_buffer()
+    Ok(())
 }

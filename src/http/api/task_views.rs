@@ -259,7 +259,7 @@ impl SharedTaskView {
     pub fn new(shared: &SharedTask, attachments: Vec<super::attachments::AttachmentView>) -> Self {
         let task = &shared.task;
         Self {
-            kind_label: TaskKind::from_db(&task.kind).label().to_string(),
+            kind_label: task.kind.label().to_string(),
             title: task.title.clone(),
             content: task.content.clone(),
             link: task.link.clone(),
@@ -379,7 +379,7 @@ impl ProgressView {
         Self {
             task_id: progress.task.id,
             title: progress.task.title.clone(),
-            status: progress.task.status.clone(),
+            status: progress.task.status.as_str().to_string(),
             deadline: progress.task.deadline,
             assigned: t.assigned,
             viewed: t.viewed,

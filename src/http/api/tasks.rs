@@ -12,6 +12,7 @@ use super::task_export;
 use super::task_views::{
     CounselorProgressPage, CounselorProgressView, ProgressView, ReachView, TaskPage, TaskView,
 };
+use crate::domain::education::EducationLevel;
 use crate::domain::page::PageRequest;
 use crate::domain::task::{PublishedEdit, RawTask, Target, TaskFields, TaskKind, TaskStatus};
 use crate::domain::Invalid;
@@ -30,6 +31,7 @@ pub struct TargetRequest {
     pub unit_ids: Vec<i32>,
     /// Empty = every level.
     #[serde(default)]
+    #[salvo(schema(value_type = Vec<EducationLevel>))]
     pub education_levels: Vec<String>,
 }
 
@@ -41,7 +43,7 @@ impl TargetRequest {
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct TaskRequest {
-    /// policy | job_fair | live_course | job_posting | other
+    #[salvo(schema(value_type = TaskKind))]
     pub kind: String,
     pub title: String,
     /// Plain text; blank lines separate paragraphs.
@@ -96,8 +98,9 @@ pub async fn create(
 #[derive(Debug, Deserialize, ToParameters)]
 #[salvo(parameters(default_parameter_in = Query))]
 pub struct TaskQuery {
-    /// draft | published | withdrawn
+    #[salvo(parameter(value_type = Option<TaskStatus>))]
     pub status: Option<String>,
+    #[salvo(parameter(value_type = Option<TaskKind>))]
     pub kind: Option<String>,
     /// Only tasks published by your own unit.
     pub mine: Option<bool>,
@@ -114,25 +117,13 @@ pub struct TaskQuery {
     pub per_page: Option<String>,
 }
 
-fn parse_status(value: &str) -> Result<TaskStatus, Invalid> {
-    match value.trim() {
-        "draft" => Ok(TaskStatus::Draft),
-        "published" => Ok(TaskStatus::Published),
-        "withdrawn" => Ok(TaskStatus::Withdrawn),
-        _ => Err(Invalid::new(
-            "status",
-            "状态应为 draft、published 或 withdrawn",
-        )),
-    }
-}
-
 /// Tasks published in your scope, newest first, each with its progress so far.
 #[endpoint(tags("tasks"))]
 pub async fn list(query: TaskQuery, depot: &mut Depot) -> ApiResult<Json<TaskPage>> {
     let state = AppState::from_depot(depot)?;
     let actor = actor(depot)?;
     let filter = TaskFilter {
-        status: query.status.as_deref().map(parse_status).transpose()?,
+        status: query.status.as_deref().map(TaskStatus::parse).transpose()?,
         kind: query.kind.as_deref().map(TaskKind::parse).transpose()?,
         mine: query.mine.unwrap_or(false),
         received: query.received.unwrap_or(false),
@@ -178,6 +169,7 @@ pub async fn get(id: PathParam<i32>, depot: &mut Depot) -> ApiResult<Json<TaskVi
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct UpdateTaskRequest {
+    #[salvo(schema(value_type = Option<TaskKind>))]
     pub kind: Option<String>,
     pub title: Option<String>,
     pub content: Option<String>,
@@ -202,7 +194,7 @@ pub async fn update(
     let id = id.into_inner();
     let body = body.into_inner();
     let current = tasks::status_for_edit(&state.services, actor, id).await?;
-    let change = match TaskStatus::from_db(&current.status) {
+    let change = match current.status {
         TaskStatus::Published => {
             if body.kind.is_some()
                 || body.title.is_some()
@@ -227,7 +219,7 @@ pub async fn update(
         _ => {
             let current_target = tasks::get(&state.services, actor, id).await?.target;
             let merged = TaskRequest {
-                kind: body.kind.unwrap_or(current.kind.clone()),
+                kind: body.kind.unwrap_or(current.kind.as_str().to_string()),
                 title: body.title.unwrap_or(current.title.clone()),
                 content: body.content.unwrap_or(current.content.clone()),
                 link: body.link.or(current.link.clone()),

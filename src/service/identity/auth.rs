@@ -20,7 +20,6 @@ use crate::config::AuthSettings;
 use crate::db::entities::{accounts, sessions};
 use crate::domain::org::OrgPath;
 use crate::domain::password::NewPassword;
-use crate::domain::role::Role;
 use crate::domain::scope::Actor;
 use crate::domain::username::Username;
 use crate::error::{AppError, AppResult};
@@ -128,9 +127,7 @@ fn token_hash(token: &str) -> String {
 }
 
 pub fn actor_of(account: &accounts::Model) -> AppResult<Actor> {
-    let role = Role::parse(&account.role).map_err(|_| {
-        AppError::internal(format!("account {} has role {}", account.id, account.role))
-    })?;
+    let role = account.role;
     Ok(Actor {
         account_id: account.id,
         username: account.username.clone(),

@@ -2,7 +2,7 @@
 //! and the counselors it reached, and by students through the share link unless the task is
 //! confidential.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use rand::RngCore;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
@@ -29,16 +29,46 @@ pub struct Limits {
     pub per_task: u64,
 }
 
+/// A stored file as the API and the share page describe it (where its bytes live stays here).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attachment {
+    pub id: i32,
+    pub task_id: i32,
+    pub filename: String,
+    /// The type found in the content, not the one the name claims.
+    pub content_type: String,
+    pub size: i64,
+    pub sha256: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<task_attachments::Model> for Attachment {
+    fn from(row: task_attachments::Model) -> Self {
+        Self {
+            id: row.id,
+            task_id: row.task_id,
+            filename: row.filename,
+            content_type: row.content_type,
+            size: row.size,
+            sha256: row.sha256,
+            created_at: row.created_at,
+        }
+    }
+}
+
 fn storage(error: StorageError) -> AppError {
     AppError::internal(format!("file store: {error}"))
 }
 
-async fn rows(services: &Services, task_id: i32) -> AppResult<Vec<task_attachments::Model>> {
+async fn rows(services: &Services, task_id: i32) -> AppResult<Vec<Attachment>> {
     Ok(task_attachments::Entity::find()
         .filter(task_attachments::Column::TaskId.eq(task_id))
         .order_by_asc(task_attachments::Column::Id)
         .all(&services.db)
-        .await?)
+        .await?
+        .into_iter()
+        .map(Attachment::from)
+        .collect())
 }
 
 /// The task, if the actor may read it: an admin following it, or a counselor it reached.
@@ -52,11 +82,7 @@ async fn readable_task(services: &Services, actor: &Actor, task_id: i32) -> AppR
     }
 }
 
-pub async fn list(
-    services: &Services,
-    actor: &Actor,
-    task_id: i32,
-) -> AppResult<Vec<task_attachments::Model>> {
+pub async fn list(services: &Services, actor: &Actor, task_id: i32) -> AppResult<Vec<Attachment>> {
     readable_task(services, actor, task_id).await?;
     rows(services, task_id).await
 }
@@ -65,7 +91,7 @@ pub async fn list(
 pub async fn list_shared(
     services: &Services,
     token: &str,
-) -> AppResult<(share::SharedTask, Vec<task_attachments::Model>)> {
+) -> AppResult<(share::SharedTask, Vec<Attachment>)> {
     let shared = share::open(services, token).await?;
     let files = rows(services, shared.task.id).await?;
     Ok((shared, files))
@@ -75,7 +101,7 @@ async fn load(
     services: &Services,
     task_id: i32,
     attachment_id: i32,
-) -> AppResult<(task_attachments::Model, Vec<u8>)> {
+) -> AppResult<(Attachment, Vec<u8>)> {
     let row = task_attachments::Entity::find_by_id(attachment_id)
         .one(&services.db)
         .await?
@@ -86,7 +112,7 @@ async fn load(
         .get(&row.storage_key)
         .await
         .map_err(storage)?;
-    Ok((row, bytes))
+    Ok((row.into(), bytes))
 }
 
 pub async fn download(
@@ -94,7 +120,7 @@ pub async fn download(
     actor: &Actor,
     task_id: i32,
     attachment_id: i32,
-) -> AppResult<(task_attachments::Model, Vec<u8>)> {
+) -> AppResult<(Attachment, Vec<u8>)> {
     readable_task(services, actor, task_id).await?;
     load(services, task_id, attachment_id).await
 }
@@ -104,13 +130,13 @@ pub async fn download_shared(
     services: &Services,
     token: &str,
     attachment_id: i32,
-) -> AppResult<(task_attachments::Model, Vec<u8>)> {
+) -> AppResult<(Attachment, Vec<u8>)> {
     let shared = share::open(services, token).await?;
     load(services, shared.task.id, attachment_id).await
 }
 
 fn editable(task: &task_rows::Model) -> AppResult<()> {
-    if TaskStatus::from_db(&task.status) == TaskStatus::Withdrawn {
+    if task.status == TaskStatus::Withdrawn {
         return Err(Conflict::AttachmentsOfWithdrawnTask.into());
     }
     Ok(())
@@ -161,7 +187,7 @@ pub async fn upload(
     bytes: &[u8],
     limits: Limits,
     meta: &RequestMeta,
-) -> AppResult<task_attachments::Model> {
+) -> AppResult<Attachment> {
     let task = tasks::managed_task(&services.db, actor, task_id).await?;
     editable(&task)?;
     let accepted = attachment::accept(name, bytes, limits.max_bytes)?;
@@ -211,7 +237,7 @@ pub async fn upload(
         },
     )
     .await?;
-    Ok(row)
+    Ok(row.into())
 }
 
 pub async fn remove(

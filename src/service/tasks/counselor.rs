@@ -28,7 +28,7 @@ pub enum Bucket {
 #[derive(Debug, Clone, FromQueryResult)]
 pub struct MyTask {
     pub task_id: i32,
-    pub kind: String,
+    pub kind: TaskKind,
     pub title: String,
     pub content: String,
     pub link: Option<String>,
@@ -50,7 +50,7 @@ pub struct MyTask {
 
 impl MyTask {
     pub fn kind(&self) -> TaskKind {
-        TaskKind::from_db(&self.kind)
+        self.kind
     }
 
     pub fn live_window(&self) -> Option<LiveWindow> {
@@ -84,9 +84,7 @@ fn base(account_id: i32) -> SelectStatement {
         )
         .and_where(Expr::col((assignments::Entity, assignments::Column::AccountId)).eq(account_id))
         // Withdrawn tasks disappear for counselors.
-        .and_where(
-            Expr::col((tasks::Entity, tasks::Column::Status)).eq(TaskStatus::Published.as_str()),
-        );
+        .and_where(Expr::col((tasks::Entity, tasks::Column::Status)).eq(TaskStatus::Published));
     query
 }
 
@@ -171,7 +169,7 @@ pub async fn list(
         Bucket::All => {}
     }
     if let Some(kind) = kind {
-        query.and_where(Expr::col((tasks::Entity, tasks::Column::Kind)).eq(kind.as_str()));
+        query.and_where(Expr::col((tasks::Entity, tasks::Column::Kind)).eq(kind));
     }
     let total = count_rows(
         &services.db,

@@ -103,6 +103,31 @@ async fn scan<C: ConnectionTrait>(
     task_id: i32,
     actor: &Actor,
 ) -> AppResult<(Totals, Vec<GroupRow>, Vec<GroupRow>)> {
+    let query = counts_query(task_id, actor);
+    let rows = conn.query_all(crate::db::inlined(conn, &query)).await?;
+    let (totals, colleges, mut levels) = sum_rows(&rows)?;
+    let names = org_units::Entity::find()
+        .filter(org_units::Column::Id.is_in(colleges.iter().map(|(id, _)| *id)))
+        .all(conn)
+        .await?;
+    let mut by_college: Vec<GroupRow> = colleges
+        .into_iter()
+        .map(|(id, mut group)| {
+            group.name = names
+                .iter()
+                .find(|u| u.id == id)
+                .map(|u| u.name.clone())
+                .unwrap_or_default();
+            group
+        })
+        .collect();
+    by_college.sort_by(|a, b| a.name.cmp(&b.name).then(a.key.cmp(&b.key)));
+    levels.retain(|level| level.assigned > 0);
+    Ok((totals, by_college, levels))
+}
+
+/// One row per college: the step counters overall and per education level.
+fn counts_query(task_id: i32, actor: &Actor) -> SelectStatement {
     let mut query = scoped(task_id, actor);
     query
         .column((assignments::Entity, assignments::Column::CollegeId))
@@ -128,7 +153,13 @@ async fn scan<C: ConnectionTrait>(
             count_if(condition, format!("{}_{step}", level.as_str()), &mut query);
         }
     }
-    let rows = conn.query_all(crate::db::inlined(conn, &query)).await?;
+    query
+}
+
+/// The totals, each college's counts (named later) and the per-level sums.
+type Sums = (Totals, Vec<(i32, GroupRow)>, Vec<GroupRow>);
+
+fn sum_rows(rows: &[sea_orm::QueryResult]) -> AppResult<Sums> {
     let get = |row: &sea_orm::QueryResult, name: &str| -> AppResult<i64> {
         Ok(row.try_get::<i64>("", name)?)
     };
@@ -145,7 +176,7 @@ async fn scan<C: ConnectionTrait>(
             done: 0,
         })
         .collect();
-    for row in &rows {
+    for row in rows {
         let college_id: i32 = row.try_get("", "college_id")?;
         let group = GroupRow {
             key: college_id.to_string(),
@@ -170,24 +201,7 @@ async fn scan<C: ConnectionTrait>(
         }
         colleges.push((college_id, group));
     }
-    let names = org_units::Entity::find()
-        .filter(org_units::Column::Id.is_in(colleges.iter().map(|(id, _)| *id)))
-        .all(conn)
-        .await?;
-    let mut by_college: Vec<GroupRow> = colleges
-        .into_iter()
-        .map(|(id, mut group)| {
-            group.name = names
-                .iter()
-                .find(|u| u.id == id)
-                .map(|u| u.name.clone())
-                .unwrap_or_default();
-            group
-        })
-        .collect();
-    by_college.sort_by(|a, b| a.name.cmp(&b.name).then(a.key.cmp(&b.key)));
-    levels.retain(|level| level.assigned > 0);
-    Ok((totals, by_college, levels))
+    Ok((totals, colleges, levels))
 }
 
 pub async fn progress(

@@ -126,7 +126,7 @@ pub async fn open(services: &Services, token: &str) -> AppResult<SharedTask> {
     if !bool::from(expected.as_slice().ct_eq(given)) {
         return Err(refused());
     }
-    if task.confidential || TaskStatus::from_db(&task.status) != TaskStatus::Published {
+    if task.confidential || task.status != TaskStatus::Published {
         return Err(refused());
     }
     let publisher = crate::service::org::publisher_names(&services.db, [task.org_unit_id])

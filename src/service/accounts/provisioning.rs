@@ -1,0 +1,252 @@
+//! Writing account rows: the insert every path shares (admin, import, CLI, demo), duties,
+//! the welcome (credentials notice and audit), and telling which unique index a write hit.
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait,
+    QueryFilter, Set, SqlErr,
+};
+use serde_json::json;
+
+use crate::db::entities::{account_levels, account_majors, accounts, org_units};
+use crate::domain::education::EducationLevels;
+use crate::domain::password::generate_initial;
+use crate::domain::phone::MobilePhone;
+use crate::domain::role::Role;
+use crate::domain::scope::Actor;
+use crate::domain::username::Username;
+use crate::error::{AppError, AppResult};
+use crate::infra::password_hash;
+use crate::service::notifier::{CredentialNotice, CredentialReason};
+use crate::service::{audit, RequestMeta, Services};
+
+pub(super) fn unique_violation(error: DbErr, username: &str) -> AppError {
+    match error.sql_err() {
+        Some(SqlErr::UniqueConstraintViolation(message)) if names_phone_index(&message) => {
+            phone_taken(None)
+        }
+        Some(SqlErr::UniqueConstraintViolation(_)) => username_taken(username),
+        _ => error.into(),
+    }
+}
+
+/// Whether a unique violation is the phone's: the index (PostgreSQL, MySQL) or column (SQLite)
+/// is named after the value MySQL quotes, so a username spelled like the index cannot match.
+pub(super) fn names_phone_index(message: &str) -> bool {
+    let named = ["for key", "constraint", "failed:"]
+        .iter()
+        .filter_map(|marker| message.rfind(marker).map(|at| &message[at..]))
+        .min_by_key(|tail| tail.len())
+        .unwrap_or(message);
+    named.contains("ux_accounts_phone") || named.contains("accounts.phone")
+}
+
+/// One account per phone number, as the bulk import requires: the owner is named only to an
+/// admin who can see that account (`owner`), never across scopes.
+pub(super) fn phone_taken(owner: Option<&str>) -> AppError {
+    AppError::Conflict {
+        code: "phone_taken",
+        message: match owner {
+            Some(owner) => format!("手机号已被账号“{owner}”使用"),
+            None => "手机号已被其他账号使用".to_string(),
+        },
+    }
+}
+
+pub(super) fn username_taken(username: &str) -> AppError {
+    AppError::Conflict {
+        code: "username_taken",
+        message: format!("用户名“{username}”已被使用"),
+    }
+}
+
+pub(super) async fn write_duties(
+    txn: &DatabaseTransaction,
+    account_id: i32,
+    levels: &EducationLevels,
+    major_ids: &[i32],
+) -> AppResult<()> {
+    account_levels::Entity::delete_many()
+        .filter(account_levels::Column::AccountId.eq(account_id))
+        .exec(txn)
+        .await?;
+    account_majors::Entity::delete_many()
+        .filter(account_majors::Column::AccountId.eq(account_id))
+        .exec(txn)
+        .await?;
+    account_levels::Entity::insert_many(levels.as_slice().iter().map(|level| {
+        account_levels::ActiveModel {
+            account_id: Set(account_id),
+            education_level: Set(level.as_str().to_string()),
+        }
+    }))
+    .exec(txn)
+    .await?;
+    account_majors::Entity::insert_many(major_ids.iter().map(|major_id| {
+        account_majors::ActiveModel {
+            account_id: Set(account_id),
+            major_id: Set(*major_id),
+        }
+    }))
+    .exec(txn)
+    .await?;
+    Ok(())
+}
+
+/// Create an account without an acting admin (first start, `fudao admin create`, demo data).
+/// Returns the account and its one-time password.
+pub async fn create_unchecked<C: ConnectionTrait>(
+    conn: &C,
+    role: Role,
+    unit: &org_units::Model,
+    username: &Username,
+    name: &str,
+    phone: Option<&MobilePhone>,
+    password: Option<&str>,
+) -> AppResult<(accounts::Model, String)> {
+    let taken = accounts::Entity::find()
+        .filter(accounts::Column::Username.eq(username.as_str()))
+        .one(conn)
+        .await?;
+    if taken.is_some() {
+        return Err(username_taken(username.as_str()));
+    }
+    let password = password
+        .map(str::to_string)
+        .unwrap_or_else(generate_initial);
+    let account = insert_account(
+        conn,
+        NewRow {
+            role,
+            unit,
+            username,
+            name,
+            phone,
+            password_hash: password_hash::hash(&password).await?,
+        },
+    )
+    .await?;
+    Ok((account, password))
+}
+
+/// A new account's credentials SMS and its audit entry (`extra` joins the entry's detail).
+#[allow(clippy::too_many_arguments)]
+pub async fn welcome(
+    services: &Services,
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    meta: &RequestMeta,
+    account: &accounts::Model,
+    phone: &MobilePhone,
+    password: &str,
+    extra: serde_json::Value,
+) -> AppResult<()> {
+    services
+        .notifier
+        .send_credentials(
+            txn,
+            phone,
+            CredentialNotice {
+                account_id: account.id,
+                reason: CredentialReason::AccountCreated,
+                name: &account.name,
+                username: &account.username,
+                password,
+            },
+        )
+        .await?;
+    let mut detail = json!({
+        "username": account.username,
+        "role": account.role.as_str(),
+        "org_unit_id": account.org_unit_id,
+        "phone": phone.masked(),
+    });
+    if let (Some(detail), Some(extra)) = (detail.as_object_mut(), extra.as_object()) {
+        detail.extend(extra.clone());
+    }
+    audit::record(
+        txn,
+        Some(actor),
+        meta,
+        audit::Entry {
+            action: "account.create",
+            target_type: "account",
+            target_id: Some(account.id.to_string()),
+            org_path: &account.org_path,
+            detail,
+        },
+    )
+    .await
+}
+
+/// An account row to insert; scope, duties and duplicates are the caller's job.
+pub struct NewRow<'a> {
+    pub role: Role,
+    pub unit: &'a org_units::Model,
+    pub username: &'a Username,
+    pub name: &'a str,
+    pub phone: Option<&'a MobilePhone>,
+    pub password_hash: String,
+}
+
+/// Insert an account that must change its initial password at first login.
+pub async fn insert_account<C: ConnectionTrait>(
+    conn: &C,
+    new: NewRow<'_>,
+) -> AppResult<accounts::Model> {
+    let now = Utc::now();
+    crate::service::identity::login_throttle::forget(conn, new.username.as_str()).await?;
+    accounts::ActiveModel {
+        username: Set(new.username.as_str().to_string()),
+        password_hash: Set(new.password_hash),
+        role: Set(new.role),
+        org_unit_id: Set(new.unit.id),
+        org_path: Set(new.unit.path.clone()),
+        name: Set(new.name.to_string()),
+        phone: Set(new.phone.map(|p| p.as_str().to_string())),
+        must_change_password: Set(true),
+        disabled: Set(false),
+        failed_logins: Set(0),
+        locked_until: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await
+    .map_err(|e| unique_violation(e, new.username.as_str()))
+}
+
+/// Attach levels and majors to an account made by `create_unchecked`.
+pub async fn set_duties_unchecked(
+    txn: &DatabaseTransaction,
+    account_id: i32,
+    levels: &EducationLevels,
+    major_ids: &[i32],
+) -> AppResult<()> {
+    write_duties(txn, account_id, levels, major_ids).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::names_phone_index;
+
+    #[test]
+    fn a_phone_violation_is_told_from_a_username_one_on_every_backend() {
+        for phone in [
+            "UNIQUE constraint failed: accounts.phone",
+            "duplicate key value violates unique constraint \"ux_accounts_phone\"",
+            "Duplicate entry '13900000001' for key 'accounts.ux_accounts_phone'",
+        ] {
+            assert!(names_phone_index(phone), "{phone}");
+        }
+        for username in [
+            "UNIQUE constraint failed: accounts.username",
+            "duplicate key value violates unique constraint \"idx-accounts-username\"",
+            "Duplicate entry 'ux_accounts_phone' for key 'accounts.username'",
+            "Duplicate entry 'accounts.phone' for key 'username'",
+        ] {
+            assert!(!names_phone_index(username), "{username}");
+        }
+    }
+}

@@ -1,0 +1,134 @@
+//! Reminders (催办): by an admin at most once per interval per task, and automatic ones
+//! shortly before the deadline.
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
+    TransactionTrait,
+};
+use serde_json::json;
+
+use super::query::managed_task;
+use crate::db::entities::tasks;
+use crate::domain::push::JobKind;
+use crate::domain::scope::Actor;
+use crate::domain::task::TaskStatus;
+use crate::error::{AppError, AppResult};
+use crate::service::{audit, push_queue, RequestMeta, Services};
+
+/// Remind (催办) everyone bound who is not done, at most once per interval per task.
+pub async fn remind(
+    services: &Services,
+    actor: &Actor,
+    id: i32,
+    interval: chrono::TimeDelta,
+    meta: &RequestMeta,
+) -> AppResult<u64> {
+    let txn = services.db.begin().await?;
+    let task = managed_task(&txn, actor, id).await?;
+    if task.status != TaskStatus::Published {
+        return Err(AppError::Conflict {
+            code: "task_not_published",
+            message: "只有已发布的任务可以催办".into(),
+        });
+    }
+    let now = Utc::now();
+    if !claim_reminder(&txn, &task, interval, now).await? {
+        let next = task.last_reminded_at.map(|at| at + interval).unwrap_or(now);
+        return Err(AppError::Conflict {
+            code: "remind_too_soon",
+            message: format!(
+                "每个任务每 {} 分钟最多催办一次，请于 {} 后再试",
+                interval.num_minutes(),
+                next.with_timezone(&crate::domain::push::beijing())
+                    .format("%H:%M")
+            ),
+        });
+    }
+    let queued = push_queue::enqueue_for_task(&txn, &task, JobKind::Reminder, true, now).await?;
+    if queued == 0 {
+        // Nobody bound is left to remind: nothing was sent, so the hourly slot stays free.
+        txn.rollback().await?;
+        return Ok(0);
+    }
+    audit::record(
+        &txn,
+        Some(actor),
+        meta,
+        audit::Entry {
+            action: "task.remind",
+            target_type: "task",
+            target_id: Some(task.id.to_string()),
+            org_path: &task.org_path,
+            detail: json!({ "queued": queued }),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(queued)
+}
+
+/// Take the task's reminder slot if the last reminder is older than the interval; the
+/// conditional update makes two admins (or instances) clicking at once remind once.
+async fn claim_reminder<C: ConnectionTrait>(
+    conn: &C,
+    task: &tasks::Model,
+    interval: chrono::TimeDelta,
+    now: DateTime<Utc>,
+) -> AppResult<bool> {
+    let changed = tasks::Entity::update_many()
+        .col_expr(tasks::Column::LastRemindedAt, Expr::value(now))
+        .filter(tasks::Column::Id.eq(task.id))
+        .filter(
+            Condition::any()
+                .add(tasks::Column::LastRemindedAt.is_null())
+                .add(tasks::Column::LastRemindedAt.lte(now - interval)),
+        )
+        .exec(conn)
+        .await?;
+    Ok(changed.rows_affected == 1)
+}
+
+/// Automatic reminders: every published task whose deadline is within `before` and that has not
+/// been reminded automatically yet. Returns the number of notices queued.
+pub async fn auto_remind(services: &Services, before: chrono::TimeDelta) -> AppResult<u64> {
+    let now = Utc::now();
+    let due = tasks::Entity::find()
+        .filter(tasks::Column::Status.eq(TaskStatus::Published))
+        .filter(tasks::Column::AutoRemindedAt.is_null())
+        .filter(tasks::Column::Deadline.gt(now))
+        .filter(tasks::Column::Deadline.lte(now + before))
+        .limit(100)
+        .all(&services.db)
+        .await?;
+    let mut queued = 0;
+    for task in due {
+        let txn = services.db.begin().await?;
+        let changed = tasks::Entity::update_many()
+            .col_expr(tasks::Column::AutoRemindedAt, Expr::value(now))
+            .filter(tasks::Column::Id.eq(task.id))
+            .filter(tasks::Column::AutoRemindedAt.is_null())
+            .exec(&txn)
+            .await?;
+        if changed.rows_affected == 1 {
+            let n = push_queue::enqueue_for_task(&txn, &task, JobKind::Reminder, true, now).await?;
+            audit::record(
+                &txn,
+                None,
+                &RequestMeta::default(),
+                audit::Entry {
+                    action: "task.auto_remind",
+                    target_type: "task",
+                    target_id: Some(task.id.to_string()),
+                    org_path: &task.org_path,
+                    detail: json!({ "queued": n }),
+                },
+            )
+            .await?;
+            queued += n;
+        }
+        txn.commit().await?;
+    }
+    Ok(queued)
+}
