@@ -5,6 +5,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 
 use crate::bot::context::BotCtx;
+use crate::bot::router::Captures;
 use crate::bot::texts;
 use crate::error::AppResult;
 use crate::service::{identity::binding, identity::followers};
@@ -14,7 +15,7 @@ fn event_time(ctx: &BotCtx) -> DateTime<Utc> {
     DateTime::from_timestamp(ctx.incoming.create_time as i64, 0).unwrap_or_else(Utc::now)
 }
 
-pub async fn subscribe(ctx: Arc<BotCtx>) -> AppResult<Option<Reply>> {
+pub async fn subscribe(ctx: Arc<BotCtx>, _: Captures) -> AppResult<Option<Reply>> {
     followers::record(ctx.services(), ctx.openid(), true, event_time(&ctx)).await?;
     if let Some(client) = ctx.wechat().cloned() {
         // user/info is a network call: learn the UnionID after replying, not before.
@@ -44,13 +45,13 @@ pub async fn subscribe(ctx: Arc<BotCtx>) -> AppResult<Option<Reply>> {
             }
         });
     }
-    Ok(Some(Reply::Text(match &ctx.account {
-        Some(account) => texts::welcome_back(&account.name, ctx.commands(), ctx.links()),
+    Ok(Some(Reply::Text(match &ctx.sender {
+        Some(sender) => texts::welcome_back(&sender.actor.name, ctx.commands(), ctx.links()),
         None => format!("欢迎关注！\n{}", texts::bind_instructions(ctx.links())),
     })))
 }
 
-pub async fn unsubscribe(ctx: Arc<BotCtx>) -> AppResult<Option<Reply>> {
+pub async fn unsubscribe(ctx: Arc<BotCtx>, _: Captures) -> AppResult<Option<Reply>> {
     followers::record(ctx.services(), ctx.openid(), false, event_time(&ctx)).await?;
     Ok(None)
 }
