@@ -18,11 +18,13 @@ use crate::push::PushWorker;
 use crate::service::accounts::bootstrap::{self, InitialAdmin};
 use crate::service::identity::binding::{BindGuard, BindLimits};
 use crate::service::identity::profiles::{FollowerProfiles, ProfileLookups};
+use crate::service::identity::mini_login::{ExchangeError, MiniLogin, MiniSession};
 use crate::service::notifier::SmsOutboxNotifier;
 use crate::service::Services;
 use crate::sms::worker::SmsWorker;
 use crate::wechat::client::{Credentials, Transport, WechatClient};
 use crate::wechat::crypto::Crypto;
+use crate::wechat::error::{WxError, WxErrorClass};
 use crate::wechat::replay::NonceCache;
 use http::wechat_callback::Gateway;
 use tokio::sync::watch;
@@ -57,6 +59,30 @@ pub fn wechat_client(settings: &Settings) -> Result<WechatClient, StartupError> 
             app_secret: settings.miniprogram.app_secret.clone(),
         },
     ))
+}
+
+/// Silent login's code exchange through the mini program's `jscode2session`.
+pub struct WechatMiniLogin(pub WechatClient);
+
+#[async_trait::async_trait]
+impl MiniLogin for WechatMiniLogin {
+    async fn exchange_code(&self, code: &str) -> Result<MiniSession, ExchangeError> {
+        let session = self.0.code_to_session(code).await.map_err(exchange_error)?;
+        Ok(MiniSession {
+            openid: session.openid,
+            unionid: session.unionid.filter(|unionid| !unionid.is_empty()),
+        })
+    }
+}
+
+/// What a failed `jscode2session` means for the caller.
+fn exchange_error(error: WxError) -> ExchangeError {
+    match (error.class(), error.errcode()) {
+        // 40029: invalid code; 40163: code already used.
+        (_, Some(40029 | 40163)) => ExchangeError::InvalidCode,
+        (WxErrorClass::Config, _) => ExchangeError::Misconfigured(error.to_string()),
+        _ => ExchangeError::Unavailable(error.to_string()),
+    }
 }
 
 /// Signature and encryption keys for the callback; `None` when no token is configured.
@@ -205,7 +231,7 @@ impl Application {
         let state = http::state::AppState {
             services: self.services,
             settings: self.settings,
-            wechat: self.wechat,
+            mini_login: Arc::new(WechatMiniLogin(self.wechat)),
         };
         let server = Server::new(self.acceptor);
         let handle = server.handle();

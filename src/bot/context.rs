@@ -1,10 +1,11 @@
-//! What a handler gets: the message, the bound account (loaded once by an interceptor) and the
+//! What a handler gets: the message, who sent it (loaded once by an interceptor) and the
 //! services it may call.
 
 use std::sync::Arc;
 
-use super::texts;
-use crate::db::entities::accounts;
+use crate::domain::scope::Actor;
+use crate::error::{AppError, AppResult};
+use crate::service::identity::chat_sender::ChatSender;
 use crate::service::Services;
 use crate::wechat::client::WechatClient;
 use crate::wechat::message::Incoming;
@@ -39,7 +40,7 @@ pub struct Shared {
 pub struct BotCtx {
     pub incoming: Incoming,
     /// The enabled account bound to the sender, when there is one.
-    pub account: Option<accounts::Model>,
+    pub sender: Option<ChatSender>,
     pub shared: Arc<Shared>,
 }
 
@@ -64,16 +65,12 @@ impl BotCtx {
         &self.shared.commands
     }
 
-    /// The bound account when a command may act for it; otherwise what to answer instead.
-    /// After an admin reset, whoever holds the WeChat must not act for the account until its
-    /// owner has set a new password.
-    pub fn ready_account(&self) -> Result<&accounts::Model, String> {
-        match &self.account {
-            None => Err(texts::bind_instructions(self.links())),
-            Some(account) if account.must_change_password => {
-                Err(texts::CHANGE_PASSWORD_FIRST.to_string())
-            }
-            Some(account) => Ok(account),
-        }
+    /// The bound sender's actor, for handlers behind `RequireBound` or `RequireCounselor`; a
+    /// rule that forgot its guard fails loudly instead of acting for nobody.
+    pub fn actor(&self) -> AppResult<&Actor> {
+        self.sender
+            .as_ref()
+            .map(|sender| &sender.actor)
+            .ok_or_else(|| AppError::Internal("bot handler needs a bound sender".into()))
     }
 }

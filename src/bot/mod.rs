@@ -3,6 +3,7 @@
 
 pub mod context;
 pub mod dedup;
+pub mod guards;
 pub mod handlers;
 pub mod router;
 pub mod rules;
@@ -101,18 +102,18 @@ impl Bot {
     }
 
     async fn run(&self, incoming: Incoming) -> Answer {
-        let Some(rule) = self.router.route(&incoming) else {
+        let Some((rule, captures)) = self.router.route(&incoming) else {
             return Answer::Success;
         };
         let mut ctx = BotCtx {
             incoming,
-            account: None,
+            sender: None,
             shared: self.shared.clone(),
         };
         let intercepted = self.router.intercept(&mut ctx).await;
         let ctx = Arc::new(ctx);
         let result = match intercepted {
-            Ok(()) => (rule.handler)(ctx.clone()).await,
+            Ok(()) => rule.handle(ctx.clone(), captures).await,
             Err(error) => Err(error),
         };
         let reply = match result {
@@ -132,6 +133,6 @@ impl Bot {
 
     /// Which rule a message goes to (for tests and diagnostics).
     pub fn rule_for(&self, incoming: &Incoming) -> Option<&'static str> {
-        self.router.route(incoming).map(|rule| rule.name)
+        self.router.route(incoming).map(|(rule, _)| rule.name)
     }
 }

@@ -1,5 +1,6 @@
 //! Ordered rules: the first whose matcher accepts the message handles it. Interceptors run once
-//! before the handler (e.g. loading the sender's bound account).
+//! before any rule (e.g. loading who the sender is); a rule's guards then decide whether its
+//! handler runs at all, so handlers never re-check who may use them.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -10,23 +11,18 @@ use regex::Regex;
 
 use super::context::BotCtx;
 use crate::error::AppResult;
-use crate::wechat::message::{Incoming, Kind};
+use crate::wechat::message::{Event, EventKind, Incoming, Kind};
 use crate::wechat::reply::Reply;
 
 pub type HandlerFuture = Pin<Box<dyn Future<Output = AppResult<Option<Reply>>> + Send>>;
-pub type HandlerFn = fn(Arc<BotCtx>) -> HandlerFuture;
+type Handler = Box<dyn Fn(Arc<BotCtx>, Captures) -> HandlerFuture + Send + Sync>;
 
 pub enum Matcher {
-    /// A message type as WeChat sends it (`text`, `image`, `event`...).
-    MsgType(&'static str),
-    /// An event by name, as WeChat sends it (`subscribe`, `CLICK`, `TEMPLATESENDJOBFINISH`...).
-    Event(&'static str),
-    /// An event with this key: the menu key of a CLICK, the scene of a SCAN, ...
-    EventKey {
-        event: &'static str,
-        key: &'static str,
-    },
-    /// A text message whose trimmed content matches.
+    /// An event of this kind, whatever it carries.
+    Event(EventKind),
+    /// A tap on the custom menu item with this key.
+    MenuClick(&'static str),
+    /// A text message whose trimmed content matches; its groups go to the handler.
     Keyword(Regex),
     /// Any message a user typed or sent (text, image, voice, video, location, link).
     UserMessage,
@@ -34,6 +30,18 @@ pub enum Matcher {
     Any,
     /// Nothing (what an invalid keyword pattern becomes; the rules table test catches it).
     Never,
+}
+
+/// The groups a keyword pattern captured, by number (0 is the whole trimmed text); empty for
+/// every other matcher.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Captures(Vec<Option<String>>);
+
+impl Captures {
+    /// Group `index`, when it took part in the match.
+    pub fn get(&self, index: usize) -> Option<&str> {
+        self.0.get(index).and_then(Option::as_deref)
+    }
 }
 
 impl Matcher {
@@ -48,17 +56,26 @@ impl Matcher {
         }
     }
 
-    pub fn matches(&self, incoming: &Incoming) -> bool {
-        match self {
-            Matcher::MsgType(msg_type) => incoming.msg_type() == *msg_type,
-            Matcher::Event(name) => incoming.event_name() == Some(*name),
-            Matcher::EventKey { event, key } => {
-                incoming.event_name() == Some(*event) && incoming.event_key() == Some(*key)
+    /// What the message hands the handler when this matcher accepts it.
+    pub fn matches(&self, incoming: &Incoming) -> Option<Captures> {
+        let accepted = match self {
+            Matcher::Event(kind) => {
+                matches!(&incoming.kind, Kind::Event(event) if event.kind() == *kind)
             }
-            Matcher::Keyword(regex) => match &incoming.kind {
-                Kind::Text { content, .. } => regex.is_match(content.trim()),
-                _ => false,
-            },
+            Matcher::MenuClick(key) => {
+                matches!(&incoming.kind, Kind::Event(Event::Click { key: clicked }) if clicked == key)
+            }
+            Matcher::Keyword(regex) => {
+                let Kind::Text { content, .. } = &incoming.kind else {
+                    return None;
+                };
+                let found = regex.captures(content.trim())?;
+                let groups = found
+                    .iter()
+                    .map(|group| group.map(|g| g.as_str().to_string()))
+                    .collect();
+                return Some(Captures(groups));
+            }
             Matcher::UserMessage => matches!(
                 incoming.kind,
                 Kind::Text { .. }
@@ -71,16 +88,61 @@ impl Matcher {
             ),
             Matcher::Any => true,
             Matcher::Never => false,
-        }
+        };
+        accepted.then(Captures::default)
     }
+}
+
+/// A condition on the sender that a rule's handler may take for granted. When it does not
+/// hold, the text it returns is the whole answer and the handler does not run.
+pub trait Guard: Send + Sync {
+    fn check(&self, ctx: &BotCtx) -> Result<(), String>;
 }
 
 pub struct Rule {
     pub name: &'static str,
     pub matcher: Matcher,
-    pub handler: HandlerFn,
+    guards: Vec<Box<dyn Guard>>,
+    handler: Handler,
     /// The line this command adds to the help text, if it is a command users type.
     pub help: Option<&'static str>,
+}
+
+impl Rule {
+    pub fn new<H, F>(name: &'static str, matcher: Matcher, handler: H) -> Self
+    where
+        H: Fn(Arc<BotCtx>, Captures) -> F + Send + Sync + 'static,
+        F: Future<Output = AppResult<Option<Reply>>> + Send + 'static,
+    {
+        Self {
+            name,
+            matcher,
+            guards: Vec::new(),
+            handler: Box::new(move |ctx, captures| Box::pin(handler(ctx, captures))),
+            help: None,
+        }
+    }
+
+    /// Checked in the order added, after the interceptors.
+    pub fn guard(mut self, guard: impl Guard + 'static) -> Self {
+        self.guards.push(Box::new(guard));
+        self
+    }
+
+    pub fn help(mut self, line: &'static str) -> Self {
+        self.help = Some(line);
+        self
+    }
+
+    /// The first guard's refusal, or the handler's answer.
+    pub async fn handle(&self, ctx: Arc<BotCtx>, captures: Captures) -> AppResult<Option<Reply>> {
+        for guard in &self.guards {
+            if let Err(answer) = guard.check(&ctx) {
+                return Ok(Some(Reply::Text(answer)));
+            }
+        }
+        (self.handler)(ctx, captures).await
+    }
 }
 
 #[async_trait]
@@ -105,10 +167,13 @@ impl Router {
         self
     }
 
-    pub fn route(&self, incoming: &Incoming) -> Option<&Rule> {
-        self.rules
-            .iter()
-            .find(|rule| rule.matcher.matches(incoming))
+    /// The first rule that accepts the message, with what its matcher captured.
+    pub fn route(&self, incoming: &Incoming) -> Option<(&Rule, Captures)> {
+        self.rules.iter().find_map(|rule| {
+            rule.matcher
+                .matches(incoming)
+                .map(|captures| (rule, captures))
+        })
     }
 
     pub async fn intercept(&self, ctx: &mut BotCtx) -> AppResult<()> {
@@ -137,32 +202,38 @@ mod tests {
         let image =
             parse("<MsgType>image</MsgType><PicUrl>p</PicUrl><MediaId>m</MediaId><MsgId>1</MsgId>");
         let scan = parse("<MsgType>event</MsgType><Event>SCAN</Event><EventKey>s1</EventKey>");
+        let click = parse("<MsgType>event</MsgType><Event>CLICK</Event><EventKey>s1</EventKey>");
         let text = parse("<MsgType>text</MsgType><Content>绑定 1</Content><MsgId>1</MsgId>");
-        assert!(Matcher::MsgType("image").matches(&image));
-        assert!(!Matcher::MsgType("text").matches(&image));
-        assert!(Matcher::Event("SCAN").matches(&scan));
-        assert!(Matcher::EventKey {
-            event: "SCAN",
-            key: "s1"
-        }
-        .matches(&scan));
-        assert!(!Matcher::EventKey {
-            event: "SCAN",
-            key: "s2"
-        }
-        .matches(&scan));
-        assert!(!Matcher::EventKey {
-            event: "CLICK",
-            key: "s1"
-        }
-        .matches(&scan));
-        assert!(Matcher::keyword("绑定.*").matches(&text));
+        assert!(Matcher::Event(EventKind::Scan).matches(&scan).is_some());
+        assert!(Matcher::Event(EventKind::Click).matches(&scan).is_none());
+        assert!(Matcher::MenuClick("s1").matches(&click).is_some());
+        assert!(Matcher::MenuClick("s2").matches(&click).is_none());
         assert!(
-            !Matcher::keyword("绑定").matches(&text),
+            Matcher::MenuClick("s1").matches(&scan).is_none(),
+            "a scene is not a menu key"
+        );
+        assert!(Matcher::keyword("绑定.*").matches(&text).is_some());
+        assert!(
+            Matcher::keyword("绑定").matches(&text).is_none(),
             "whole text, not a prefix"
         );
-        assert!(Matcher::UserMessage.matches(&image) && !Matcher::UserMessage.matches(&scan));
+        assert!(Matcher::UserMessage.matches(&image).is_some());
+        assert!(Matcher::UserMessage.matches(&scan).is_none());
         assert!(matches!(Matcher::keyword("(unclosed"), Matcher::Never));
-        assert!(!Matcher::Never.matches(&text) && Matcher::Any.matches(&text));
+        assert!(Matcher::Never.matches(&text).is_none() && Matcher::Any.matches(&text).is_some());
+    }
+
+    #[test]
+    fn a_keyword_hands_over_its_groups() {
+        let text = parse("<MsgType>text</MsgType><Content> 完成 12 </Content><MsgId>1</MsgId>");
+        let captures = Matcher::keyword(r"完成\s*(\d+)(x)?")
+            .matches(&text)
+            .expect("matches");
+        assert_eq!(captures.get(0), Some("完成 12"));
+        assert_eq!(captures.get(1), Some("12"));
+        assert_eq!(captures.get(2), None, "a group that did not take part");
+        assert_eq!(captures.get(3), None, "no such group");
+        let other = Matcher::Any.matches(&text).expect("matches");
+        assert_eq!(other, Captures::default());
     }
 }

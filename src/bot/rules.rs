@@ -3,10 +3,12 @@
 use async_trait::async_trait;
 
 use super::context::BotCtx;
+use super::guards::{PasswordSettled, RequireCounselor};
 use super::handlers::{binding, delivery, follow, help, news, progress, silent, tasks};
 use super::router::{Interceptor, Matcher, Router, Rule};
 use crate::error::AppResult;
-use crate::service::identity::binding as binding_service;
+use crate::service::identity::chat_sender;
+use crate::wechat::message::EventKind;
 
 /// Menu keys (config/menu.json) that map to the same handlers as typed commands.
 pub const MENU_HELP: &str = "FUDAO_HELP";
@@ -14,135 +16,100 @@ pub const MENU_BIND: &str = "FUDAO_BIND";
 pub const MENU_TASKS: &str = "FUDAO_TASKS";
 pub const MENU_NEWS: &str = "FUDAO_NEWS";
 
-/// Loads the enabled account bound to the sender, once, for every handler.
-pub struct LoadBoundAccount;
+/// Loads who the sender is, once, for every guard and handler.
+pub struct LoadSender;
 
 #[async_trait]
-impl Interceptor for LoadBoundAccount {
+impl Interceptor for LoadSender {
     async fn before(&self, ctx: &mut BotCtx) -> AppResult<()> {
-        ctx.account = binding_service::account_for_openid(ctx.services(), ctx.openid()).await?;
+        ctx.sender = chat_sender::for_openid(ctx.services(), ctx.openid()).await?;
         Ok(())
     }
 }
 
 pub fn router() -> Router {
+    use Matcher::{Any, Event, MenuClick, UserMessage};
     Router::default()
-        .intercept_with(LoadBoundAccount)
-        .rule(Rule {
-            name: "subscribe",
-            matcher: Matcher::Event("subscribe"),
-            handler: |ctx| Box::pin(follow::subscribe(ctx)),
-            help: None,
-        })
-        .rule(Rule {
-            name: "unsubscribe",
-            matcher: Matcher::Event("unsubscribe"),
-            handler: |ctx| Box::pin(follow::unsubscribe(ctx)),
-            help: None,
-        })
-        .rule(Rule {
-            name: "menu_help",
-            matcher: Matcher::EventKey {
-                event: "CLICK",
-                key: MENU_HELP,
-            },
-            handler: |ctx| Box::pin(help::help(ctx)),
-            help: None,
-        })
-        .rule(Rule {
-            name: "menu_bind",
-            matcher: Matcher::EventKey {
-                event: "CLICK",
-                key: MENU_BIND,
-            },
-            handler: |ctx| Box::pin(help::bind_instructions(ctx)),
-            help: None,
-        })
-        .rule(Rule {
-            name: "menu_tasks",
-            matcher: Matcher::EventKey {
-                event: "CLICK",
-                key: MENU_TASKS,
-            },
-            handler: |ctx| Box::pin(tasks::list(ctx)),
-            help: None,
-        })
-        .rule(Rule {
-            name: "menu_news",
-            matcher: Matcher::EventKey {
-                event: "CLICK",
-                key: MENU_NEWS,
-            },
-            handler: |ctx| Box::pin(news::latest(ctx)),
-            help: None,
-        })
-        .rule(Rule {
-            name: "tasks",
-            matcher: Matcher::keyword(r"任务|待办|我的任务"),
-            handler: |ctx| Box::pin(tasks::list(ctx)),
-            help: Some("任务 — 查看待办任务及编号"),
-        })
-        .rule(Rule {
-            name: "complete",
-            matcher: Matcher::keyword(r"完成(\s*\S.*)?"),
-            handler: |ctx| Box::pin(tasks::complete(ctx)),
-            help: Some("完成 12 — 把编号 12 的任务标记为完成"),
-        })
-        .rule(Rule {
-            name: "sign_in",
-            matcher: Matcher::keyword(r"签到(\s*\S.*)?"),
-            handler: |ctx| Box::pin(tasks::sign_in(ctx)),
-            help: Some("签到 12 — 直播课签到"),
-        })
-        .rule(Rule {
-            name: "employment",
-            matcher: Matcher::keyword(r"进展|就业进展"),
-            handler: |ctx| Box::pin(progress::employment(ctx)),
-            help: Some("进展 — 查看所负责专业的毕业去向落实情况"),
-        })
-        .rule(Rule {
-            name: "news",
-            matcher: Matcher::keyword(r"资讯|就业资讯"),
-            handler: |ctx| Box::pin(news::latest(ctx)),
-            help: Some("资讯 — 最新就业资讯"),
-        })
-        .rule(Rule {
-            name: "help",
-            matcher: Matcher::keyword(r"帮助|help|\?|？"),
-            handler: |ctx| Box::pin(help::help(ctx)),
-            help: Some("帮助 — 查看可用指令"),
-        })
-        .rule(Rule {
-            name: "bind",
-            matcher: Matcher::keyword(r"绑定.*"),
-            handler: |ctx| Box::pin(binding::bind(ctx)),
-            help: Some("绑定 123456 — 用小程序中的绑定码绑定账号"),
-        })
-        .rule(Rule {
-            name: "unbind",
-            matcher: Matcher::keyword(r"解绑|解除绑定"),
-            handler: |ctx| Box::pin(binding::unbind(ctx)),
-            help: Some("解绑 — 解除此微信与账号的绑定"),
-        })
-        .rule(Rule {
-            // Delivery results of template messages, recorded on the push job.
-            name: "template_finished",
-            matcher: Matcher::Event("TEMPLATESENDJOBFINISH"),
-            handler: |ctx| Box::pin(delivery::template_finished(ctx)),
-            help: None,
-        })
-        .rule(Rule {
-            name: "fallback",
-            matcher: Matcher::UserMessage,
-            handler: |ctx| Box::pin(help::help(ctx)),
-            help: None,
-        })
-        .rule(Rule {
-            name: "acknowledge",
-            matcher: Matcher::Any,
-            handler: |ctx| Box::pin(silent::acknowledge(ctx)),
-            help: None,
-        })
+        .intercept_with(LoadSender)
+        .rule(Rule::new(
+            "subscribe",
+            Event(EventKind::Subscribe),
+            follow::subscribe,
+        ))
+        .rule(Rule::new(
+            "unsubscribe",
+            Event(EventKind::Unsubscribe),
+            follow::unsubscribe,
+        ))
+        .rule(Rule::new("menu_help", MenuClick(MENU_HELP), help::help))
+        .rule(Rule::new(
+            "menu_bind",
+            MenuClick(MENU_BIND),
+            help::bind_instructions,
+        ))
+        .rule(Rule::new("menu_tasks", MenuClick(MENU_TASKS), tasks::list).guard(RequireCounselor))
+        .rule(Rule::new("menu_news", MenuClick(MENU_NEWS), news::latest).guard(PasswordSettled))
+        .rule(
+            Rule::new(
+                "tasks",
+                Matcher::keyword(r"任务|待办|我的任务"),
+                tasks::list,
+            )
+            .guard(RequireCounselor)
+            .help("任务 — 查看待办任务及编号"),
+        )
+        .rule(
+            Rule::new(
+                "complete",
+                Matcher::keyword(r"完成\s*(.*)"),
+                tasks::complete,
+            )
+            .guard(RequireCounselor)
+            .help("完成 12 — 把编号 12 的任务标记为完成"),
+        )
+        .rule(
+            Rule::new("sign_in", Matcher::keyword(r"签到\s*(.*)"), tasks::sign_in)
+                .guard(RequireCounselor)
+                .help("签到 12 — 直播课签到"),
+        )
+        .rule(
+            Rule::new(
+                "employment",
+                Matcher::keyword(r"进展|就业进展"),
+                progress::employment,
+            )
+            .guard(RequireCounselor)
+            .help("进展 — 查看所负责专业的毕业去向落实情况"),
+        )
+        .rule(
+            Rule::new("news", Matcher::keyword(r"资讯|就业资讯"), news::latest)
+                .guard(PasswordSettled)
+                .help("资讯 — 最新就业资讯"),
+        )
+        .rule(
+            Rule::new("help", Matcher::keyword(r"帮助|help|\?|？"), help::help)
+                .help("帮助 — 查看可用指令"),
+        )
+        .rule(
+            Rule::new("bind", Matcher::keyword(r"绑定\s*(.*)"), binding::bind)
+                .help("绑定 123456 — 用小程序中的绑定码绑定账号"),
+        )
+        .rule(
+            Rule::new(
+                "unbind",
+                Matcher::keyword(r"解绑|解除绑定"),
+                binding::unbind,
+            )
+            .help("解绑 — 解除此微信与账号的绑定"),
+        )
+        // Delivery results of template messages, recorded on the push job.
+        .rule(Rule::new(
+            "template_finished",
+            Event(EventKind::TemplateSendJobFinish),
+            delivery::template_finished,
+        ))
+        .rule(Rule::new("fallback", UserMessage, help::help))
+        .rule(Rule::new("acknowledge", Any, silent::acknowledge))
 }
 
 #[cfg(test)]
@@ -221,7 +188,7 @@ mod tests {
             (message("<MsgType>miniprogrampage</MsgType>"), "acknowledge"),
         ];
         for (incoming, expected) in table {
-            let got = router.route(&incoming).map(|rule| rule.name);
+            let got = router.route(&incoming).map(|(rule, _)| rule.name);
             assert_eq!(got, Some(expected), "{:?}", incoming.kind);
         }
     }

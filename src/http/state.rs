@@ -6,14 +6,15 @@ use salvo::Depot;
 
 use crate::config::Settings;
 use crate::error::AppError;
+use crate::service::identity::mini_login::MiniLogin;
 use crate::service::Services;
-use crate::wechat::client::WechatClient;
 
 #[derive(Clone)]
 pub struct AppState {
     pub services: Services,
     pub settings: Arc<Settings>,
-    pub wechat: WechatClient,
+    /// The `wx.login` code exchange behind silent login.
+    pub mini_login: Arc<dyn MiniLogin>,
 }
 
 impl AppState {

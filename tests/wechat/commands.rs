@@ -264,3 +264,36 @@ async fn after_a_password_reset_chat_commands_ask_for_the_new_password_first() {
     let unbound = app.send("o_reset", &text("解绑")).await;
     assert!(unbound.content().contains("已解除"), "{}", unbound.reply);
 }
+
+#[tokio::test]
+async fn counselor_commands_answer_others_before_any_handler_runs() {
+    let app = TestApp::spawn(&Backend::Sqlite, |s| s.push.enabled = false).await;
+    let w = app.world().await;
+    let bound = app.bind(&w.school_a, "o_admin").await;
+    assert!(bound.content().contains("绑定成功"), "{}", bound.reply);
+    let counselor_only = [
+        text("任务"),
+        text("完成 1"),
+        text("签到 1"),
+        text("完成"),
+        text("进展"),
+        event("CLICK", Some(MENU_TASKS)),
+    ];
+    for command in &counselor_only {
+        let reply = app.send("o_admin", command).await;
+        assert!(
+            reply.content().contains("任务指令供辅导员使用"),
+            "{command:?}: {}",
+            reply.reply
+        );
+        let stranger = app.send("o_nobody", command).await;
+        assert!(
+            stranger.content().contains("还没有绑定"),
+            "{command:?}: {}",
+            stranger.reply
+        );
+    }
+    // What is not a counselor's alone still answers an admin.
+    let news = app.send("o_admin", &text("资讯")).await;
+    assert!(!news.content().contains("辅导员使用"), "{}", news.reply);
+}

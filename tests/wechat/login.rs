@@ -317,3 +317,46 @@ async fn made_up_codes_are_throttled_per_address_before_wechat_is_asked() {
     assert!(statuses[limit..].iter().all(|s| *s == 429), "{statuses:?}");
     assert_eq!(app.mock.state.calls("/sns/jscode2session").len(), limit);
 }
+
+#[tokio::test]
+async fn a_silent_login_that_cannot_store_the_identity_issues_no_session() {
+    use fudao::db::entities::sessions;
+    use sea_orm::{ConnectionTrait, PaginatorTrait};
+
+    let app = TestApp::spawn(&Backend::Sqlite, |_| {}).await;
+    let w = app.world().await;
+    login_with_code(&app, "13900000005", PASSWORD, "tx-first").await;
+    // The identity write fails after the session row would have been written.
+    app.db
+        .execute_unprepared(
+            "CREATE TRIGGER refuse_unionid BEFORE UPDATE ON account_wechat \
+             WHEN NEW.unionid = 'un_refused' BEGIN SELECT RAISE(ABORT, 'refused'); END",
+        )
+        .await
+        .expect("trigger");
+    let sessions_of_a1 = || {
+        sessions::Entity::find()
+            .filter(sessions::Column::AccountId.eq(i32::try_from(w.counselor_a1_id).unwrap()))
+            .count(&app.db)
+    };
+    let before = sessions_of_a1().await.expect("count");
+    app.mock.state.add_code(MockCode {
+        code: "tx-silent".into(),
+        openid: "mp_13900000005".into(),
+        unionid: Some("un_refused".into()),
+    });
+    let failed = app
+        .request(
+            reqwest::Method::POST,
+            "/api/v1/auth/wx-login",
+            None,
+            Some(json!({ "code": "tx-silent" })),
+        )
+        .await;
+    failed.expect_error(503, "database_unavailable");
+    assert_eq!(
+        sessions_of_a1().await.expect("count"),
+        before,
+        "no session outlives the failed login"
+    );
+}

@@ -3,18 +3,16 @@
 use std::sync::Arc;
 
 use crate::bot::context::BotCtx;
+use crate::bot::router::Captures;
 use crate::bot::texts;
 use crate::domain::bind_code::BindCode;
 use crate::error::AppResult;
 use crate::service::identity::binding::{self, BindOutcome};
-use crate::wechat::message::Kind;
 use crate::wechat::reply::Reply;
 
-pub async fn bind(ctx: Arc<BotCtx>) -> AppResult<Option<Reply>> {
-    let Kind::Text { content, .. } = &ctx.incoming.kind else {
-        return Ok(None);
-    };
-    let argument = content.trim().trim_start_matches("绑定").trim();
+/// Group 1 of the rule's pattern is whatever follows the command word.
+pub async fn bind(ctx: Arc<BotCtx>, captures: Captures) -> AppResult<Option<Reply>> {
+    let argument = captures.get(1).unwrap_or_default().trim();
     let Ok(code) = BindCode::parse(argument) else {
         return Ok(Some(Reply::Text(texts::BIND_FORMAT.to_string())));
     };
@@ -29,7 +27,7 @@ pub async fn bind(ctx: Arc<BotCtx>) -> AppResult<Option<Reply>> {
     Ok(Some(Reply::Text(text)))
 }
 
-pub async fn unbind(ctx: Arc<BotCtx>) -> AppResult<Option<Reply>> {
+pub async fn unbind(ctx: Arc<BotCtx>, _: Captures) -> AppResult<Option<Reply>> {
     let text = match binding::unbind(ctx.services(), ctx.openid()).await? {
         Some(name) => texts::unbound(&name),
         None => texts::NOT_BOUND.to_string(),

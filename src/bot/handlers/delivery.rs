@@ -5,12 +5,13 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 
 use crate::bot::context::BotCtx;
+use crate::bot::router::Captures;
 use crate::error::AppResult;
 use crate::service::tasks::notices;
 use crate::wechat::message::{Delivery, Event, Kind};
 use crate::wechat::reply::Reply;
 
-pub async fn template_finished(ctx: Arc<BotCtx>) -> AppResult<Option<Reply>> {
+pub async fn template_finished(ctx: Arc<BotCtx>, _: Captures) -> AppResult<Option<Reply>> {
     let Kind::Event(Event::TemplateSendJobFinish { msg_id, status }) = &ctx.incoming.kind else {
         return Ok(None);
     };

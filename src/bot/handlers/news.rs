@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use crate::bot::context::BotCtx;
-use crate::bot::texts;
+use crate::bot::router::Captures;
 use crate::domain::org::OrgPath;
 use crate::error::AppResult;
 use crate::service::{news, org};
@@ -12,19 +12,12 @@ use crate::wechat::reply::{Article, Reply};
 /// A menu click may show up to 8 articles: the newest 7 and the way to the whole list.
 const MENU_ITEMS: u64 = 7;
 
-pub async fn latest(ctx: Arc<BotCtx>) -> AppResult<Option<Reply>> {
-    // Anyone may read the ministry's news, but not as an account whose password was reset.
-    if let Some(account) = &ctx.account {
-        if account.must_change_password {
-            return Ok(Some(Reply::Text(texts::CHANGE_PASSWORD_FIRST.to_string())));
-        }
-    }
+/// Behind `PasswordSettled`: anyone may read the ministry's news, but not as an account whose
+/// password was reset.
+pub async fn latest(ctx: Arc<BotCtx>, _: Captures) -> AppResult<Option<Reply>> {
     // Without a bound account: what the ministry publishes reaches everyone.
-    let (path, unit_id) = match &ctx.account {
-        Some(account) => (
-            OrgPath::from_db(account.org_path.clone()),
-            account.org_unit_id,
-        ),
+    let (path, unit_id) = match &ctx.sender {
+        Some(sender) => (sender.actor.org_path.clone(), sender.actor.org_unit_id),
         None => {
             let root = org::ensure_ministry(&ctx.services().db).await?;
             (OrgPath::from_db(root.path), root.id)

@@ -3,9 +3,10 @@
 use std::sync::Arc;
 
 use crate::bot::context::BotCtx;
+use crate::bot::router::Captures;
 use crate::error::AppResult;
 use crate::wechat::reply::Reply;
 
-pub async fn acknowledge(_ctx: Arc<BotCtx>) -> AppResult<Option<Reply>> {
+pub async fn acknowledge(_: Arc<BotCtx>, _: Captures) -> AppResult<Option<Reply>> {
     Ok(None)
 }

@@ -1,13 +1,14 @@
-//! `任务`, `完成 <编号>`, `签到 <编号>` and the 待办任务 menu item: the same services as the API.
-//! 编号 is the task's id, so a number stays valid however the list changes.
+//! `任务`, `完成 <编号>`, `签到 <编号>` and the 待办任务 menu item: the same services as the API,
+//! all behind `RequireCounselor`. 编号 is the task's id, so a number stays valid however the
+//! list changes.
 
 use std::sync::Arc;
 
 use crate::bot::context::BotCtx;
+use crate::bot::router::Captures;
 use crate::bot::texts;
 use crate::error::{AppError, AppResult};
-use crate::service::{identity::auth, tasks::counselor as my_tasks};
-use crate::wechat::message::Kind;
+use crate::service::tasks::counselor as my_tasks;
 use crate::wechat::reply::Reply;
 
 /// How many pending tasks a chat reply lists; the mini program shows the rest.
@@ -17,64 +18,90 @@ fn text(value: String) -> AppResult<Option<Reply>> {
     Ok(Some(Reply::Text(value)))
 }
 
-/// The number after the command word, if the message has one.
-fn argument(ctx: &BotCtx, command: &str) -> Option<Result<i32, ()>> {
-    let Kind::Text { content, .. } = &ctx.incoming.kind else {
-        return None;
-    };
-    let rest = content.trim().trim_start_matches(command).trim();
-    if rest.is_empty() {
-        return None;
-    }
-    let digits = rest
+/// The task number in what followed the command word (group 1 of the rule's pattern), written
+/// bare or as `#12`, `【12】`, `[12]`; `None` when there is none or it is not a number.
+fn task_number(captures: &Captures) -> Option<i32> {
+    let argument = captures.get(1)?.trim();
+    let digits = argument
         .trim_start_matches(['#', '＃', '【', '['])
         .trim_end_matches(['】', ']']);
-    Some(digits.parse::<i32>().map_err(|_| ()))
+    digits.parse::<i32>().ok()
 }
 
-pub async fn list(ctx: Arc<BotCtx>) -> AppResult<Option<Reply>> {
-    let account = match ctx.ready_account() {
-        Ok(account) => account,
-        Err(answer) => return text(answer),
-    };
-    if account.role != crate::domain::role::Role::Counselor {
-        return text(texts::NOT_A_COUNSELOR.to_string());
-    }
-    let (tasks, total) = my_tasks::pending_for_chat(ctx.services(), account.id, LISTED).await?;
+pub async fn list(ctx: Arc<BotCtx>, _: Captures) -> AppResult<Option<Reply>> {
+    let account_id = ctx.actor()?.account_id;
+    let (tasks, total) = my_tasks::pending_for_chat(ctx.services(), account_id, LISTED).await?;
     text(texts::pending_tasks(&tasks, total, ctx.links()))
 }
 
-pub async fn complete(ctx: Arc<BotCtx>) -> AppResult<Option<Reply>> {
-    step(ctx, "完成").await
+pub async fn complete(ctx: Arc<BotCtx>, captures: Captures) -> AppResult<Option<Reply>> {
+    step(ctx, Step::Complete, &captures).await
 }
 
-pub async fn sign_in(ctx: Arc<BotCtx>) -> AppResult<Option<Reply>> {
-    step(ctx, "签到").await
+pub async fn sign_in(ctx: Arc<BotCtx>, captures: Captures) -> AppResult<Option<Reply>> {
+    step(ctx, Step::SignIn, &captures).await
 }
 
-async fn step(ctx: Arc<BotCtx>, command: &'static str) -> AppResult<Option<Reply>> {
-    let account = match ctx.ready_account() {
-        Ok(account) => account,
-        Err(answer) => return text(answer),
-    };
-    if account.role != crate::domain::role::Role::Counselor {
-        return text(texts::NOT_A_COUNSELOR.to_string());
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Step {
+    Complete,
+    SignIn,
+}
+
+impl Step {
+    /// The command word, as the replies quote it.
+    fn word(self) -> &'static str {
+        match self {
+            Step::Complete => "完成",
+            Step::SignIn => "签到",
+        }
     }
-    let task_id = match argument(&ctx, command) {
-        Some(Ok(id)) => id,
-        Some(Err(())) | None => return text(texts::step_format(command)),
+}
+
+async fn step(ctx: Arc<BotCtx>, step: Step, captures: &Captures) -> AppResult<Option<Reply>> {
+    let command = step.word();
+    let Some(task_id) = task_number(captures) else {
+        return text(texts::step_format(command));
     };
-    let actor = auth::actor_of(account)?;
-    let result = if command == "签到" {
-        my_tasks::sign_in(ctx.services(), &actor, task_id, ctx.shared.sign_in_lead).await
-    } else {
-        my_tasks::complete(ctx.services(), &actor, task_id).await
+    let actor = ctx.actor()?;
+    let result = match step {
+        Step::SignIn => {
+            my_tasks::sign_in(ctx.services(), actor, task_id, ctx.shared.sign_in_lead).await
+        }
+        Step::Complete => my_tasks::complete(ctx.services(), actor, task_id).await,
     };
     match result {
-        Ok(step) => text(texts::step_done(command, &step, ctx.links())),
+        Ok(done) => text(texts::step_done(command, &done, ctx.links())),
         Err(AppError::NotFound { .. }) => text(texts::no_such_task(task_id)),
         // Window closed, not a live course...: the error's own Chinese message says why.
         Err(error @ AppError::Conflict(_)) => text(texts::user_text(&error.to_string())),
         Err(error) => Err(error),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bot::router::Matcher;
+    use crate::wechat::message::Incoming;
+
+    fn captures(content: &str) -> Captures {
+        let xml = format!(
+            "<xml><ToUserName>gh</ToUserName><FromUserName>o</FromUserName><CreateTime>1</CreateTime><MsgType>text</MsgType><Content><![CDATA[{content}]]></Content><MsgId>1</MsgId></xml>"
+        );
+        let incoming = Incoming::parse(xml.as_bytes()).expect("parses");
+        Matcher::keyword(r"完成\s*(.*)")
+            .matches(&incoming)
+            .expect("matches")
+    }
+
+    #[test]
+    fn the_task_number_comes_from_the_captured_argument() {
+        assert_eq!(task_number(&captures("完成 12")), Some(12));
+        assert_eq!(task_number(&captures("完成12")), Some(12));
+        assert_eq!(task_number(&captures("完成 #12")), Some(12));
+        assert_eq!(task_number(&captures("完成【7】")), Some(7));
+        assert_eq!(task_number(&captures("完成")), None);
+        assert_eq!(task_number(&captures("完成 十二")), None);
     }
 }

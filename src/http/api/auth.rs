@@ -14,7 +14,7 @@ use crate::http::error::ApiResult;
 use crate::http::request_meta::request_meta;
 use crate::http::state::AppState;
 use crate::service::{
-    accounts, identity::auth, identity::binding, identity::login_throttle, identity::mini_link,
+    accounts, identity::auth, identity::login_throttle, identity::mini_link, identity::mini_login,
 };
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -34,34 +34,6 @@ pub struct TokenResponse {
     pub must_change_password: bool,
 }
 
-/// After a password was proven, remember the WeChat that sent a `wx.login` code so its later
-/// logins are silent. A convenience: a failed exchange does not fail the request.
-async fn remember_mini_code(state: &AppState, account_id: i32, code: Option<&str>) {
-    let Some(code) = code
-        .map(str::trim)
-        .filter(|c| !c.is_empty() && c.len() <= 128)
-    else {
-        return;
-    };
-    match state.wechat.code_to_session(code).await {
-        // The password step has committed (a change has already revoked every session): a
-        // failure here must not hide the token the caller now needs.
-        Ok(session) => {
-            if let Err(error) = binding::remember_mini_identity(
-                &state.services,
-                account_id,
-                &session.openid,
-                session.unionid.as_deref(),
-            )
-            .await
-            {
-                tracing::warn!(%error, account_id, "mini-program WeChat not remembered");
-            }
-        }
-        Err(error) => tracing::warn!(%error, "wx.login code not exchanged after a password"),
-    }
-}
-
 /// Log in with username and password.
 #[endpoint(tags("auth"))]
 pub async fn login(
@@ -78,7 +50,13 @@ pub async fn login(
         meta.ip.as_deref(),
     )
     .await?;
-    remember_mini_code(state, outcome.account.id, body.code.as_deref()).await;
+    mini_login::remember_after_password(
+        &state.services,
+        state.mini_login.as_ref(),
+        outcome.account.id,
+        body.code.as_deref(),
+    )
+    .await;
     Ok(Json(TokenResponse {
         token: outcome.token.token,
         expires_at: outcome.token.expires_at,
@@ -144,7 +122,13 @@ pub async fn change_password(
         &body.new_password,
     )
     .await?;
-    remember_mini_code(state, change.actor.account_id, body.code.as_deref()).await;
+    mini_login::remember_after_password(
+        &state.services,
+        state.mini_login.as_ref(),
+        change.actor.account_id,
+        body.code.as_deref(),
+    )
+    .await;
     Ok(Json(TokenResponse {
         token: token.token,
         expires_at: token.expires_at,

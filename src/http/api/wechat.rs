@@ -11,14 +11,12 @@ use super::auth::TokenResponse;
 use crate::domain::page::PageRequest;
 use crate::domain::phone::mask;
 use crate::domain::Invalid;
-use crate::error::AppError;
 use crate::http::auth::actor;
 use crate::http::error::ApiResult;
 use crate::http::request_meta::request_meta;
 use crate::http::state::AppState;
 use crate::service::identity::followers::{self, CounselorStatus, StatusFilter};
-use crate::service::{identity::auth, identity::binding};
-use crate::wechat::error::{WxError, WxErrorClass};
+use crate::service::identity::{binding, mini_login};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct BindCodeResponse {
@@ -47,21 +45,6 @@ pub struct WxLoginRequest {
     pub code: String,
 }
 
-/// Map WeChat login failures to what the mini program can act on.
-pub fn wx_login_error(error: WxError) -> AppError {
-    match (error.class(), error.errcode()) {
-        (_, Some(40029 | 40163)) => Invalid::new("code", "微信登录凭证无效或已使用，请重试").into(),
-        (WxErrorClass::Config, _) => {
-            tracing::error!(%error, "mini-program login is not configured correctly");
-            AppError::WechatUnavailable
-        }
-        _ => {
-            tracing::warn!(%error, "jscode2session failed");
-            AppError::WechatUnavailable
-        }
-    }
-}
-
 /// Log in silently with a `wx.login` code once this WeChat has logged in with a password.
 #[endpoint(tags("auth"))]
 pub async fn wx_login(
@@ -71,26 +54,13 @@ pub async fn wx_login(
 ) -> ApiResult<Json<TokenResponse>> {
     let state = AppState::from_depot(depot)?;
     let meta = request_meta(req, state.settings.server.forwarded_hops());
-    let code = body.code.trim();
-    if code.is_empty() || code.len() > 128 {
-        return Err(Invalid::new("code", "缺少微信登录凭证").into());
-    }
-    auth::admit_mini_login(&state.services, meta.ip.as_deref()).await?;
-    let session = state
-        .wechat
-        .code_to_session(code)
-        .await
-        .map_err(wx_login_error)?;
-    let outcome = auth::login_by_mini_openid(&state.services, &session.openid).await?;
-    if let Some(unionid) = session.unionid.as_deref() {
-        binding::remember_mini_identity(
-            &state.services,
-            outcome.account.id,
-            &session.openid,
-            Some(unionid),
-        )
-        .await?;
-    }
+    let outcome = mini_login::login(
+        &state.services,
+        state.mini_login.as_ref(),
+        &body.code,
+        meta.ip.as_deref(),
+    )
+    .await?;
     Ok(Json(TokenResponse {
         token: outcome.token.token,
         expires_at: outcome.token.expires_at,

@@ -71,7 +71,7 @@ impl LoginThrottle {
 
 #[derive(Clone)]
 pub struct SessionStore {
-    settings: AuthSettings,
+    pub(super) settings: AuthSettings,
     /// Token hash → session, trusted for `auth.session_cache_secs` without asking the database.
     /// Revocation on this instance drops entries at once; other instances notice within that time.
     cache: Option<Cache<String, Session>>,
@@ -138,7 +138,7 @@ pub fn actor_of(account: &accounts::Model) -> AppResult<Actor> {
     })
 }
 
-async fn issue_token<C: ConnectionTrait>(
+pub(super) async fn issue_token<C: ConnectionTrait>(
     conn: &C,
     settings: &AuthSettings,
     account_id: i32,
@@ -239,22 +239,6 @@ pub async fn admit_mini_login(services: &Services, client_ip: Option<&str>) -> A
         }
         _ => Ok(()),
     }
-}
-
-/// Silent login: the account that last logged in with a password from this mini-program OpenID.
-/// The caller has counted the request with `admit_mini_login`.
-pub async fn login_by_mini_openid(services: &Services, mp_openid: &str) -> AppResult<LoginOutcome> {
-    let account = crate::service::identity::binding::account_for_mini_openid(services, mp_openid)
-        .await?
-        .ok_or(AppError::WechatNotLinked)?;
-    if account.disabled {
-        return Err(AppError::AccountDisabled);
-    }
-    if account.locked_until.is_some() {
-        return Err(AppError::AccountLocked);
-    }
-    let token = issue_token(&services.db, &services.sessions.settings, account.id).await?;
-    Ok(LoginOutcome { token, account })
 }
 
 /// Resolve a bearer token to its session, or `Unauthenticated`.

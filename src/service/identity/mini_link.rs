@@ -1,5 +1,5 @@
 //! The mini-program OpenID that lets an account log in silently (`wx-login`). It is created by
-//! a password login with a `wx.login` code (see `binding::remember_mini_identity`) and ends
+//! a password login with a `wx.login` code (see `mini_login`) and ends
 //! whenever the password stops being what proved it: a change, an admin reset, a disabled
 //! account, or the owner unlinking.
 

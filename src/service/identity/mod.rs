@@ -3,7 +3,9 @@
 
 pub mod auth;
 pub mod binding;
+pub mod chat_sender;
 pub mod followers;
 pub mod login_throttle;
 pub mod mini_link;
+pub mod mini_login;
 pub mod profiles;
