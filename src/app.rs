@@ -17,8 +17,8 @@ use crate::outbox::worker::{supervise, Heartbeats, Worker};
 use crate::push::PushWorker;
 use crate::service::accounts::bootstrap::{self, InitialAdmin};
 use crate::service::identity::binding::{BindGuard, BindLimits};
-use crate::service::identity::profiles::{FollowerProfiles, ProfileLookups};
 use crate::service::identity::mini_login::{ExchangeError, MiniLogin, MiniSession};
+use crate::service::identity::profiles::{FollowerProfiles, ProfileLookups};
 use crate::service::notifier::SmsOutboxNotifier;
 use crate::service::Services;
 use crate::sms::worker::SmsWorker;
@@ -330,7 +330,7 @@ impl Worker for AutoReminders {
         Duration::from_secs(60)
     }
 
-    async fn run_once(&self) -> AppResult<bool> {
+    async fn run_once(&self) -> crate::error::AppResult<bool> {
         let queued = crate::service::tasks::auto_remind(&self.services, self.before).await?;
         if queued > 0 {
             tracing::info!(queued, "automatic reminders queued");

@@ -6,7 +6,7 @@ use super::education::EducationLevel;
 use super::employment::level_of;
 use super::phone::MobilePhone;
 use super::role::Role;
-use super::sheet::{Layout, RowError, SheetColumn};
+use super::sheet::{Layout, RowError, RowProblems, SheetColumn};
 use super::username::Username;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,32 +90,19 @@ pub fn parse_row(
     cells: &[String],
     layout: &AccountLayout,
 ) -> Result<AccountRow, Vec<RowError>> {
-    let mut errors = Vec::new();
-    let mut fail = |column: AccountColumn, reason: String| {
-        errors.push(RowError {
-            row,
-            column: column.header().to_string(),
-            reason,
-        })
-    };
+    let mut problems = RowProblems::new(row);
     let cell = |column| layout.cell(cells, column);
-    let name = match super::username::parse_person_name(cell(AccountColumn::Name)) {
-        Ok(name) => Some(name),
-        Err(e) => {
-            fail(AccountColumn::Name, e.message);
-            None
-        }
-    };
-    let phone = match MobilePhone::parse(cell(AccountColumn::Phone)) {
-        Ok(phone) => Some(phone),
-        Err(e) => {
-            fail(AccountColumn::Phone, e.message);
-            None
-        }
-    };
+    let name = problems.take(
+        AccountColumn::Name,
+        super::username::parse_person_name(cell(AccountColumn::Name)),
+    );
+    let phone = problems.take(
+        AccountColumn::Phone,
+        MobilePhone::parse(cell(AccountColumn::Phone)),
+    );
     let role = parse_role(cell(AccountColumn::Role));
     if role.is_none() {
-        fail(
+        problems.add(
             AccountColumn::Role,
             format!(
                 "角色“{}”无效，应为辅导员或院系管理员",
@@ -125,54 +112,22 @@ pub fn parse_row(
     }
     let college = cell(AccountColumn::College).to_string();
     if college.is_empty() {
-        fail(AccountColumn::College, "请填写院系".into());
+        problems.add(AccountColumn::College, "请填写院系");
     }
-    let mut levels = Vec::new();
-    for value in split_list(cell(AccountColumn::Levels)) {
-        match level_of(&value) {
-            Some(level) if !levels.contains(&level) => levels.push(level),
-            Some(_) => {}
-            None => fail(
-                AccountColumn::Levels,
-                format!("学历层次“{value}”无效，应为专科、本科、硕士研究生或博士研究生"),
-            ),
-        }
-    }
-    levels.sort();
+    let levels = parse_levels(cell(AccountColumn::Levels), &mut problems);
     let majors = split_list(cell(AccountColumn::Majors));
-    match role {
-        Some(Role::Counselor) => {
-            if levels.is_empty() && cell(AccountColumn::Levels).is_empty() {
-                fail(AccountColumn::Levels, "辅导员须填写负责的学历层次".into());
-            }
-            if majors.is_empty() {
-                fail(AccountColumn::Majors, "辅导员须填写负责专业".into());
-            }
-        }
-        Some(_) if !levels.is_empty() || !majors.is_empty() => {
-            fail(
-                AccountColumn::Majors,
-                "院系管理员不填写学历层次和负责专业".into(),
-            );
-        }
-        Some(_) => {}
-        None => {}
+    if let Some(role) = role {
+        check_duties(
+            role,
+            &levels,
+            cell(AccountColumn::Levels),
+            &majors,
+            &mut problems,
+        );
     }
-    let given = cell(AccountColumn::Username);
-    let username = match (given.is_empty(), &phone) {
-        (false, _) => match Username::parse(given) {
-            Ok(username) => Some(username),
-            Err(e) => {
-                fail(AccountColumn::Username, e.message);
-                None
-            }
-        },
-        // Like the single-account form: the phone number is the username by default.
-        (true, Some(phone)) => Username::parse(phone.as_str()).ok(),
-        (true, None) => None,
-    };
+    let username = parse_username(cell(AccountColumn::Username), phone.as_ref(), &mut problems);
     match (name, phone, role, username) {
-        (Some(name), Some(phone), Some(role), Some(username)) if errors.is_empty() => {
+        (Some(name), Some(phone), Some(role), Some(username)) if problems.is_empty() => {
             Ok(AccountRow {
                 row,
                 name,
@@ -184,8 +139,56 @@ pub fn parse_row(
                 username,
             })
         }
-        _ => Err(errors),
+        _ => Err(problems.into_errors()),
     }
+}
+
+fn parse_levels(text: &str, problems: &mut RowProblems) -> Vec<EducationLevel> {
+    let mut levels = Vec::new();
+    for value in split_list(text) {
+        match level_of(&value) {
+            Some(level) if !levels.contains(&level) => levels.push(level),
+            Some(_) => {}
+            None => problems.add(
+                AccountColumn::Levels,
+                format!("学历层次“{value}”无效，应为专科、本科、硕士研究生或博士研究生"),
+            ),
+        }
+    }
+    levels.sort();
+    levels
+}
+
+/// A counselor is responsible for levels and majors; a college admin for neither.
+fn check_duties(
+    role: Role,
+    levels: &[EducationLevel],
+    levels_text: &str,
+    majors: &[String],
+    problems: &mut RowProblems,
+) {
+    if role == Role::Counselor {
+        if levels.is_empty() && levels_text.is_empty() {
+            problems.add(AccountColumn::Levels, "辅导员须填写负责的学历层次");
+        }
+        if majors.is_empty() {
+            problems.add(AccountColumn::Majors, "辅导员须填写负责专业");
+        }
+    } else if !levels.is_empty() || !majors.is_empty() {
+        problems.add(AccountColumn::Majors, "院系管理员不填写学历层次和负责专业");
+    }
+}
+
+fn parse_username(
+    given: &str,
+    phone: Option<&MobilePhone>,
+    problems: &mut RowProblems,
+) -> Option<Username> {
+    if given.is_empty() {
+        // Like the single-account form: the phone number is the username by default.
+        return phone.and_then(|phone| Username::parse(phone.as_str()).ok());
+    }
+    problems.take(AccountColumn::Username, Username::parse(given))
 }
 
 fn bigrams(text: &str) -> Vec<(char, char)> {

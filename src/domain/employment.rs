@@ -3,7 +3,7 @@
 
 use super::education::EducationLevel;
 pub use super::sheet::RowError;
-use super::sheet::SheetColumn;
+use super::sheet::{RowProblems, SheetColumn};
 
 /// A column of the report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -119,83 +119,56 @@ pub fn parse_row(
     layout: &Layout,
     destination_known: impl Fn(i32, &str) -> bool,
 ) -> Result<GraduateRow, Vec<RowError>> {
-    let mut errors = Vec::new();
-    let mut fail = |column: Column, reason: String| {
-        errors.push(RowError {
-            row,
-            column: column.header().to_string(),
-            reason,
-        })
-    };
-    let text = |column: Column, max: usize, fail: &mut dyn FnMut(Column, String)| {
-        let value = layout.cell(cells, column);
-        if value.is_empty() {
-            fail(column, "不能为空".into());
-        } else if value.chars().count() > max {
-            fail(column, format!("不能超过 {max} 个字"));
-        }
-        value.to_string()
-    };
-    let student_no = text(Column::StudentNo, 32, &mut fail);
+    let mut problems = RowProblems::new(row);
+    let cell = |column| layout.cell(cells, column);
+    let student_no = required_text(
+        cell(Column::StudentNo),
+        Column::StudentNo,
+        32,
+        &mut problems,
+    );
     if !student_no.is_empty() && !student_no.chars().all(|c| c.is_ascii_alphanumeric()) {
-        fail(Column::StudentNo, "学号只能包含字母和数字".into());
+        problems.add(Column::StudentNo, "学号只能包含字母和数字");
     }
-    let name = text(Column::Name, 64, &mut fail);
-    let college = text(Column::College, 100, &mut fail);
-    let major = text(Column::Major, 100, &mut fail);
-    let level_cell = layout.cell(cells, Column::Level);
+    let name = required_text(cell(Column::Name), Column::Name, 64, &mut problems);
+    let college = required_text(cell(Column::College), Column::College, 100, &mut problems);
+    let major = required_text(cell(Column::Major), Column::Major, 100, &mut problems);
+    let level_cell = cell(Column::Level);
     let level = level_of(level_cell);
     if level.is_none() {
-        fail(
+        problems.add(
             Column::Level,
             format!("学历层次“{level_cell}”无效，应为专科、本科、硕士研究生或博士研究生"),
         );
     }
-    let cohort_cell = layout.cell(cells, Column::Cohort);
+    let cohort_cell = cell(Column::Cohort);
     let cohort = leading_code(cohort_cell)
         .parse::<i32>()
         .ok()
         .filter(|y| (2000..=2100).contains(y));
     if cohort.is_none() {
-        fail(
+        problems.add(
             Column::Cohort,
             format!("届别“{cohort_cell}”无效，应为四位年份，如 2027"),
         );
     }
-    let destination_cell = layout.cell(cells, Column::Destination);
+    let destination_cell = cell(Column::Destination);
     let destination = leading_code(destination_cell).to_string();
     match cohort {
-        Some(cohort) if !destination_known(cohort, &destination) => fail(
+        Some(cohort) if !destination_known(cohort, &destination) => problems.add(
             Column::Destination,
             format!("毕业去向代码“{destination_cell}”不在 {cohort} 届的代码表中"),
         ),
         _ => {}
     }
-    let optional = |column: Column, fail: &mut dyn FnMut(Column, String)| -> Option<String> {
-        let cell = layout.cell(cells, column);
-        if cell.is_empty() {
-            return None;
-        }
-        let code = match column {
-            // Industry may be given by section letter (“I 信息传输…”) as well as by division.
-            Column::Industry if cell.starts_with(|c: char| c.is_ascii_uppercase()) => &cell[..1],
-            _ => leading_code(cell),
-        };
-        let valid = match column {
-            Column::EmployerType => EMPLOYER_TYPES.contains(&code),
-            Column::Industry => industry_section(code).is_some(),
-            _ => code.len() == 6 && PROVINCES.contains(&&code[..2]),
-        };
-        if !valid {
-            fail(column, format!("代码“{cell}”无效"));
-            return None;
-        }
-        Some(code.to_string())
-    };
-    let employer_type = optional(Column::EmployerType, &mut fail);
-    let industry = optional(Column::Industry, &mut fail);
-    let region = optional(Column::Region, &mut fail);
-    match (level, cohort, errors.is_empty()) {
+    let employer_type = optional_code(
+        cell(Column::EmployerType),
+        Column::EmployerType,
+        &mut problems,
+    );
+    let industry = optional_code(cell(Column::Industry), Column::Industry, &mut problems);
+    let region = optional_code(cell(Column::Region), Column::Region, &mut problems);
+    match (level, cohort, problems.is_empty()) {
         (Some(level), Some(cohort), true) => Ok(GraduateRow {
             student_no,
             name,
@@ -208,8 +181,41 @@ pub fn parse_row(
             industry,
             region,
         }),
-        _ => Err(errors),
+        _ => Err(problems.into_errors()),
     }
+}
+
+/// A cell that must hold text of at most `max` characters.
+fn required_text(value: &str, column: Column, max: usize, problems: &mut RowProblems) -> String {
+    if value.is_empty() {
+        problems.add(column, "不能为空");
+    } else if value.chars().count() > max {
+        problems.add(column, format!("不能超过 {max} 个字"));
+    }
+    value.to_string()
+}
+
+/// An optional coded cell (employer type, industry, region): its code, `None` when empty, and
+/// a problem when the code is not in its table.
+fn optional_code(cell: &str, column: Column, problems: &mut RowProblems) -> Option<String> {
+    if cell.is_empty() {
+        return None;
+    }
+    let code = match column {
+        // Industry may be given by section letter (“I 信息传输…”) as well as by division.
+        Column::Industry if cell.starts_with(|c: char| c.is_ascii_uppercase()) => &cell[..1],
+        _ => leading_code(cell),
+    };
+    let valid = match column {
+        Column::EmployerType => EMPLOYER_TYPES.contains(&code),
+        Column::Industry => industry_section(code).is_some(),
+        _ => code.len() == 6 && PROVINCES.contains(&&code[..2]),
+    };
+    if !valid {
+        problems.add(column, format!("代码“{cell}”无效"));
+        return None;
+    }
+    Some(code.to_string())
 }
 
 /// The code-table scheme a cohort uses: the newest one starting at or before it; cohorts older

@@ -9,6 +9,46 @@ pub struct RowError {
     pub reason: String,
 }
 
+/// The problems found in one row, each under its column's header.
+pub struct RowProblems {
+    row: usize,
+    errors: Vec<RowError>,
+}
+
+impl RowProblems {
+    pub fn new(row: usize) -> Self {
+        Self {
+            row,
+            errors: Vec::new(),
+        }
+    }
+
+    pub fn add(&mut self, column: impl SheetColumn, reason: impl Into<String>) {
+        self.errors.push(RowError {
+            row: self.row,
+            column: column.header().to_string(),
+            reason: reason.into(),
+        });
+    }
+
+    /// The value, or `None` with its message noted under `column`.
+    pub fn take<T>(
+        &mut self,
+        column: impl SheetColumn,
+        parsed: Result<T, super::Invalid>,
+    ) -> Option<T> {
+        parsed.map_err(|e| self.add(column, e.message)).ok()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.errors.is_empty()
+    }
+
+    pub fn into_errors(self) -> Vec<RowError> {
+        self.errors
+    }
+}
+
 /// A column of one kind of sheet.
 pub trait SheetColumn: Copy + PartialEq + 'static {
     /// Every column, in the template's order.

@@ -35,11 +35,11 @@ fn document(title: &str, content: Markup) -> String {
     .into_string()
 }
 
-fn published_on(item: &news::Model) -> String {
+fn published_on(item: &service::NewsItem) -> String {
     time::date(item.published_at)
 }
 
-fn article(item: &news::Model) -> Markup {
+fn article(item: &service::NewsItem) -> Markup {
     let body = item.body.as_deref().unwrap_or_default();
     html! {
         h1 { (item.title) }
@@ -53,7 +53,7 @@ fn article(item: &news::Model) -> Markup {
     }
 }
 
-fn listing(items: &[news::Model], public_url: &str) -> Markup {
+fn listing(items: &[service::NewsItem], public_url: &str) -> Markup {
     html! {
         h1 { "就业资讯" }
         ul {

@@ -13,7 +13,7 @@ where
     let mut tries: u64 = 0;
     loop {
         match op().await {
-            Err(AppError::Database(error)) if is_deadlock(&error) && tries < 8 => {
+            Err(AppError::Database(error)) if crate::db::is_retryable(&error) && tries < 8 => {
                 tries += 1;
                 let pause = rand::Rng::gen_range(&mut rand::thread_rng(), 5..25) * tries;
                 tokio::time::sleep(std::time::Duration::from_millis(pause)).await;
@@ -21,12 +21,6 @@ where
             other => return other,
         }
     }
-}
-
-fn is_deadlock(error: &sea_orm::DbErr) -> bool {
-    let text = error.to_string();
-    // MySQL/MariaDB 1213 (SQLSTATE 40001), PostgreSQL 40P01.
-    text.contains("Deadlock found") || text.contains("deadlock detected") || text.contains("40P01")
 }
 
 #[cfg(test)]
@@ -42,9 +36,7 @@ mod tests {
             let attempt = calls;
             async move {
                 if attempt < 3 {
-                    Err(AppError::Database(DbErr::Custom(
-                        "Deadlock found when trying to get lock; try restarting transaction".into(),
-                    )))
+                    Err(AppError::Database(crate::db::coded_error("40001")))
                 } else {
                     Ok(attempt)
                 }

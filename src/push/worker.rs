@@ -16,7 +16,7 @@ use super::message::{self, NotReady, Subject};
 use crate::config::Settings;
 use crate::db::entities::{push_jobs, tasks};
 use crate::domain::push::{next_minute, JobKind};
-use crate::domain::task::{TaskKind, TaskStatus};
+use crate::domain::task::TaskStatus;
 use crate::error::AppResult;
 use crate::outbox::backoff::jittered;
 use crate::outbox::push::queue::{self, Attempt, Ending, JobError};

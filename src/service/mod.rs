@@ -77,7 +77,6 @@ impl Services {
     pub fn outbox(&self) -> Outbox {
         Outbox::new(self.db.clone(), self.clock.clone())
     }
-
 }
 
 impl From<Services> for Outbox {

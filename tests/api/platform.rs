@@ -243,6 +243,10 @@ async fn unique_violations_and_retryable_errors_are_told_by_their_code() {
         assert!(fudao::db::is_retryable(&aborted[0]), "{}", aborted[0]);
         let _ = a.rollback().await;
         let _ = b.rollback().await;
+    })
+    .await;
+}
+
 /// The schema of a request body type, found by the end of its component name.
 fn component<'a>(spec: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
     spec["components"]["schemas"]

@@ -132,7 +132,7 @@ pub async fn enqueue_for_task<C: ConnectionTrait>(
             push_jobs::Column::CreatedAt,
         ])
         .select_from(select)
-        .map_err(|e| AppError::Internal(format!("push job insert: {e}")))?
+        .map_err(|e| AppError::internal(format!("push job insert: {e}")))?
         .to_owned();
     let backend = conn.get_database_backend();
     let result = conn

@@ -4,7 +4,7 @@
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait,
-    QueryFilter, Set, SqlErr,
+    QueryFilter, Set,
 };
 use serde_json::json;
 
@@ -15,18 +15,16 @@ use crate::domain::phone::MobilePhone;
 use crate::domain::role::Role;
 use crate::domain::scope::Actor;
 use crate::domain::username::Username;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Conflict};
 use crate::infra::password_hash;
 use crate::service::notifier::{CredentialNotice, CredentialReason};
 use crate::service::{audit, RequestMeta, Services};
 
 pub(super) fn unique_violation(error: DbErr, username: &str) -> AppError {
-    match error.sql_err() {
-        Some(SqlErr::UniqueConstraintViolation(message)) if names_phone_index(&message) => {
-            phone_taken(None)
-        }
-        Some(SqlErr::UniqueConstraintViolation(_)) => username_taken(username),
-        _ => error.into(),
+    match crate::db::unique_violation_detail(&error) {
+        Some(detail) if names_phone_index(detail) => phone_taken(None),
+        Some(_) => username_taken(username),
+        None => error.into(),
     }
 }
 
@@ -44,20 +42,17 @@ pub(super) fn names_phone_index(message: &str) -> bool {
 /// One account per phone number, as the bulk import requires: the owner is named only to an
 /// admin who can see that account (`owner`), never across scopes.
 pub(super) fn phone_taken(owner: Option<&str>) -> AppError {
-    AppError::Conflict {
-        code: "phone_taken",
-        message: match owner {
-            Some(owner) => format!("手机号已被账号“{owner}”使用"),
-            None => "手机号已被其他账号使用".to_string(),
-        },
+    Conflict::PhoneTaken {
+        owner: owner.map(str::to_string),
     }
+    .into()
 }
 
 pub(super) fn username_taken(username: &str) -> AppError {
-    AppError::Conflict {
-        code: "username_taken",
-        message: format!("用户名“{username}”已被使用"),
+    Conflict::UsernameTaken {
+        username: username.to_string(),
     }
+    .into()
 }
 
 pub(super) async fn write_duties(

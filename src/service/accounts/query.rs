@@ -82,7 +82,7 @@ pub(super) async fn load_details<C: ConnectionTrait>(
         .into_iter()
         .map(|account| {
             let unit = units.get(&account.org_unit_id).cloned().ok_or_else(|| {
-                AppError::Internal(format!("account {} without unit", account.id))
+                AppError::internal(format!("account {} without unit", account.id))
             })?;
             let mut account_levels = levels.remove(&account.id).unwrap_or_default();
             account_levels.sort();

@@ -132,7 +132,7 @@ pub(super) async fn finish<C: ConnectionTrait>(
     let mut stored = report.clone();
     stored.errors_total = report.errors.len().max(report.errors_total);
     stored.errors.truncate(STORED_ERRORS);
-    let json = serde_json::to_string(&stored).map_err(|e| AppError::Internal(e.to_string()))?;
+    let json = serde_json::to_string(&stored).map_err(|e| AppError::internal(e.to_string()))?;
     let count = |n: usize| Expr::value(n as i32);
     employment_imports::Entity::update_many()
         .col_expr(

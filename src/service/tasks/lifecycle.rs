@@ -19,8 +19,9 @@ use crate::domain::push::JobKind;
 use crate::domain::scope::Actor;
 use crate::domain::task::{PublishedEdit, Target, TaskFields, TaskStatus};
 use crate::domain::Invalid;
-use crate::error::{AppError, AppResult};
-use crate::service::{audit, push_queue, RequestMeta, Services};
+use crate::error::{AppError, AppResult, Conflict};
+use crate::outbox::push::{self, TaskNotice};
+use crate::service::{audit, RequestMeta, Services};
 
 fn new_share_nonce() -> String {
     let mut bytes = [0u8; 16];
@@ -130,21 +131,14 @@ pub async fn update(
             if let Some(deadline) = edit.deadline {
                 active.deadline = Set(deadline);
                 // Queued notices follow the task's new place in the queue.
-                push_queue::move_deadline(&txn, task.id, deadline).await?;
+                push::move_deadline(&txn, task.id, deadline).await?;
             }
             json!({ "before": before, "content_changed": edit.content.is_some(), "deadline": edit.deadline })
         }
-        (TaskStatus::Withdrawn, _) => {
-            return Err(AppError::Conflict {
-                code: "task_withdrawn",
-                message: "任务已撤回，不能修改".into(),
-            })
-        }
+        (TaskStatus::Withdrawn, _) => return Err(Conflict::TaskWithdrawn.into()),
         (TaskStatus::Draft, TaskChange::Published(_))
         | (TaskStatus::Published, TaskChange::Draft { .. }) => {
-            return Err(AppError::Internal(
-                "task change does not fit its status".into(),
-            ))
+            return Err(AppError::internal("task change does not fit its status"))
         }
     };
     active.updated_at = Set(now);
@@ -197,10 +191,7 @@ pub async fn publish(
         .exec(&txn)
         .await?;
     if changed.rows_affected != 1 {
-        return Err(AppError::Conflict {
-            code: "task_not_draft",
-            message: "任务已发布或已撤回".into(),
-        });
+        return Err(Conflict::TaskNotDraft.into());
     }
     let target = target_of(&task);
     let patterns = target_patterns(&txn, actor, &target).await?;
@@ -208,7 +199,8 @@ pub async fn publish(
     if assigned == 0 {
         return Err(Invalid::new("unit_ids", "所选范围内没有辅导员，无法发布").into());
     }
-    let queued = push_queue::enqueue_for_task(&txn, &task, JobKind::Task, false, now).await?;
+    let queued =
+        push::enqueue_for_task(&txn, &task, TaskNotice::to_all(JobKind::Task, now), now).await?;
     audit::record(
         &txn,
         Some(actor),
@@ -257,7 +249,7 @@ async fn insert_assignments(
             assignments::Column::CreatedAt,
         ])
         .select_from(select)
-        .map_err(|e| AppError::Internal(format!("assignment insert: {e}")))?
+        .map_err(|e| AppError::internal(format!("assignment insert: {e}")))?
         .to_owned();
     let backend = txn.get_database_backend();
     let result = txn
@@ -330,12 +322,9 @@ pub async fn withdraw(
         .exec(&txn)
         .await?;
     if changed.rows_affected != 1 {
-        return Err(AppError::Conflict {
-            code: "task_not_published",
-            message: "只有已发布的任务可以撤回".into(),
-        });
+        return Err(Conflict::WithdrawUnpublished.into());
     }
-    let cancelled = push_queue::cancel_for_task(&txn, task.id, "任务已撤回", now).await?;
+    let cancelled = push::cancel_for_task(&txn, task.id, "任务已撤回", now).await?;
     audit::record(
         &txn,
         Some(actor),
@@ -368,10 +357,7 @@ pub async fn delete_draft(
         .exec(&txn)
         .await?;
     if deleted.rows_affected != 1 {
-        return Err(AppError::Conflict {
-            code: "task_not_draft",
-            message: "只能删除草稿；已发布的任务请撤回".into(),
-        });
+        return Err(Conflict::OnlyDraftsDeleted.into());
     }
     // A draft's files go with it: rows now, bytes once the deletion is committed.
     let files = crate::db::entities::task_attachments::Entity::find()

@@ -3,8 +3,8 @@
 
 pub mod attachments;
 pub mod counselor;
-pub mod notices;
 mod lifecycle;
+pub mod notices;
 pub mod progress;
 mod query;
 mod reminders;

@@ -14,8 +14,9 @@ use crate::db::entities::tasks;
 use crate::domain::push::JobKind;
 use crate::domain::scope::Actor;
 use crate::domain::task::TaskStatus;
-use crate::error::{AppError, AppResult};
-use crate::service::{audit, push_queue, RequestMeta, Services};
+use crate::error::{AppResult, Conflict};
+use crate::outbox::push::{self, TaskNotice};
+use crate::service::{audit, RequestMeta, Services};
 
 /// Remind (催办) everyone bound who is not done, at most once per interval per task.
 pub async fn remind(
@@ -28,25 +29,24 @@ pub async fn remind(
     let txn = services.db.begin().await?;
     let task = managed_task(&txn, actor, id).await?;
     if task.status != TaskStatus::Published {
-        return Err(AppError::Conflict {
-            code: "task_not_published",
-            message: "只有已发布的任务可以催办".into(),
-        });
+        return Err(Conflict::RemindUnpublished.into());
     }
     let now = Utc::now();
     if !claim_reminder(&txn, &task, interval, now).await? {
         let next = task.last_reminded_at.map(|at| at + interval).unwrap_or(now);
-        return Err(AppError::Conflict {
-            code: "remind_too_soon",
-            message: format!(
-                "每个任务每 {} 分钟最多催办一次，请于 {} 后再试",
-                interval.num_minutes(),
-                next.with_timezone(&crate::domain::push::beijing())
-                    .format("%H:%M")
-            ),
-        });
+        return Err(Conflict::RemindTooSoon {
+            interval_minutes: interval.num_minutes(),
+            next,
+        }
+        .into());
     }
-    let queued = push_queue::enqueue_for_task(&txn, &task, JobKind::Reminder, true, now).await?;
+    let queued = push::enqueue_for_task(
+        &txn,
+        &task,
+        TaskNotice::to_pending(JobKind::Reminder, now),
+        now,
+    )
+    .await?;
     if queued == 0 {
         // Nobody bound is left to remind: nothing was sent, so the hourly slot stays free.
         txn.rollback().await?;
@@ -112,7 +112,13 @@ pub async fn auto_remind(services: &Services, before: chrono::TimeDelta) -> AppR
             .exec(&txn)
             .await?;
         if changed.rows_affected == 1 {
-            let n = push_queue::enqueue_for_task(&txn, &task, JobKind::Reminder, true, now).await?;
+            let n = push::enqueue_for_task(
+                &txn,
+                &task,
+                TaskNotice::to_pending(JobKind::Reminder, now),
+                now,
+            )
+            .await?;
             audit::record(
                 &txn,
                 None,
