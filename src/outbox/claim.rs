@@ -1,11 +1,13 @@
 //! The one claim algorithm of every job table: a lease and a claim token.
 //!
 //! A claim moves up to `n` due jobs from the queued status to the claimed one, stamps them with
-//! a fresh token and a lease, and counts the attempt. SQLite and PostgreSQL claim in one
-//! `UPDATE … WHERE id IN (SELECT … LIMIT n)` statement (PostgreSQL adding `FOR UPDATE SKIP
-//! LOCKED` to the subquery, so concurrent workers skip each other's rows; SQLite serialises
-//! writers); MySQL cannot limit such a subquery and locks the rows with `FOR UPDATE SKIP LOCKED`
-//! in a transaction first. The status guard in every variant means one worker per job. A job
+//! a fresh token and a lease, and counts the attempt. PostgreSQL and MySQL lock the due rows
+//! with `SELECT … LIMIT n FOR UPDATE SKIP LOCKED` in a transaction first, so concurrent workers
+//! skip each other's rows, then update exactly those ids. (Not one `UPDATE … WHERE id IN
+//! (SELECT … LIMIT n FOR UPDATE SKIP LOCKED)`: PostgreSQL may rescan that subquery while it
+//! updates, and a rescan re-checks the rows just claimed, finds them no longer due and hands
+//! over the next ones — more than `n`. MySQL cannot limit such a subquery at all.) SQLite
+//! serialises writers and claims in one guarded `UPDATE … WHERE id IN (SELECT … LIMIT n)`. The status guard in every variant means one worker per job. A job
 //! whose lease ran out (its worker died) goes back to the queue with `reclaim_expired`.
 
 use chrono::{DateTime, TimeDelta, Utc};
@@ -76,7 +78,7 @@ where
                 .filter(self.status.eq(self.queued))
         };
         let backend = db.get_database_backend();
-        if backend == DbBackend::MySql {
+        if backend != DbBackend::Sqlite {
             let txn = db.begin().await?;
             let mut select = E::find()
                 .select_only()
@@ -105,9 +107,6 @@ where
                 .limit(n);
             for column in self.order {
                 due.order_by(*column, Order::Asc);
-            }
-            if backend == DbBackend::Postgres {
-                due.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
             }
             claim(Condition::all().add(Expr::col(self.id).in_subquery(due)))
                 .exec(db)

@@ -82,7 +82,11 @@ impl Drop for TestDatabase {
             else {
                 return;
             };
-            runtime.block_on(server.remove());
+            // A removal that cannot finish (a server that keeps a lock) must not hang the run.
+            runtime.block_on(async {
+                let _ =
+                    tokio::time::timeout(std::time::Duration::from_secs(20), server.remove()).await;
+            });
         });
         // A failed removal must not turn an unwinding test into an abort.
         let _ = removal.join();
@@ -118,14 +122,14 @@ async fn close_mysql_sessions(conn: &DatabaseConnection, name: &str) {
     let sessions = conn
         .query_all(Statement::from_sql_and_values(
             DbBackend::MySql,
-            "SELECT id AS session_id FROM information_schema.processlist \
+            "SELECT CAST(id AS SIGNED) AS session_id FROM information_schema.processlist \
              WHERE db = ? AND id <> CONNECTION_ID()",
             [name.into()],
         ))
         .await
         .unwrap_or_default();
     for session in sessions {
-        if let Ok(id) = session.try_get::<u64>("", "session_id") {
+        if let Ok(id) = session.try_get::<i64>("", "session_id") {
             let _ = conn.execute_unprepared(&format!("KILL {id}")).await;
         }
     }
