@@ -104,7 +104,7 @@ pub async fn database(settings: &Settings) -> Result<sea_orm::DatabaseConnection
         .await
         .map_err(|source| StartupError::Database {
             url: db::redacted_url(settings.database.database_url()),
-            source,
+            source: Box::new(source),
         })
 }
 
@@ -112,7 +112,9 @@ pub async fn database(settings: &Settings) -> Result<sea_orm::DatabaseConnection
 pub async fn services(settings: &Settings) -> Result<Services, StartupError> {
     let db = database(settings).await?;
     if settings.database.auto_migrate {
-        db::migrate_up(&db).await.map_err(StartupError::Migrate)?;
+        db::migrate_up(&db)
+            .await
+            .map_err(|e| StartupError::Migrate(Box::new(e)))?;
     }
     let files = Arc::new(crate::storage::LocalDir::new(&settings.storage.dir));
     let mut services = Services::new(
@@ -139,7 +141,7 @@ impl Application {
         let services = services(&settings).await?;
         let initial_admin = bootstrap::ensure_first_admin(&services.db)
             .await
-            .map_err(StartupError::Bootstrap)?;
+            .map_err(|e| StartupError::Bootstrap(Box::new(e)))?;
         let wechat = wechat_client(&settings)?;
         let official_configured = official_configured(&settings);
         if !official_configured {
@@ -173,7 +175,7 @@ impl Application {
             .await
             .map_err(|source| StartupError::Listen {
                 addr: settings.server.addr,
-                source,
+                source: Box::new(source),
             })?;
         let local_addr = acceptor
             .holdings()

@@ -194,15 +194,15 @@ pub enum StartupError {
         /// The configured URL without its password.
         url: String,
         #[source]
-        source: sea_orm::DbErr,
+        source: Box<sea_orm::DbErr>,
     },
     #[error("cannot migrate the database: {0}")]
-    Migrate(#[source] sea_orm::DbErr),
+    Migrate(#[source] Box<sea_orm::DbErr>),
     #[error("cannot listen on {addr}: {source}")]
     Listen {
         addr: std::net::SocketAddr,
         #[source]
-        source: salvo::Error,
+        source: Box<salvo::Error>,
     },
     #[error("setting {setting}: {cause}")]
     Setting {
@@ -211,7 +211,7 @@ pub enum StartupError {
         cause: Cause,
     },
     #[error("first start: {}", .0.detail())]
-    Bootstrap(#[source] AppError),
+    Bootstrap(#[source] Box<AppError>),
 }
 
 /// A tool command that starts parts of the application (the CLI) carries a startup error on as
