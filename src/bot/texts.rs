@@ -95,9 +95,7 @@ pub const CHANGE_PASSWORD_FIRST: &str =
 pub const NOT_A_COUNSELOR: &str = "任务指令供辅导员使用；管理员请在小程序中查看任务进度。";
 
 fn short_time(at: chrono::DateTime<chrono::Utc>) -> String {
-    at.with_timezone(&crate::domain::push::beijing())
-        .format("%m月%d日 %H:%M")
-        .to_string()
+    crate::domain::time::month_day_clock(at)
 }
 
 /// The `任务` reply: numbered pending tasks, nearest deadline first.

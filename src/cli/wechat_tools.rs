@@ -1,7 +1,7 @@
 //! `fudao wechat menu sync | simulate | mock`.
 
+use crate::infra::random;
 use chrono::Utc;
-use rand::Rng;
 
 use super::{MenuAction, WechatAction};
 use crate::app;
@@ -29,8 +29,7 @@ pub async fn run(settings: Settings, action: WechatAction) -> AppResult<()> {
             let outgoing = match (text, event) {
                 (Some(content), None) => Outgoing::Text {
                     content,
-                    msg_id: rand::thread_rng()
-                        .gen_range(1_000_000_000_000_000u64..9_000_000_000_000_000),
+                    msg_id: random::in_range(1_000_000_000_000_000u64..9_000_000_000_000_000),
                 },
                 (None, Some(event)) => Outgoing::Event {
                     event,
@@ -123,9 +122,7 @@ async fn simulate_callback(
         )
     })?;
     let now = Utc::now().timestamp().max(0) as u64;
-    let nonce = rand::thread_rng()
-        .gen_range(100_000_000u32..999_999_999)
-        .to_string();
+    let nonce = random::in_range(100_000_000u32..999_999_999).to_string();
     let message = simulate::message_xml(to, openid, now, &outgoing);
     let request = simulate::sign(&crypto, mode, to, openid, &message, now, &nonce)
         .map_err(|e| Invalid::new("mode", format!("无法加密：{e}")))?;

@@ -1,7 +1,5 @@
 //! One-time bind codes: six digits, shown in the mini program, sent in chat as `绑定 123456`.
 
-use rand::Rng;
-
 use super::Invalid;
 
 pub const VALID_MINUTES: i64 = 10;
@@ -28,7 +26,10 @@ impl BindCode {
     }
 
     pub fn generate() -> Self {
-        Self(format!("{:06}", rand::thread_rng().gen_range(0..1_000_000)))
+        Self(format!(
+            "{:06}",
+            crate::infra::random::in_range(0..1_000_000)
+        ))
     }
 
     pub fn as_str(&self) -> &str {

@@ -1,7 +1,5 @@
 //! Password rules and generated initial passwords.
 
-use rand::Rng;
-
 use super::Invalid;
 
 /// A password a user chose that meets the policy: 8–64 characters, letters and digits both.
@@ -41,10 +39,9 @@ const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz234567
 
 /// A random 12-character initial password containing letters and digits.
 pub fn generate_initial() -> String {
-    let mut rng = rand::thread_rng();
     loop {
         let candidate: String = (0..12)
-            .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+            .map(|_| ALPHABET[crate::infra::random::in_range(0..ALPHABET.len())] as char)
             .collect();
         let letters = candidate.chars().any(|c| c.is_ascii_alphabetic());
         let digits = candidate.chars().any(|c| c.is_ascii_digit());

@@ -1,7 +1,7 @@
 //! The push queue's vocabulary and arithmetic: job kinds and states, WeChat's
 //! daily quota day (Beijing time) and when queued notices can be expected to go out.
 
-use chrono::{DateTime, NaiveTime, TimeDelta, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum JobKind {
@@ -56,25 +56,6 @@ impl JobStatus {
     }
 }
 
-pub use crate::domain::time::beijing;
-
-/// The quota day (`YYYY-MM-DD`, Beijing) that `at` falls in.
-pub fn quota_day(at: DateTime<Utc>) -> String {
-    at.with_timezone(&beijing()).format("%Y-%m-%d").to_string()
-}
-
-/// The next Beijing midnight after `at`: when the daily quota resets.
-pub fn next_quota_day(at: DateTime<Utc>) -> DateTime<Utc> {
-    let local = at.with_timezone(&beijing());
-    let tomorrow = local.date_naive() + TimeDelta::days(1);
-    tomorrow
-        .and_time(NaiveTime::MIN)
-        .and_local_timezone(beijing())
-        .single()
-        .map(|t| t.with_timezone(&Utc))
-        .unwrap_or(at + TimeDelta::days(1))
-}
-
 /// The start of the next minute: where a per-minute limit lifts.
 pub fn next_minute(at: DateTime<Utc>) -> DateTime<Utc> {
     let secs = at.timestamp();
@@ -102,7 +83,7 @@ pub fn expected_done(
     let quota = daily_quota.max(1);
     let full_days = (rest - 1) / quota;
     let last_day = rest - full_days * quota;
-    next_quota_day(now) + TimeDelta::days(full_days as i64) + seconds(last_day)
+    crate::domain::time::next_midnight(now) + TimeDelta::days(full_days as i64) + seconds(last_day)
 }
 
 #[cfg(test)]
@@ -114,13 +95,7 @@ mod tests {
     }
 
     #[test]
-    fn the_quota_day_is_beijing_time() {
-        assert_eq!(quota_day(at("2026-11-29T15:59:59Z")), "2026-11-29");
-        assert_eq!(quota_day(at("2026-11-29T16:00:00Z")), "2026-11-30");
-        assert_eq!(
-            next_quota_day(at("2026-11-29T10:00:00Z")),
-            at("2026-11-29T16:00:00Z")
-        );
+    fn the_next_minute_is_where_a_minute_limit_lifts() {
         assert_eq!(
             next_minute(at("2026-11-29T10:00:59Z")),
             at("2026-11-29T10:01:00Z")

@@ -1,5 +1,6 @@
 //! Technical building blocks the use cases stand on and that know nothing of the product:
-//! password hashing, reading uploaded spreadsheets.
+//! password hashing, randomness, reading uploaded spreadsheets.
 
 pub mod password_hash;
+pub mod random;
 pub mod sheet_file;

@@ -1,6 +1,5 @@
 //! Argon2id hashing, off the async runtime's threads.
 
-use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 
@@ -9,7 +8,8 @@ use crate::error::{AppError, AppResult};
 pub async fn hash(password: &str) -> AppResult<String> {
     let password = password.to_string();
     tokio::task::spawn_blocking(move || {
-        let salt = SaltString::generate(&mut OsRng);
+        let salt = SaltString::encode_b64(&super::random::bytes::<16>())
+            .map_err(|error| AppError::internal(format!("argon2 salt: {error}")))?;
         Argon2::default()
             .hash_password(password.as_bytes(), &salt)
             .map(|hash| hash.to_string())

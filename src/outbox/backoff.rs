@@ -1,7 +1,6 @@
 //! The one retry delay of every queue: exponential, capped, with jitter.
 
 use chrono::TimeDelta;
-use rand::Rng;
 
 /// Exponential backoff after `attempts` failed tries: base·2^(attempts−1), capped, scaled by a
 /// jitter factor in [0.5, 1.0] so a burst of failures does not retry as a burst.
@@ -15,7 +14,12 @@ pub fn backoff(attempts: u32, base: TimeDelta, cap: TimeDelta, jitter: f64) -> T
 
 /// `backoff` with a fresh random jitter.
 pub fn jittered(attempts: u32, base: TimeDelta, cap: TimeDelta) -> TimeDelta {
-    backoff(attempts, base, cap, rand::thread_rng().gen_range(0.5..=1.0))
+    backoff(
+        attempts,
+        base,
+        cap,
+        crate::infra::random::in_range(0.5..=1.0),
+    )
 }
 
 #[cfg(test)]

@@ -11,7 +11,6 @@
 //! whose lease ran out (its worker died) goes back to the queue with `reclaim_expired`.
 
 use chrono::{DateTime, TimeDelta, Utc};
-use rand::RngCore;
 use sea_orm::sea_query::{Expr, LockBehavior, LockType, Order, Query};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
@@ -38,9 +37,7 @@ pub struct Table<E: EntityTrait> {
 
 /// A fresh claim token: 128 random bits.
 pub fn token() -> String {
-    let mut bytes = [0u8; 16];
-    rand::thread_rng().fill_bytes(&mut bytes);
-    hex::encode(bytes)
+    crate::infra::random::hex_token::<16>()
 }
 
 impl<E> Table<E>

@@ -15,7 +15,7 @@ where
         match op().await {
             Err(AppError::Database(error)) if crate::db::is_retryable(&error) && tries < 8 => {
                 tries += 1;
-                let pause = rand::Rng::gen_range(&mut rand::thread_rng(), 5..25) * tries;
+                let pause = crate::infra::random::in_range(5..25u64) * tries;
                 tokio::time::sleep(std::time::Duration::from_millis(pause)).await;
             }
             other => return other,

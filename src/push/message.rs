@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde_json::{json, Map};
 
 use crate::config::{MiniprogramSettings, PushTemplates, TemplateSettings};
-use crate::domain::push::{beijing, JobKind};
+use crate::domain::push::JobKind;
 use crate::domain::task::TaskKind;
 use crate::wechat::client::{TemplateMessage, TemplateMiniprogram};
 use crate::wechat::template::fit;
@@ -33,13 +33,6 @@ pub fn client_msg_id(job_id: i32) -> String {
     format!("fudao-job-{job_id}")
 }
 
-/// Times as WeChat's time fields expect them, in Beijing time.
-pub fn wechat_time(at: DateTime<Utc>) -> String {
-    at.with_timezone(&beijing())
-        .format("%Y年%m月%d日 %H:%M")
-        .to_string()
-}
-
 fn template(templates: &PushTemplates, kind: JobKind) -> &TemplateSettings {
     match kind {
         JobKind::Task => &templates.task,
@@ -64,13 +57,16 @@ fn fill(pattern: &str, subject: &Subject) -> String {
         } => {
             put("title", title);
             put("kind", kind.label());
-            put("deadline", &wechat_time(*deadline));
+            put(
+                "deadline",
+                &crate::domain::time::long_date_minute(*deadline),
+            );
             put("publisher", publisher);
             put(
                 "starts_at",
                 &starts_at
-                    .map(wechat_time)
-                    .unwrap_or_else(|| wechat_time(*deadline)),
+                    .map(crate::domain::time::long_date_minute)
+                    .unwrap_or_else(|| crate::domain::time::long_date_minute(*deadline)),
             );
             put("pending", "1");
         }
@@ -83,7 +79,9 @@ fn fill(pattern: &str, subject: &Subject) -> String {
             put("kind", "待办任务");
             put(
                 "deadline",
-                &nearest_deadline.map(wechat_time).unwrap_or_default(),
+                &nearest_deadline
+                    .map(crate::domain::time::long_date_minute)
+                    .unwrap_or_default(),
             );
             put("starts_at", "");
             put("publisher", "辅导员任务");

@@ -9,7 +9,6 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
-use rand::RngCore;
 use serde::Deserialize;
 use sha1::Sha1;
 
@@ -154,9 +153,8 @@ impl SmsProvider for AliyunSms {
     }
 
     async fn send(&self, message: &SmsMessage) -> Result<Accepted, SendError> {
-        let mut nonce = [0u8; 16];
-        rand::thread_rng().fill_bytes(&mut nonce);
-        let params = self.params(message, Utc::now(), &hex::encode(nonce));
+        let nonce = crate::infra::random::hex_token::<16>();
+        let params = self.params(message, Utc::now(), &nonce);
         let query = signed_query(&params, self.settings.access_key_secret.expose());
         let url = format!("{}/?{query}", self.settings.endpoint.trim_end_matches('/'));
         let response = self.http.get(url).send().await.map_err(transport)?;

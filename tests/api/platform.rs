@@ -165,6 +165,88 @@ async fn a_database_that_cannot_be_opened_is_named() {
     assert!(!text.contains("服务暂时不可用"), "{text}");
 }
 
+#[tokio::test]
+async fn unique_violations_and_retryable_errors_are_told_by_their_code() {
+    use sea_orm::{ConnectionTrait, Database, TransactionTrait};
+
+    each_backend(|app: TestApp| async move {
+        let db = &app.db;
+        db.execute_unprepared("CREATE TABLE probe (id INTEGER PRIMARY KEY, v INTEGER NOT NULL)")
+            .await
+            .expect("create");
+        db.execute_unprepared("INSERT INTO probe (id, v) VALUES (1, 0), (2, 0)")
+            .await
+            .expect("insert");
+        let duplicate = db
+            .execute_unprepared("INSERT INTO probe (id, v) VALUES (1, 0)")
+            .await
+            .expect_err("duplicate key");
+        assert!(fudao::db::is_unique_violation(&duplicate), "{duplicate}");
+        assert!(!fudao::db::is_retryable(&duplicate), "{duplicate}");
+        let missing = db
+            .execute_unprepared("UPDATE no_such_table SET v = 1")
+            .await
+            .expect_err("no such table");
+        assert!(!fudao::db::is_unique_violation(&missing), "{missing}");
+        assert!(!fudao::db::is_retryable(&missing), "{missing}");
+
+        // Two transactions that lock the rows in opposite order: the database aborts one of
+        // them (PostgreSQL 40P01, MySQL 1213/40001) or, on SQLite, refuses the second writer.
+        let first = Database::connect(&app.url).await.expect("connect");
+        // One connection, so the pragma below holds for the statement after it.
+        let mut one = sea_orm::ConnectOptions::new(app.url.clone());
+        one.max_connections(1).sqlx_logging(false);
+        let second = Database::connect(one).await.expect("connect");
+        if app.backend == "sqlite" {
+            second
+                .execute_unprepared("PRAGMA busy_timeout = 0")
+                .await
+                .expect("pragma");
+            let writing = first.begin().await.expect("begin");
+            writing
+                .execute_unprepared("UPDATE probe SET v = 1 WHERE id = 1")
+                .await
+                .expect("first writer");
+            let busy = second
+                .execute_unprepared("UPDATE probe SET v = 2 WHERE id = 2")
+                .await
+                .expect_err("the database is locked");
+            assert!(fudao::db::is_retryable(&busy), "{busy}");
+            assert!(!fudao::db::is_unique_violation(&busy), "{busy}");
+            writing.rollback().await.expect("rollback");
+            return;
+        }
+        let a = first.begin().await.expect("begin");
+        let b = second.begin().await.expect("begin");
+        a.execute_unprepared("UPDATE probe SET v = 1 WHERE id = 1")
+            .await
+            .expect("a locks 1");
+        b.execute_unprepared("UPDATE probe SET v = 2 WHERE id = 2")
+            .await
+            .expect("b locks 2");
+        let waiting = tokio::spawn(async move {
+            let result = a
+                .execute_unprepared("UPDATE probe SET v = 1 WHERE id = 2")
+                .await;
+            (a, result)
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        let closing = b
+            .execute_unprepared("UPDATE probe SET v = 2 WHERE id = 1")
+            .await;
+        let (a, waited) = waiting.await.expect("join");
+        let aborted: Vec<_> = [waited, closing]
+            .into_iter()
+            .filter_map(Result::err)
+            .collect();
+        assert_eq!(aborted.len(), 1, "one of the two is the deadlock victim");
+        assert!(fudao::db::is_retryable(&aborted[0]), "{}", aborted[0]);
+        let _ = a.rollback().await;
+        let _ = b.rollback().await;
+    })
+    .await;
+}
+
 /// The schema of a request body type, found by the end of its component name.
 fn component<'a>(spec: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
     spec["components"]["schemas"]

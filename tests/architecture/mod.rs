@@ -204,3 +204,30 @@ fn http_never_touches_database_entities() {
         .collect();
     assert!(found.is_empty(), "http imports entities: {found:#?}");
 }
+
+#[test]
+fn every_random_value_comes_from_one_generator() {
+    // Tokens, codes and passwords come from the operating system's generator through
+    // `infra::random`; a `thread_rng` or a second `OsRng` elsewhere would be easy to get wrong.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&root, &mut files);
+    let mut found = Vec::new();
+    for file in files {
+        if file.ends_with("infra/random.rs") {
+            continue;
+        }
+        let text = fs::read_to_string(&file).unwrap();
+        // Test modules may draw from a seeded generator to stay repeatable.
+        let production = text.split("#[cfg(test)]").next().unwrap_or_default();
+        for needle in ["thread_rng", "OsRng", "rand::rng(", "rand_core"] {
+            if production.contains(needle) {
+                found.push(format!("{}: {needle}", file.display()));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "randomness outside infra::random: {found:#?}"
+    );
+}

@@ -97,8 +97,13 @@ where
     Fut: Future<Output = ()>,
 {
     for backend in backends() {
-        // The app's database goes with the app, when the body ends or panics.
-        body(TestApp::spawn(&backend, &tweak).await).await;
+        let app = TestApp::spawn(&backend, &tweak).await;
+        // A body's `async move` block captures only the fields it names (say `app.db`), and the
+        // rest of the app is dropped before it runs: held here, its database and files outlive
+        // the body, and go when it ends or panics.
+        let resources = app.resources.clone();
+        body(app).await;
+        drop(resources);
     }
 }
 
@@ -119,12 +124,17 @@ pub struct TestApp {
     pub settings: Settings,
     /// The app's turns to parse spreadsheets, to hold one from a test.
     pub sheet_parses: fudao::infra::sheet_file::ParseGate,
-    /// Uploaded files of this app (`storage.dir`), removed with it.
-    _files: tempfile::TempDir,
+    /// The app's database and uploaded files (`storage.dir`), removed with the last holder.
+    resources: std::sync::Arc<Resources>,
     /// The SMS provider mock, when the app sends credentials through one: sent messages lose
     /// their password in the outbox, the mock still has it.
     pub sms: Option<sms_mock::SmsMock>,
-    /// Removed from its server when the app is dropped, also by a panicking test.
+}
+
+/// What a test app owns outside the process: removed from its server (or disk) when dropped,
+/// also by a panicking test.
+pub struct Resources {
+    _files: tempfile::TempDir,
     _database: TestDatabase,
 }
 
@@ -248,9 +258,11 @@ impl TestApp {
             url,
             settings: app_settings,
             sheet_parses,
-            _files: files,
+            resources: std::sync::Arc::new(Resources {
+                _files: files,
+                _database: database,
+            }),
             sms: None,
-            _database: database,
         }
     }
 

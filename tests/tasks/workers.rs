@@ -144,7 +144,7 @@ async fn the_daily_quota_is_never_exceeded_and_45009_pauses_until_tomorrow() {
             .expect("an expected time")
             .parse()
             .unwrap();
-        let tomorrow = fudao::domain::push::next_quota_day(chrono::Utc::now());
+        let tomorrow = fudao::domain::time::next_midnight(chrono::Utc::now());
         assert!(expected >= tomorrow, "{expected} vs {tomorrow}");
         assert!(far_progress["notices"]["expected_note"].as_str().unwrap().contains("排队"));
 

@@ -3,17 +3,12 @@
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
 use crate::domain::phone::mask;
-use crate::domain::push::beijing;
+use crate::domain::time;
 use crate::error::AppError;
 use crate::service::tasks::progress::{CounselorRow, GroupRow, Progress};
 
 fn when(at: Option<chrono::DateTime<chrono::Utc>>) -> String {
-    at.map(|t| {
-        t.with_timezone(&beijing())
-            .format("%Y-%m-%d %H:%M")
-            .to_string()
-    })
-    .unwrap_or_default()
+    at.map(time::date_minute).unwrap_or_default()
 }
 
 fn level_label(code: &str) -> String {

@@ -7,7 +7,6 @@ use serde::Serialize;
 use super::views::page_view;
 use crate::domain::page::Page;
 use crate::domain::phone::mask;
-use crate::domain::push::beijing;
 use crate::domain::task::{LiveWindow, SignIn, TaskKind, TaskStatus};
 use crate::service::tasks::counselor::MyTask;
 use crate::service::tasks::notices::NoticeStats;
@@ -341,7 +340,7 @@ impl NoticeView {
                 format!(
                     "还有 {} 条通知排队，预计 {} 前发完",
                     stats.queued + stats.sending,
-                    at.with_timezone(&beijing()).format("%m月%d日 %H:%M")
+                    crate::domain::time::month_day_clock(at)
                 )
             }),
         }

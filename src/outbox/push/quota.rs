@@ -5,12 +5,13 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 
 use crate::db::entities::push_days;
-use crate::domain::push::quota_day;
+use crate::domain::time;
 use crate::error::AppResult;
 
 /// Today's ledger row, created when missing.
 pub async fn day(db: &DatabaseConnection, now: DateTime<Utc>) -> AppResult<push_days::Model> {
-    let key = quota_day(now);
+    // The daily template quota resets at Beijing midnight.
+    let key = time::date(now);
     if let Some(row) = push_days::Entity::find_by_id(key.clone()).one(db).await? {
         return Ok(row);
     }

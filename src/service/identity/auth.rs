@@ -9,7 +9,6 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use chrono::{DateTime, TimeDelta, Utc};
 use moka::future::Cache;
-use rand::RngCore;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
@@ -143,9 +142,7 @@ pub(super) async fn issue_token<C: ConnectionTrait>(
     settings: &AuthSettings,
     account_id: i32,
 ) -> AppResult<IssuedToken> {
-    let mut bytes = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    let token = URL_SAFE_NO_PAD.encode(bytes);
+    let token = URL_SAFE_NO_PAD.encode(crate::infra::random::bytes::<32>());
     let now = Utc::now();
     let expires_at = now + TimeDelta::hours(i64::from(settings.session_ttl_hours));
     sessions::ActiveModel {

@@ -3,7 +3,6 @@
 //! confidential.
 
 use chrono::{DateTime, Utc};
-use rand::RngCore;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, Set, TransactionTrait,
@@ -199,9 +198,11 @@ pub async fn upload(
     if count >= limits.per_task {
         return Err(too_many(limits));
     }
-    let mut random = [0u8; 16];
-    rand::thread_rng().fill_bytes(&mut random);
-    let key = format!("attachments/{}/{}", task.id, hex::encode(random));
+    let key = format!(
+        "attachments/{}/{}",
+        task.id,
+        crate::infra::random::hex_token::<16>()
+    );
     services.files.put(&key, bytes).await.map_err(storage)?;
     let model = task_attachments::ActiveModel {
         task_id: Set(task.id),

@@ -2,7 +2,6 @@
 //! one transaction, set-based), withdraw, delete a draft.
 
 use chrono::{DateTime, Utc};
-use rand::RngCore;
 use sea_orm::sea_query::{Expr, Query, SelectStatement};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
@@ -24,9 +23,7 @@ use crate::outbox::push::{self, TaskNotice};
 use crate::service::{audit, RequestMeta, Services};
 
 fn new_share_nonce() -> String {
-    let mut bytes = [0u8; 16];
-    rand::thread_rng().fill_bytes(&mut bytes);
-    hex::encode(bytes)
+    crate::infra::random::hex_token::<16>()
 }
 
 /// Save a draft.

@@ -8,7 +8,7 @@ use sea_orm::{
 };
 
 use crate::db::entities::{assignments, push_days, push_jobs, tasks};
-use crate::domain::push::{expected_done, quota_day, JobKind, JobStatus};
+use crate::domain::push::{expected_done, JobKind, JobStatus};
 use crate::error::AppResult;
 use crate::service::Services;
 
@@ -132,7 +132,7 @@ async fn expected_for(
         .count(&services.db)
         .await?;
     let now = services.clock.now();
-    let today = push_days::Entity::find_by_id(quota_day(now))
+    let today = push_days::Entity::find_by_id(crate::domain::time::date(now))
         .one(&services.db)
         .await?;
     let left_today = match &today {

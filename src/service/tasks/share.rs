@@ -8,7 +8,6 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use chrono::Utc;
 use hmac::{Hmac, Mac};
-use rand::RngCore;
 use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
@@ -42,8 +41,7 @@ async fn load_or_create(services: &Services) -> AppResult<Vec<u8>> {
     {
         return decode_key(&row.value);
     }
-    let mut bytes = [0u8; 32];
-    rand::thread_rng().fill_bytes(&mut bytes);
+    let bytes = crate::infra::random::bytes::<32>();
     let inserted = server_keys::ActiveModel {
         name: Set(KEY_NAME.to_string()),
         value: Set(hex::encode(bytes)),

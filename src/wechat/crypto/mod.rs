@@ -12,7 +12,6 @@ use aes::cipher::{BlockDecryptMut, BlockEncryptMut, KeyIvInit};
 use base64::alphabet;
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, STANDARD};
 use base64::Engine;
-use rand::RngCore;
 use sha1::{Digest, Sha1};
 use subtle::ConstantTimeEq;
 
@@ -289,11 +288,7 @@ fn constant_time_eq(expected: &str, given: &str) -> bool {
 }
 
 fn os_random() -> Result<[u8; 16], CryptoError> {
-    let mut random = [0u8; 16];
-    rand::rngs::OsRng
-        .try_fill_bytes(&mut random)
-        .map_err(|_| CryptoError::Random)?;
-    Ok(random)
+    crate::infra::random::try_bytes::<16>().ok_or(CryptoError::Random)
 }
 
 #[cfg(test)]
