@@ -259,7 +259,12 @@ impl Application {
             if before > 0 {
                 let reminders = AutoReminders {
                     services: self.services.clone(),
-                    before: chrono::TimeDelta::hours(i64::from(before)),
+                    window: crate::service::tasks::AutoRemindWindow {
+                        before: chrono::TimeDelta::hours(i64::from(before)),
+                        interval: chrono::TimeDelta::minutes(i64::from(
+                            self.settings.tasks.remind_interval_minutes,
+                        )),
+                    },
                 };
                 workers.push(supervised(reminders, beats, stopped));
             }
@@ -319,7 +324,7 @@ fn supervised<W: Worker>(
 #[derive(Clone)]
 struct AutoReminders {
     services: Services,
-    before: chrono::TimeDelta,
+    window: crate::service::tasks::AutoRemindWindow,
 }
 
 #[async_trait::async_trait]
@@ -333,7 +338,7 @@ impl Worker for AutoReminders {
     }
 
     async fn run_once(&self) -> crate::error::AppResult<bool> {
-        let queued = crate::service::tasks::auto_remind(&self.services, self.before).await?;
+        let queued = crate::service::tasks::auto_remind(&self.services, self.window).await?;
         if queued > 0 {
             tracing::info!(queued, "automatic reminders queued");
         }

@@ -5,6 +5,7 @@ pub mod context;
 pub mod dedup;
 pub mod guards;
 pub mod handlers;
+pub mod menu;
 pub mod router;
 pub mod rules;
 pub mod texts;

@@ -10,7 +10,7 @@ use crate::error::AppResult;
 use crate::service::identity::chat_sender;
 use crate::wechat::message::EventKind;
 
-/// Menu keys (config/menu.json) that map to the same handlers as typed commands.
+/// Menu keys (the default menu, `bot::menu`) that map to the same handlers as typed commands.
 pub const MENU_HELP: &str = "FUDAO_HELP";
 pub const MENU_BIND: &str = "FUDAO_BIND";
 pub const MENU_TASKS: &str = "FUDAO_TASKS";

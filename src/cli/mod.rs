@@ -95,10 +95,11 @@ pub enum WechatAction {
 
 #[derive(Debug, Subcommand)]
 pub enum MenuAction {
-    /// Push config/menu.json (placeholders filled from settings) through menu/create.
+    /// Push the custom menu (placeholders filled from settings) through menu/create: the one
+    /// built into the binary (config/menu.json of this release), or `--file`.
     Sync {
-        #[arg(long, default_value = "config/menu.json")]
-        file: PathBuf,
+        #[arg(long)]
+        file: Option<PathBuf>,
         /// Print the menu that would be sent, and send nothing.
         #[arg(long)]
         dry_run: bool,
@@ -282,11 +283,24 @@ async fn create_admin(
 
 async fn load_demo(settings: Settings) -> AppResult<()> {
     let services = app::services(&settings).await?;
+    // On a fresh database the demo comes first; the ministry admin `serve` would create is
+    // made here, so its password is printed with the others.
+    let first_admin = accounts::bootstrap::ensure_first_admin(&services.db).await?;
     let logins = demo::load(&services).await?;
     println!(
         "{:<14} {:<24} {:<16} {:<14} 单位",
         "角色", "用户名", "初始密码", "姓名"
     );
+    if let Some(admin) = &first_admin {
+        println!(
+            "{:<14} {:<24} {:<16} {:<14} {}",
+            Role::MinistryAdmin.as_str(),
+            admin.username,
+            admin.password,
+            "系统管理员",
+            org::MINISTRY_NAME
+        );
+    }
     for login in &logins {
         println!(
             "{:<14} {:<24} {:<16} {:<14} {}",
@@ -299,7 +313,7 @@ async fn load_demo(settings: Settings) -> AppResult<()> {
     }
     println!(
         "{} accounts created; each must change the password at first login.",
-        logins.len()
+        logins.len() + usize::from(first_admin.is_some())
     );
     Ok(())
 }

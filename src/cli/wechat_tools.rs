@@ -16,7 +16,7 @@ pub async fn run(settings: Settings, action: WechatAction) -> AppResult<()> {
     match action {
         WechatAction::Menu {
             action: MenuAction::Sync { file, dry_run },
-        } => sync_menu(&settings, &file, dry_run).await,
+        } => sync_menu(&settings, file.as_deref(), dry_run).await,
         WechatAction::Simulate {
             url,
             openid,
@@ -74,9 +74,16 @@ pub async fn run(settings: Settings, action: WechatAction) -> AppResult<()> {
     }
 }
 
-async fn sync_menu(settings: &Settings, file: &std::path::Path, dry_run: bool) -> AppResult<()> {
-    let template = std::fs::read_to_string(file)
-        .map_err(|e| Invalid::new("file", format!("无法读取 {}: {e}", file.display())))?;
+async fn sync_menu(
+    settings: &Settings,
+    file: Option<&std::path::Path>,
+    dry_run: bool,
+) -> AppResult<()> {
+    let template = match file {
+        Some(file) => std::fs::read_to_string(file)
+            .map_err(|e| Invalid::new("file", format!("无法读取 {}: {e}", file.display())))?,
+        None => crate::bot::menu::DEFAULT_MENU.to_string(),
+    };
     let menu = menu::prepare(
         &template,
         &[

@@ -41,8 +41,9 @@ pub struct PushTemplates {
 }
 
 /// One template: its id in the official account, the web page for clients without mini
-/// programs, and what goes in each field. Values may use {title}, {kind}, {deadline},
-/// {publisher}, {starts_at} and {pending}.
+/// programs, and what goes in each field. Values may use {title}, {marked_title} (【保密】 before
+/// a confidential task's title), {kind}, {kind_detail} (a live course's with its start),
+/// {deadline}, {publisher}, {starts_at} and {pending}.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TemplateSettings {
@@ -80,9 +81,11 @@ impl PushSettings {
 }
 
 /// Placeholders a template field may use.
-pub const TEMPLATE_PLACEHOLDERS: [&str; 6] = [
+pub const TEMPLATE_PLACEHOLDERS: [&str; 8] = [
     "title",
+    "marked_title",
     "kind",
+    "kind_detail",
     "deadline",
     "publisher",
     "starts_at",

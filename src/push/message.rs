@@ -21,6 +21,8 @@ pub enum Subject {
         deadline: DateTime<Utc>,
         starts_at: Option<DateTime<Utc>>,
         publisher: String,
+        /// 保密: not to be forwarded to students.
+        confidential: bool,
     },
     Summary {
         pending: u64,
@@ -41,6 +43,29 @@ fn template(templates: &PushTemplates, kind: JobKind) -> &TemplateSettings {
     }
 }
 
+/// The title as a notice shows it: a confidential task says so first, where a cut-off title
+/// still shows it.
+fn marked_title(title: &str, confidential: bool) -> String {
+    if confidential {
+        format!("【保密】{title}")
+    } else {
+        title.to_string()
+    }
+}
+
+/// The kind, with a live course's start (`就业创业直播课·12月05日19:00`): the one time a
+/// counselor must act on, which the deadline alone does not give.
+fn kind_detail(kind: TaskKind, starts_at: Option<DateTime<Utc>>) -> String {
+    match starts_at {
+        Some(at) if kind == TaskKind::LiveCourse => format!(
+            "{}·{}",
+            kind.label(),
+            crate::domain::time::month_day_clock(at).replace(' ', "")
+        ),
+        _ => kind.label().to_string(),
+    }
+}
+
 fn fill(pattern: &str, subject: &Subject) -> String {
     let mut out = pattern.to_string();
     let mut put = |name: &str, value: &str| {
@@ -53,10 +78,13 @@ fn fill(pattern: &str, subject: &Subject) -> String {
             deadline,
             starts_at,
             publisher,
+            confidential,
             ..
         } => {
             put("title", title);
+            put("marked_title", &marked_title(title, *confidential));
             put("kind", kind.label());
+            put("kind_detail", &kind_detail(*kind, *starts_at));
             put(
                 "deadline",
                 &crate::domain::time::long_date_minute(*deadline),
@@ -75,8 +103,11 @@ fn fill(pattern: &str, subject: &Subject) -> String {
             nearest_deadline,
         } => {
             put("pending", &pending.to_string());
-            put("title", &format!("您有{pending}项待办任务"));
+            let title = format!("您有{pending}项待办任务");
+            put("title", &title);
+            put("marked_title", &title);
             put("kind", "待办任务");
+            put("kind_detail", "待办任务");
             put(
                 "deadline",
                 &nearest_deadline
@@ -161,6 +192,7 @@ mod tests {
             deadline: "2026-12-01T07:30:00Z".parse().unwrap(),
             starts_at: None,
             publisher: "中华人民共和国教育部".into(),
+            confidential: false,
         };
         let message = build(
             7,
@@ -182,6 +214,47 @@ mod tests {
         assert_eq!(message.data["thing2"]["value"], "就业创业政策");
         let title = message.data["thing1"]["value"].as_str().unwrap();
         assert_eq!(title.chars().count(), 20);
+    }
+
+    fn task_message(
+        kind: TaskKind,
+        starts_at: Option<&str>,
+        confidential: bool,
+    ) -> Map<String, serde_json::Value> {
+        let mut settings = Settings::defaults().unwrap();
+        settings.push.templates.task.template_id = "TPL".into();
+        let subject = Subject::Task {
+            task_id: 5,
+            title: "简历门诊".into(),
+            kind,
+            deadline: "2026-12-05T14:00:00Z".parse().unwrap(),
+            starts_at: starts_at.map(|at| at.parse().unwrap()),
+            publisher: "江南大学".into(),
+            confidential,
+        };
+        build(
+            1,
+            JobKind::Task,
+            "o",
+            &subject,
+            &settings.push.templates,
+            &settings.miniprogram,
+        )
+        .unwrap()
+        .data
+    }
+
+    #[test]
+    fn the_default_notice_marks_confidential_tasks_and_gives_a_live_course_its_start() {
+        let live = task_message(TaskKind::LiveCourse, Some("2026-12-05T11:00:00Z"), false);
+        assert_eq!(live["thing1"]["value"], "简历门诊");
+        assert_eq!(live["thing2"]["value"], "就业创业直播课·12月05日19:00");
+        let secret = task_message(TaskKind::Policy, None, true);
+        assert_eq!(secret["thing1"]["value"], "【保密】简历门诊");
+        assert_eq!(secret["thing2"]["value"], "就业创业政策");
+        // A start time on another kind is not a live course's: the kind alone.
+        let other = task_message(TaskKind::Policy, Some("2026-12-05T11:00:00Z"), false);
+        assert_eq!(other["thing2"]["value"], "就业创业政策");
     }
 
     #[test]

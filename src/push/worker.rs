@@ -363,6 +363,7 @@ impl PushWorker {
                     deadline: task.deadline,
                     starts_at: task.starts_at,
                     publisher: publisher.clone(),
+                    confidential: task.confidential,
                 })
             }
             (_, None) => Err(Self::cancel("通知缺少任务")),

@@ -1,4 +1,4 @@
-//! The custom menu: `config/menu.json` with placeholders filled from settings, checked against
+//! The custom menu: a menu document with placeholders filled from settings, checked against
 //! WeChat's limits before `menu/create` (wechat-protocol.md §8).
 
 use serde_json::Value;
@@ -101,24 +101,20 @@ fn check_button(button: &Value, max_name_bytes: usize) -> Result<(), MenuError> 
 mod tests {
     use super::*;
 
-    const SHIPPED: &str = include_str!("../../config/menu.json");
+    const WITH_PLACEHOLDER: &str = r#"{"button":[{"type":"miniprogram","name":"x","appid":"${APP}","pagepath":"p","url":"https://a"}]}"#;
 
     #[test]
-    fn the_shipped_menu_is_valid_once_filled() {
-        let menu = prepare(
-            SHIPPED,
-            &[
-                ("MINIPROGRAM_APP_ID", "wx123"),
-                ("MINIPROGRAM_TASKS_PATH", "pages/tasks/index"),
-            ],
-        )
-        .unwrap();
-        assert_eq!(menu["button"][0]["appid"], "wx123");
+    fn placeholders_are_filled_as_json_string_contents() {
+        let menu = prepare(WITH_PLACEHOLDER, &[("APP", "wx\"1")]).unwrap();
+        assert_eq!(menu["button"][0]["appid"], "wx\"1");
     }
 
     #[test]
     fn unfilled_placeholders_and_broken_menus_are_refused() {
-        assert!(matches!(prepare(SHIPPED, &[]), Err(MenuError::Invalid(_))));
+        assert!(matches!(
+            prepare(WITH_PLACEHOLDER, &[]),
+            Err(MenuError::Invalid(_))
+        ));
         assert!(prepare(r#"{"button":[]}"#, &[]).is_err());
         assert!(prepare(r#"{"button":[{"type":"click","name":"x"}]}"#, &[]).is_err());
         assert!(prepare(

@@ -32,6 +32,11 @@ impl Drop for Server {
     }
 }
 
+/// An SQLite URL for a database file at `path` inside `dir`, created on first use.
+fn sqlite_url(dir: &tempfile::TempDir, path: &str) -> String {
+    format!("sqlite://{}?mode=rwc", dir.path().join(path).display())
+}
+
 /// Start `fudao serve`; returns the server and what it printed up to the listening line.
 fn serve(db_url: &str, port: u16) -> (Server, Vec<String>) {
     let mut child = fudao()
@@ -67,10 +72,7 @@ fn serve(db_url: &str, port: u16) -> (Server, Vec<String>) {
 #[tokio::test]
 async fn first_start_prints_a_one_time_password_and_serves_health() {
     let dir = tempfile::tempdir().unwrap();
-    let url = format!(
-        "sqlite://{}?mode=rwc",
-        dir.path().join("nested/fudao.db").display()
-    );
+    let url = sqlite_url(&dir, "nested/fudao.db");
     let port = free_port();
     let (server, lines) = serve(&url, port);
     let password = lines
@@ -101,6 +103,42 @@ async fn first_start_prints_a_one_time_password_and_serves_health() {
         lines.iter().all(|line| !line.contains("one-time password")),
         "{lines:?}"
     );
+}
+
+#[tokio::test]
+async fn the_demo_on_a_fresh_database_prints_the_first_ministry_admin_too() {
+    // README's "Try it" order: demo first, then serve.
+    let dir = tempfile::tempdir().unwrap();
+    let url = sqlite_url(&dir, "fudao.db");
+    let output = fudao()
+        .arg("demo")
+        .env("FUDAO__DATABASE__URL", &url)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout).to_string();
+    assert!(output.status.success(), "{stdout}");
+    let fields: Vec<&str> = stdout
+        .lines()
+        .find(|line| line.starts_with("ministry_admin"))
+        .expect("the ministry admin among the demo's logins")
+        .split_whitespace()
+        .collect();
+    assert_eq!(fields[1], "admin");
+    let password = fields[2].to_string();
+
+    let port = free_port();
+    let (_server, lines) = serve(&url, port);
+    assert!(
+        lines.iter().all(|line| !line.contains("one-time password")),
+        "serve finds the admin the demo made: {lines:?}"
+    );
+    let login = reqwest::Client::new()
+        .post(format!("http://127.0.0.1:{port}/api/v1/auth/login"))
+        .json(&serde_json::json!({ "username": "admin", "password": password }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status().as_u16(), 200);
 }
 
 #[test]
@@ -137,10 +175,7 @@ fn invalid_config_stops_the_start_with_one_line_naming_the_key() {
 #[test]
 fn migrate_admin_create_and_demo_from_the_console() {
     let dir = tempfile::tempdir().unwrap();
-    let url = format!(
-        "sqlite://{}?mode=rwc",
-        dir.path().join("fudao.db").display()
-    );
+    let url = sqlite_url(&dir, "fudao.db");
     let run = |args: &[&str]| {
         let output = fudao()
             .args(args)
@@ -224,4 +259,58 @@ fn migrate_admin_create_and_demo_from_the_console() {
     assert!(ok);
     let (_, stdout, _) = run(&["migrate", "status"]);
     assert!(stdout.lines().all(|l| l.starts_with("pending")), "{stdout}");
+}
+
+#[test]
+fn the_menu_syncs_from_any_folder_with_the_built_in_default_or_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let output = fudao()
+            .args(args)
+            .current_dir(dir.path())
+            .env("FUDAO__MINIPROGRAM__APP_ID", "wx0123456789abcdef")
+            .output()
+            .unwrap();
+        (
+            output.status.success(),
+            String::from_utf8_lossy(&output.stdout).to_string(),
+            String::from_utf8_lossy(&output.stderr).to_string(),
+        )
+    };
+    // No config/menu.json beside the binary: the built-in menu.
+    let (ok, stdout, stderr) = run(&["wechat", "menu", "sync", "--dry-run"]);
+    assert!(ok, "{stderr}");
+    let menu: serde_json::Value = serde_json::from_str(&stdout).expect("the menu as JSON");
+    let top: Vec<&str> = menu["button"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(top, ["辅导员", "就业资讯", "我的"]);
+    assert_eq!(menu["button"][0]["appid"], "wx0123456789abcdef");
+
+    let own = dir.path().join("menu.json");
+    std::fs::write(
+        &own,
+        r#"{"button":[{"type":"click","name":"帮助","key":"FUDAO_HELP"}]}"#,
+    )
+    .unwrap();
+    let (ok, stdout, stderr) = run(&["wechat", "menu", "sync", "--dry-run", "--file", "menu.json"]);
+    assert!(ok, "{stderr}");
+    assert!(
+        stdout.contains("FUDAO_HELP") && !stdout.contains("就业资讯"),
+        "{stdout}"
+    );
+
+    let (ok, _, stderr) = run(&[
+        "wechat",
+        "menu",
+        "sync",
+        "--dry-run",
+        "--file",
+        "missing.json",
+    ]);
+    assert!(!ok);
+    assert!(stderr.contains("missing.json"), "{stderr}");
 }

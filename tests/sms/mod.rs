@@ -320,11 +320,9 @@ async fn tencent_delivers_a_whole_college_import_one_sms_each() {
 
 #[tokio::test]
 async fn the_log_provider_delivers_nothing_and_erases_the_password() {
-    let app = TestApp::spawn(&Backend::Sqlite, |s| {
-        s.sms.enabled = true;
-        s.sms.poll_interval_ms = 20;
-    })
-    .await;
+    // The app's own worker stays off: the test world reads its accounts' passwords from the
+    // outbox, which a running log worker would erase first. The worker here does one round.
+    let app = TestApp::spawn(&Backend::Sqlite, |_| {}).await;
     let w = app.world().await;
     new_counselor(
         &app,
@@ -334,6 +332,7 @@ async fn the_log_provider_delivers_nothing_and_erases_the_password() {
         "13955550006",
     )
     .await;
+    log_until_idle(&app).await;
     let row = settled(&app, "13955550006").await;
     assert_eq!(row.status, "logged");
     assert_eq!(row.provider.as_deref(), Some("log"));
@@ -429,13 +428,7 @@ async fn queued_and_claimed_messages_survive_the_outbox_migration() {
             "{}",
             app.backend
         );
-        let services = fudao::app::services(&app.settings).await.expect("services");
-        let worker = fudao::sms::worker::SmsWorker::new(
-            &services,
-            std::sync::Arc::new(fudao::sms::log::LogSms),
-            app.settings.sms.clone(),
-        );
-        while worker.round().await.expect("round") != Default::default() {}
+        log_until_idle(&app).await;
         assert_eq!(
             app.count("sms_outbox WHERE status IN ('pending', 'sending')")
                 .await,
@@ -446,6 +439,17 @@ async fn queued_and_claimed_messages_survive_the_outbox_migration() {
         assert!(ends.contains(&handled.status.as_str()), "{handled:?}");
     })
     .await;
+}
+
+/// Rounds of an SMS worker with the log provider until nothing is left to handle.
+async fn log_until_idle(app: &TestApp) {
+    let services = fudao::app::services(&app.settings).await.expect("services");
+    let worker = fudao::sms::worker::SmsWorker::new(
+        &services,
+        std::sync::Arc::new(fudao::sms::log::LogSms),
+        app.settings.sms.clone(),
+    );
+    while worker.round().await.expect("round") != Default::default() {}
 }
 
 async fn outbox_row_by_id(app: &TestApp, id: i32) -> sms_outbox::Model {

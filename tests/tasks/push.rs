@@ -243,6 +243,12 @@ async fn reminders_reach_only_those_not_done_and_at_most_once_an_hour() {
     .await;
 }
 
+/// Automatic reminders from a day before the deadline, never within an hour of another one.
+const AUTO: fudao::service::tasks::AutoRemindWindow = fudao::service::tasks::AutoRemindWindow {
+    before: TimeDelta::hours(24),
+    interval: TimeDelta::minutes(60),
+};
+
 #[tokio::test]
 async fn an_automatic_reminder_goes_out_before_the_deadline() {
     each_backend_with(
@@ -259,12 +265,12 @@ async fn an_automatic_reminder_goes_out_before_the_deadline() {
                 .await;
             // The app's worker runs this check once a minute; run the same check now.
             let services = fudao::app::services(&app.settings).await.expect("services");
-            let queued = fudao::service::tasks::auto_remind(&services, TimeDelta::hours(24))
+            let queued = fudao::service::tasks::auto_remind(&services, AUTO)
                 .await
                 .expect("auto");
             assert_eq!(queued, 1);
             // Once per task.
-            let again = fudao::service::tasks::auto_remind(&services, TimeDelta::hours(24))
+            let again = fudao::service::tasks::auto_remind(&services, AUTO)
                 .await
                 .expect("auto");
             assert_eq!(again, 0);
@@ -274,5 +280,116 @@ async fn an_automatic_reminder_goes_out_before_the_deadline() {
             assert_eq!(progress["reminders"]["sent"], 1);
         },
     )
+    .await;
+}
+
+#[tokio::test]
+async fn the_automatic_reminder_waits_out_an_admins_recent_reminder() {
+    each_backend_with(
+        |s| s.tasks.auto_remind_hours_before = 24,
+        |app| async move {
+            let w = app.world().await;
+            app.follow_and_bind(&w.counselor_a1, "o_a1").await;
+            let soon = (Utc::now() + TimeDelta::hours(5)).to_rfc3339();
+            let (id, _) = app
+                .publish(
+                    &w.college_admin_a1,
+                    task("今晚截止", json!({ "deadline": soon })),
+                )
+                .await;
+            app.notices_settled(&w.college_admin_a1, id, "notices")
+                .await;
+            let reminded = app
+                .post(
+                    &format!("/api/v1/tasks/{id}/remind"),
+                    &w.college_admin_a1,
+                    json!({}),
+                )
+                .await
+                .expect(200);
+            assert_eq!(reminded["queued"], 1);
+            let services = fudao::app::services(&app.settings).await.expect("services");
+            // Reminded by hand a moment ago: the automatic one does not repeat it.
+            let queued = fudao::service::tasks::auto_remind(&services, AUTO)
+                .await
+                .expect("auto");
+            assert_eq!(queued, 0);
+            assert_eq!(
+                app.count("audit_log WHERE action = 'task.auto_remind'")
+                    .await,
+                0
+            );
+
+            // An hour later (the admin's reminder moved back in time), still before the
+            // deadline: now it goes out, once, and counts as the task's last reminder.
+            use sea_orm::ConnectionTrait;
+            let earlier = Utc::now() - TimeDelta::minutes(61);
+            app.db
+                .execute(sea_orm::Statement::from_sql_and_values(
+                    app.db.get_database_backend(),
+                    match app.backend {
+                        "postgres" => "UPDATE tasks SET last_reminded_at = $1 WHERE id = $2",
+                        _ => "UPDATE tasks SET last_reminded_at = ? WHERE id = ?",
+                    },
+                    [earlier.into(), id.into()],
+                ))
+                .await
+                .expect("move the reminder back");
+            let queued = fudao::service::tasks::auto_remind(&services, AUTO)
+                .await
+                .expect("auto");
+            assert_eq!(queued, 1);
+            app.post(
+                &format!("/api/v1/tasks/{id}/remind"),
+                &w.college_admin_a1,
+                json!({}),
+            )
+            .await
+            .expect_error(409, "remind_too_soon");
+            let progress = app
+                .notices_settled(&w.college_admin_a1, id, "reminders")
+                .await;
+            assert_eq!(progress["reminders"]["sent"], 2);
+        },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_confidential_live_course_notice_says_so_and_gives_the_start() {
+    each_backend(|app| async move {
+        let w = app.world().await;
+        app.follow_and_bind(&w.counselor_a1, "o_a1").await;
+        // 19:00 Beijing time on a fixed day, whatever the day the test runs.
+        let starts = Utc::now() + TimeDelta::days(2);
+        let starts = starts.date_naive().and_hms_opt(11, 0, 0).unwrap().and_utc();
+        let (id, _) = app
+            .publish(
+                &w.college_admin_a1,
+                task(
+                    "简历门诊",
+                    json!({ "kind": "live_course", "confidential": true, "deadline": null,
+                            "starts_at": starts.to_rfc3339(),
+                            "ends_at": (starts + TimeDelta::hours(1)).to_rfc3339() }),
+                ),
+            )
+            .await;
+        app.notices_settled(&w.college_admin_a1, id, "notices")
+            .await;
+        let sends: Vec<_> = app
+            .mock
+            .state
+            .calls(SEND)
+            .into_iter()
+            .filter(|c| c.body["touser"] == "o_a1")
+            .collect();
+        assert_eq!(sends.len(), 1);
+        let data = &sends[0].body["data"];
+        assert_eq!(data["thing1"]["value"], "【保密】简历门诊");
+        assert_eq!(
+            data["thing2"]["value"],
+            format!("就业创业直播课·{}19:00", starts.format("%m月%d日"))
+        );
+    })
     .await;
 }

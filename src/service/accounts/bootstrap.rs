@@ -1,6 +1,9 @@
-//! First start: the root unit and one ministry admin with a one-time password.
+//! The first ministry admin: the root unit and one ministry admin with a one-time password,
+//! whenever the database has no ministry admin (a fresh database, or one the demo filled first).
 
-use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait, TransactionTrait};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait,
+};
 
 use crate::db::entities::accounts as account_rows;
 use crate::domain::role::Role;
@@ -17,10 +20,15 @@ pub struct InitialAdmin {
     pub password: String,
 }
 
-/// With no account at all, create the ministry unit and its first admin. Returns the
-/// credentials only when this call created them.
+/// With no ministry admin (in any state: a disabled one is re-enabled by `fudao admin`, not
+/// replaced behind the operator's back), create the ministry unit and its first admin. Returns
+/// the credentials only when this call created them.
 pub async fn ensure_first_admin(db: &DatabaseConnection) -> AppResult<Option<InitialAdmin>> {
-    if account_rows::Entity::find().count(db).await? > 0 {
+    let ministry_admins = account_rows::Entity::find()
+        .filter(account_rows::Column::Role.eq(Role::MinistryAdmin))
+        .count(db)
+        .await?;
+    if ministry_admins > 0 {
         return Ok(None);
     }
     let txn = db.begin().await?;
@@ -44,8 +52,15 @@ pub async fn ensure_first_admin(db: &DatabaseConnection) -> AppResult<Option<Ini
                 password,
             }))
         }
-        // Another instance starting at the same moment won the race.
-        Err(AppError::Conflict(_)) => Ok(None),
+        // Another instance starting at the same moment won the race (or someone else holds the
+        // name `admin`: `fudao admin create` makes a ministry admin under another name).
+        Err(AppError::Conflict(_)) => {
+            tracing::warn!(
+                "no ministry admin, and the username `{FIRST_ADMIN_USERNAME}` is taken: \
+                 create one with `fudao admin create --role ministry_admin`"
+            );
+            Ok(None)
+        }
         Err(error) => Err(error),
     }
 }

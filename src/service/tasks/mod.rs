@@ -13,7 +13,7 @@ mod targeting;
 
 pub use lifecycle::{create, delete_draft, publish, update, withdraw, Published, TaskChange};
 pub use query::{get, list, managed_task, status_for_edit, visible_task, TaskDetail, TaskFilter};
-pub use reminders::{auto_remind, remind};
+pub use reminders::{auto_remind, remind, AutoRemindWindow};
 pub use targeting::{preview, Reach};
 
 use crate::domain::scope::Actor;

@@ -90,25 +90,48 @@ async fn claim_reminder<C: ConnectionTrait>(
     Ok(changed.rows_affected == 1)
 }
 
-/// Automatic reminders: every published task whose deadline is within `before` and that has not
-/// been reminded automatically yet. Returns the number of notices queued.
-pub async fn auto_remind(services: &Services, before: chrono::TimeDelta) -> AppResult<u64> {
-    let now = Utc::now();
+/// When the automatic reminder runs: `before` the deadline, and never within `interval` of
+/// the task's last reminder (an admin's 催办 or its own), so counselors hear it once.
+#[derive(Debug, Clone, Copy)]
+pub struct AutoRemindWindow {
+    pub before: chrono::TimeDelta,
+    pub interval: chrono::TimeDelta,
+}
+
+/// Automatic reminders: every published task whose deadline is within `window.before` and that
+/// has not been reminded automatically yet. A task an admin reminded within `window.interval`
+/// waits until the interval has passed (and is skipped if the deadline comes first). Returns
+/// the number of notices queued.
+pub async fn auto_remind(services: &Services, window: AutoRemindWindow) -> AppResult<u64> {
+    let now = services.clock.now();
+    let recent = now - window.interval;
     let due = tasks::Entity::find()
         .filter(tasks::Column::Status.eq(TaskStatus::Published))
         .filter(tasks::Column::AutoRemindedAt.is_null())
         .filter(tasks::Column::Deadline.gt(now))
-        .filter(tasks::Column::Deadline.lte(now + before))
+        .filter(tasks::Column::Deadline.lte(now + window.before))
+        .filter(
+            Condition::any()
+                .add(tasks::Column::LastRemindedAt.is_null())
+                .add(tasks::Column::LastRemindedAt.lte(recent)),
+        )
         .limit(100)
         .all(&services.db)
         .await?;
     let mut queued = 0;
     for task in due {
         let txn = services.db.begin().await?;
+        // The guard repeats the selection's: an admin's 催办 since the read wins.
         let changed = tasks::Entity::update_many()
             .col_expr(tasks::Column::AutoRemindedAt, Expr::value(now))
+            .col_expr(tasks::Column::LastRemindedAt, Expr::value(now))
             .filter(tasks::Column::Id.eq(task.id))
             .filter(tasks::Column::AutoRemindedAt.is_null())
+            .filter(
+                Condition::any()
+                    .add(tasks::Column::LastRemindedAt.is_null())
+                    .add(tasks::Column::LastRemindedAt.lte(recent)),
+            )
             .exec(&txn)
             .await?;
         if changed.rows_affected == 1 {
