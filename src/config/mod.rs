@@ -61,6 +61,20 @@ fn invalid<T>(key: &str, reason: &str) -> Result<T, ConfigError> {
     })
 }
 
+/// An absolute http(s) URL with a host, as a URL parser reads it (`https://` alone, a space in
+/// the host or a relative path are refused at start, not at the first request).
+fn http_url(key: &str, value: &str) -> Result<(), ConfigError> {
+    match reqwest::Url::parse(value) {
+        Ok(url)
+            if matches!(url.scheme(), "http" | "https")
+                && url.host_str().is_some_and(|host| !host.is_empty()) =>
+        {
+            Ok(())
+        }
+        _ => invalid(key, "must be an absolute http(s) URL with a host"),
+    }
+}
+
 impl Settings {
     /// Load the layered settings. `file` is the `--config` argument; `FUDAO_CONFIG` is the fallback.
     pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
@@ -138,6 +152,34 @@ mod tests {
         let settings = Settings::defaults().expect("defaults load");
         assert!(settings.database.url.expose().starts_with("sqlite:"));
         assert_eq!(settings.auth.max_failed_logins, 5);
+    }
+
+    #[test]
+    fn urls_are_parsed_not_prefix_checked() {
+        for bad in [
+            "https://",
+            "ftp://example.com",
+            "https://exa mple.com",
+            "/news",
+        ] {
+            let error = with(&format!("[server]\npublic_url = \"{bad}\"")).unwrap_err();
+            assert!(
+                error.to_string().contains("`server.public_url`"),
+                "{bad}: {error}"
+            );
+            let error = with(&format!("[wechat]\napi_base = \"{bad}\"")).unwrap_err();
+            assert!(
+                error.to_string().contains("`wechat.api_base`"),
+                "{bad}: {error}"
+            );
+        }
+        let error = with("[sms.aliyun]\nendpoint = \"dysmsapi\"").unwrap_err();
+        assert!(
+            error.to_string().contains("`sms.aliyun.endpoint`"),
+            "{error}"
+        );
+        let fine = with("[server]\npublic_url = \"https://fudao.example.edu.cn/base\"");
+        assert!(fine.is_ok(), "{fine:?}");
     }
 
     #[test]

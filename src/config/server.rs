@@ -43,9 +43,7 @@ impl ServerSettings {
         if self.request_timeout_secs == 0 {
             return invalid("server.request_timeout_secs", "must be at least 1");
         }
-        if !self.public_url.starts_with("http://") && !self.public_url.starts_with("https://") {
-            return invalid("server.public_url", "must be an http(s) URL");
-        }
+        super::http_url("server.public_url", &self.public_url)?;
         Ok(())
     }
 }

@@ -77,6 +77,9 @@ impl SmsSettings {
                 "must be longer than sms.request_timeout_ms: a claim covers one provider call",
             );
         }
+        // Checked whichever provider is chosen: switching providers must not meet a bad URL.
+        super::http_url("sms.aliyun.endpoint", &self.aliyun.endpoint)?;
+        super::http_url("sms.tencent.endpoint", &self.tencent.endpoint)?;
         match self.provider {
             SmsProviderKind::Log => {}
             SmsProviderKind::Aliyun => {

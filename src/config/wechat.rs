@@ -39,9 +39,7 @@ impl WechatSettings {
                 "must be the 43 letters and digits shown in the official account settings",
             );
         }
-        if !self.api_base.starts_with("http://") && !self.api_base.starts_with("https://") {
-            return invalid("wechat.api_base", "must be an http(s) URL");
-        }
+        super::http_url("wechat.api_base", &self.api_base)?;
         if self.reply_deadline_ms == 0 || self.reply_deadline_ms > 4_800 {
             return invalid(
                 "wechat.reply_deadline_ms",

@@ -8,6 +8,7 @@ pub mod education;
 pub mod employment;
 pub mod news;
 pub mod org;
+pub mod outbox;
 pub mod page;
 pub mod password;
 pub mod phone;

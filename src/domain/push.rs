@@ -14,20 +14,13 @@ pub enum JobKind {
 }
 
 impl JobKind {
+    pub const ALL: [JobKind; 3] = [Self::Task, Self::Reminder, Self::Summary];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Task => "task",
             Self::Reminder => "reminder",
             Self::Summary => "summary",
-        }
-    }
-
-    pub fn from_db(value: &str) -> Option<Self> {
-        match value {
-            "task" => Some(Self::Task),
-            "reminder" => Some(Self::Reminder),
-            "summary" => Some(Self::Summary),
-            _ => None,
         }
     }
 }
@@ -45,6 +38,14 @@ pub enum JobStatus {
 }
 
 impl JobStatus {
+    pub const ALL: [JobStatus; 5] = [
+        Self::Queued,
+        Self::Sending,
+        Self::Sent,
+        Self::Failed,
+        Self::Cancelled,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Queued => "queued",

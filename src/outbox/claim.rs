@@ -19,13 +19,14 @@ use sea_orm::{
 
 use crate::error::AppResult;
 
-/// The columns and status values a job table shares with every other.
-pub struct Table<E: EntityTrait> {
+/// The columns and status values a job table shares with every other; `S` is the table's
+/// status type.
+pub struct Table<E: EntityTrait, S> {
     pub id: E::Column,
     pub status: E::Column,
     /// The status of a job waiting its turn, and of a claimed one.
-    pub queued: &'static str,
-    pub claimed: &'static str,
+    pub queued: S,
+    pub claimed: S,
     pub attempts: E::Column,
     /// Null means due at once.
     pub next_attempt_at: E::Column,
@@ -40,10 +41,11 @@ pub fn token() -> String {
     crate::infra::random::hex_token::<16>()
 }
 
-impl<E> Table<E>
+impl<E, S> Table<E, S>
 where
     E: EntityTrait,
     E::Column: Copy + 'static,
+    S: Copy + Into<sea_orm::Value>,
 {
     fn due(&self, now: DateTime<Utc>) -> Condition {
         Condition::all().add(self.status.eq(self.queued)).add(

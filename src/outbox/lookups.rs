@@ -11,16 +11,13 @@ use crate::db::entities::follower_lookups;
 use crate::error::AppResult;
 use crate::outbox::claim::Table;
 
-pub const QUEUED: &str = "queued";
-pub const RUNNING: &str = "running";
-pub const DONE: &str = "done";
-pub const FAILED: &str = "failed";
+use crate::domain::outbox::LookupStatus;
 
-pub const TABLE: Table<follower_lookups::Entity> = Table {
+pub const TABLE: Table<follower_lookups::Entity, LookupStatus> = Table {
     id: follower_lookups::Column::Id,
     status: follower_lookups::Column::Status,
-    queued: QUEUED,
-    claimed: RUNNING,
+    queued: LookupStatus::Queued,
+    claimed: LookupStatus::Running,
     attempts: follower_lookups::Column::Attempts,
     next_attempt_at: follower_lookups::Column::NextAttemptAt,
     lease_until: follower_lookups::Column::LeaseUntil,
@@ -36,7 +33,7 @@ pub async fn enqueue<C: ConnectionTrait>(
 ) -> AppResult<()> {
     follower_lookups::ActiveModel {
         openid: Set(openid.to_string()),
-        status: Set(QUEUED.to_string()),
+        status: Set(LookupStatus::Queued),
         attempts: Set(0),
         next_attempt_at: Set(None),
         lease_until: Set(None),
@@ -78,9 +75,9 @@ pub async fn finish(
     now: DateTime<Utc>,
 ) -> AppResult<()> {
     let (status, next, error, finished) = match end {
-        LookupEnd::Done => (DONE, None, None, Some(now)),
-        LookupEnd::Retry(at, error) => (QUEUED, Some(at), Some(error), None),
-        LookupEnd::Failed(error) => (FAILED, None, Some(error), Some(now)),
+        LookupEnd::Done => (LookupStatus::Done, None, None, Some(now)),
+        LookupEnd::Retry(at, error) => (LookupStatus::Queued, Some(at), Some(error), None),
+        LookupEnd::Failed(error) => (LookupStatus::Failed, None, Some(error), Some(now)),
     };
     follower_lookups::Entity::update_many()
         .col_expr(follower_lookups::Column::Status, Expr::value(status))

@@ -13,37 +13,13 @@ use crate::db::entities::{accounts, sms_outbox};
 use crate::error::AppResult;
 use crate::outbox::claim::Table;
 
-/// Where a message stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SmsStatus {
-    Pending,
-    Sending,
-    Sent,
-    /// Handled by the log provider: written to the log, delivered to nobody.
-    Logged,
-    Failed,
-    /// Not sent because a newer message to the same account replaced it (a later reset).
-    Superseded,
-}
+pub use crate::domain::outbox::SmsStatus;
 
-impl SmsStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Pending => "pending",
-            Self::Sending => "sending",
-            Self::Sent => "sent",
-            Self::Logged => "logged",
-            Self::Failed => "failed",
-            Self::Superseded => "superseded",
-        }
-    }
-}
-
-pub const TABLE: Table<sms_outbox::Entity> = Table {
+pub const TABLE: Table<sms_outbox::Entity, SmsStatus> = Table {
     id: sms_outbox::Column::Id,
     status: sms_outbox::Column::Status,
-    queued: "pending",
-    claimed: "sending",
+    queued: SmsStatus::Pending,
+    claimed: SmsStatus::Sending,
     attempts: sms_outbox::Column::Attempts,
     next_attempt_at: sms_outbox::Column::NextAttemptAt,
     lease_until: sms_outbox::Column::LeaseUntil,
@@ -70,7 +46,7 @@ pub async fn enqueue<C: ConnectionTrait>(
         phone: Set(sms.phone.to_string()),
         template: Set(sms.template.to_string()),
         params: Set(sms.params.to_string()),
-        status: Set(SmsStatus::Pending.as_str().to_string()),
+        status: Set(SmsStatus::Pending),
         attempts: Set(0),
         created_at: Set(now),
         sent_at: Set(None),
@@ -146,10 +122,7 @@ pub async fn mark_sent(
     now: DateTime<Utc>,
 ) -> AppResult<()> {
     sms_outbox::Entity::update_many()
-        .col_expr(
-            sms_outbox::Column::Status,
-            Expr::value(handled.status.as_str()),
-        )
+        .col_expr(sms_outbox::Column::Status, Expr::value(handled.status))
         .col_expr(sms_outbox::Column::SentAt, Expr::value(now))
         .col_expr(sms_outbox::Column::Provider, Expr::value(handled.provider))
         .col_expr(
@@ -179,10 +152,7 @@ pub async fn requeue(
     error: &str,
 ) -> AppResult<()> {
     sms_outbox::Entity::update_many()
-        .col_expr(
-            sms_outbox::Column::Status,
-            Expr::value(SmsStatus::Pending.as_str()),
-        )
+        .col_expr(sms_outbox::Column::Status, Expr::value(SmsStatus::Pending))
         .col_expr(sms_outbox::Column::NextAttemptAt, Expr::value(at))
         .col_expr(
             sms_outbox::Column::LastError,
@@ -223,7 +193,7 @@ pub async fn finish(
         Ending::Superseded => SmsStatus::Superseded,
     };
     sms_outbox::Entity::update_many()
-        .col_expr(sms_outbox::Column::Status, Expr::value(status.as_str()))
+        .col_expr(sms_outbox::Column::Status, Expr::value(status))
         .col_expr(
             sms_outbox::Column::NextAttemptAt,
             Expr::value(Option::<DateTime<Utc>>::None),

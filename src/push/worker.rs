@@ -280,7 +280,7 @@ impl PushWorker {
             .collect();
         let reminded: Vec<i32> = jobs
             .iter()
-            .filter(|j| j.kind == JobKind::Reminder.as_str())
+            .filter(|j| j.kind == JobKind::Reminder)
             .filter_map(|j| j.task_id)
             .collect();
         let done = batch::done_pairs(db, reminded, account_ids)
@@ -379,9 +379,7 @@ impl PushWorker {
         if stop.load(Ordering::Relaxed) {
             return (job, Outcome::Released);
         }
-        let Some(kind) = JobKind::from_db(&job.kind) else {
-            return (job, Self::cancel("未知的通知类型"));
-        };
+        let kind = job.kind;
         let subject = match self.subject(&job, kind, context).await {
             Ok(subject) => subject,
             Err(outcome) => return (job, outcome),

@@ -1,7 +1,10 @@
 //! A realistic demo data set: one province, two universities with colleges and majors,
 //! admins at every level, about fifty counselors, and the province's 就业资讯.
 
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter,
+    TransactionTrait,
+};
 
 use crate::db::entities::{majors, org_units};
 use crate::domain::education::{EducationLevel, EducationLevels};
@@ -119,7 +122,7 @@ const COUNSELORS_PER_COLLEGE: usize = 8;
 pub async fn load(services: &Services) -> AppResult<Vec<DemoLogin>> {
     let db: &DatabaseConnection = &services.db;
     let exists = org_units::Entity::find()
-        .filter(org_units::Column::Kind.eq(OrgKind::Province.as_str()))
+        .filter(org_units::Column::Kind.eq(OrgKind::Province))
         .filter(org_units::Column::Code.eq(PROVINCE.0))
         .one(db)
         .await?;
@@ -162,100 +165,121 @@ pub async fn load(services: &Services) -> AppResult<Vec<DemoLogin>> {
     .await?;
     let mut phone_seq = 0u32;
     for university in UNIVERSITIES {
-        let school = insert_unit(
-            &txn,
-            &province,
-            OrgKind::University,
-            university.name,
-            university.code,
-        )
-        .await?;
-        logins.push(
-            admin(
-                &txn,
-                Role::SchoolAdmin,
-                &school,
-                &format!("{}_admin", university.admin),
-                &format!("{}就业处", university.name),
-            )
-            .await?,
-        );
-        for college in university.colleges {
-            let unit =
-                insert_unit(&txn, &school, OrgKind::College, college.name, college.code).await?;
-            logins.push(
-                admin(
-                    &txn,
-                    Role::CollegeAdmin,
-                    &unit,
-                    &format!("{}_{}", university.admin, college.code),
-                    &format!("{}学工办", college.name),
-                )
-                .await?,
-            );
-            let mut catalog: Vec<majors::Model> = Vec::new();
-            for (level, names) in college.majors {
-                for name in *names {
-                    catalog.push(insert_major(&txn, &unit, *level, name).await?);
-                }
-            }
-            for i in 0..COUNSELORS_PER_COLLEGE {
-                phone_seq += 1;
-                let name = format!(
-                    "{}{}",
-                    SURNAMES[(phone_seq as usize * 7) % SURNAMES.len()],
-                    GIVEN[(phone_seq as usize * 5 + i) % GIVEN.len()]
-                );
-                let phone = MobilePhone::parse(&format!("139{:08}", 10_000 + phone_seq))?;
-                let username = Username::parse(phone.as_str())?;
-                let (account, password) = accounts::create_unchecked(
-                    &txn,
-                    Role::Counselor,
-                    &unit,
-                    &username,
-                    &name,
-                    Some(&phone),
-                    None,
-                )
-                .await?;
-                // Each counselor covers one level of the college and two or three of its majors.
-                let (level, _) = college.majors[i % college.majors.len()];
-                let mine: Vec<i32> = catalog
-                    .iter()
-                    .filter(|m| m.education_level == level.as_str())
-                    .enumerate()
-                    .filter(|(n, _)| (n + i) % 3 != 0 || college.majors.len() == 1 && *n == 0)
-                    .map(|(_, m)| m.id)
-                    .collect();
-                let mine = if mine.is_empty() {
-                    catalog
-                        .iter()
-                        .filter(|m| m.education_level == level.as_str())
-                        .map(|m| m.id)
-                        .take(1)
-                        .collect()
-                } else {
-                    mine
-                };
-                let levels = EducationLevels::parse(&[level.as_str()])?;
-                accounts::set_duties_unchecked(&txn, account.id, &levels, &mine).await?;
-                logins.push(DemoLogin {
-                    account_id: account.id,
-                    role: Role::Counselor,
-                    unit: format!("{} {}", university.name, college.name),
-                    name,
-                    username: account.username,
-                    password,
-                });
-            }
-        }
+        load_university(&txn, &province, university, &mut phone_seq, &mut logins).await?;
     }
     txn.commit().await?;
     Ok(logins)
 }
 
+/// A university, its admin, and each college with its admin, majors and counselors.
+async fn load_university(
+    txn: &DatabaseTransaction,
+    province: &org_units::Model,
+    university: &University,
+    phone_seq: &mut u32,
+    logins: &mut Vec<DemoLogin>,
+) -> AppResult<()> {
+    let school = insert_unit(
+        txn,
+        province,
+        OrgKind::University,
+        university.name,
+        university.code,
+    )
+    .await?;
+    logins.push(
+        admin(
+            txn,
+            Role::SchoolAdmin,
+            &school,
+            &format!("{}_admin", university.admin),
+            &format!("{}就业处", university.name),
+        )
+        .await?,
+    );
+    for college in university.colleges {
+        let unit = insert_unit(txn, &school, OrgKind::College, college.name, college.code).await?;
+        logins.push(
+            admin(
+                txn,
+                Role::CollegeAdmin,
+                &unit,
+                &format!("{}_{}", university.admin, college.code),
+                &format!("{}学工办", college.name),
+            )
+            .await?,
+        );
+        let mut catalog: Vec<majors::Model> = Vec::new();
+        for (level, names) in college.majors {
+            for name in *names {
+                catalog.push(insert_major(txn, &unit, *level, name).await?);
+            }
+        }
+        for i in 0..COUNSELORS_PER_COLLEGE {
+            *phone_seq += 1;
+            let place = format!("{} {}", university.name, college.name);
+            logins.push(counselor(txn, &unit, college, &catalog, i, *phone_seq, place).await?);
+        }
+    }
+    Ok(())
+}
+
+/// The `i`-th counselor of a college: a made-up name and phone, one of the college's levels and
+/// two or three of its majors of that level.
+async fn counselor(
+    txn: &DatabaseTransaction,
+    unit: &org_units::Model,
+    college: &College,
+    catalog: &[majors::Model],
+    i: usize,
+    seq: u32,
+    place: String,
+) -> AppResult<DemoLogin> {
+    let name = format!(
+        "{}{}",
+        SURNAMES[(seq as usize * 7) % SURNAMES.len()],
+        GIVEN[(seq as usize * 5 + i) % GIVEN.len()]
+    );
+    let phone = MobilePhone::parse(&format!("139{:08}", 10_000 + seq))?;
+    let username = Username::parse(phone.as_str())?;
+    let (account, password) = accounts::create_unchecked(
+        txn,
+        Role::Counselor,
+        unit,
+        &username,
+        &name,
+        Some(&phone),
+        None,
+    )
+    .await?;
+    let (level, _) = college.majors[i % college.majors.len()];
+    let of_level = || {
+        catalog
+            .iter()
+            .filter(move |m| m.education_level == level.as_str())
+    };
+    let mut mine: Vec<i32> = of_level()
+        .enumerate()
+        .filter(|(n, _)| (n + i) % 3 != 0 || college.majors.len() == 1 && *n == 0)
+        .map(|(_, m)| m.id)
+        .collect();
+    if mine.is_empty() {
+        mine = of_level().map(|m| m.id).take(1).collect();
+    }
+    let levels = EducationLevels::parse(&[level.as_str()])?;
+    accounts::set_duties_unchecked(txn, account.id, &levels, &mine).await?;
+    Ok(DemoLogin {
+        account_id: account.id,
+        role: Role::Counselor,
+        unit: place,
+        name,
+        username: account.username,
+        password,
+    })
+}
+
 async fn insert_unit(
-    txn: &sea_orm::DatabaseTransaction,
+    txn: &DatabaseTransaction,
     parent: &org_units::Model,
     kind: OrgKind,
     name: &str,
@@ -266,7 +290,7 @@ async fn insert_unit(
 }
 
 async fn insert_major(
-    txn: &sea_orm::DatabaseTransaction,
+    txn: &DatabaseTransaction,
     college: &org_units::Model,
     level: EducationLevel,
     name: &str,
@@ -275,7 +299,7 @@ async fn insert_major(
 }
 
 async fn admin(
-    txn: &sea_orm::DatabaseTransaction,
+    txn: &DatabaseTransaction,
     role: Role,
     unit: &org_units::Model,
     username: &str,
@@ -295,7 +319,7 @@ async fn admin(
 }
 
 async fn news(
-    txn: &sea_orm::DatabaseTransaction,
+    txn: &DatabaseTransaction,
     unit: &org_units::Model,
     author_id: i32,
     title: &str,

@@ -168,8 +168,8 @@ async fn credentials_sms_belong_to_their_account_not_to_the_number() {
             .expect(200);
         deliver_outbox(&app).await;
         let b = messages_of(&app, other).await;
-        let statuses = |rows: &[sms_outbox::Model]| -> Vec<String> {
-            rows.iter().map(|r| r.status.clone()).collect()
+        let statuses = |rows: &[sms_outbox::Model]| -> Vec<&'static str> {
+            rows.iter().map(|r| r.status.as_str()).collect()
         };
         assert_eq!(statuses(&b), vec!["logged", "failed"], "{}", app.backend);
         assert_eq!(b[1].last_error.as_deref(), Some("账号手机号已更换"));
@@ -226,14 +226,18 @@ async fn the_phone_migration_stops_on_shared_numbers_and_ties_old_sms_to_account
             .expect("down");
         let twin = insert_raw_account(&app, "twin", "13900000005").await;
         // A message the log provider handled before passwords were erased, and one queued.
-        for (status, password) in [("logged", "Old12345"), ("pending", "New12345")] {
+        use fudao::domain::outbox::SmsStatus;
+        for (status, password) in [
+            (SmsStatus::Logged, "Old12345"),
+            (SmsStatus::Pending, "New12345"),
+        ] {
             let params =
                 json!({ "name": "李思雨", "username": "13900000006", "password": password });
             let row = sms_outbox::ActiveModel {
                 phone: Set("13900000006".into()),
                 template: Set("password_reset".into()),
                 params: Set(params.to_string()),
-                status: Set(status.into()),
+                status: Set(status),
                 attempts: Set(1),
                 created_at: Set(chrono::Utc::now()),
                 ..Default::default()
@@ -267,10 +271,13 @@ async fn the_phone_migration_stops_on_shared_numbers_and_ties_old_sms_to_account
         let rows = messages_of(&app, w.counselor_b1_id).await;
         let olds: Vec<&sms_outbox::Model> = rows.iter().filter(|r| r.attempts == 1).collect();
         assert_eq!(olds.len(), 2, "{}: tied to their account", app.backend);
-        let logged = olds.iter().find(|r| r.status == "logged").unwrap();
+        let logged = olds.iter().find(|r| r.status == SmsStatus::Logged).unwrap();
         assert!(!logged.params.contains("Old12345"), "{}", logged.params);
         assert!(logged.params.contains("李思雨"));
-        let pending = olds.iter().find(|r| r.status == "pending").unwrap();
+        let pending = olds
+            .iter()
+            .find(|r| r.status == SmsStatus::Pending)
+            .unwrap();
         assert!(pending.params.contains("New12345"), "still to be sent");
         // The index holds now.
         app.patch(

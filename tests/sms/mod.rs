@@ -3,6 +3,7 @@
 
 use fudao::config::{Secret, Settings, SmsProviderKind};
 use fudao::db::entities::sms_outbox;
+use fudao::domain::outbox::SmsStatus;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 
@@ -53,7 +54,7 @@ async fn outbox_row(app: &TestApp, phone: &str) -> sms_outbox::Model {
 async fn settled(app: &TestApp, phone: &str) -> sms_outbox::Model {
     wait_for(|| async {
         let row = outbox_row(app, phone).await;
-        (row.status != "pending" && row.status != "sending").then_some(row)
+        (row.status != SmsStatus::Pending && row.status != SmsStatus::Sending).then_some(row)
     })
     .await
 }
@@ -126,7 +127,7 @@ async fn aliyun_delivers_the_credentials_and_the_outbox_forgets_the_password() {
     )
     .await;
     let row = settled(&app, "13955550001").await;
-    assert_eq!(row.status, "sent", "{row:?}");
+    assert_eq!(row.status, SmsStatus::Sent, "{row:?}");
     assert_eq!(row.provider.as_deref(), Some("aliyun"));
     assert!(row.provider_ref.unwrap().ends_with("^0"));
     assert!(!row.params.contains("password"), "{}", row.params);
@@ -169,7 +170,7 @@ async fn temporary_failures_are_retried_and_refusals_are_not() {
                 )
                 .await;
                 let row = settled(&app, "13955550002").await;
-                assert_eq!(row.status, "sent");
+                assert_eq!(row.status, SmsStatus::Sent);
                 assert_eq!(row.attempts, 3);
                 assert!(row.last_error.is_none());
                 // A number the provider refuses is given up at once, and the error kept (no password).
@@ -183,7 +184,7 @@ async fn temporary_failures_are_retried_and_refusals_are_not() {
                 )
                 .await;
                 let row = settled(&app, "13955550003").await;
-                assert_eq!(row.status, "failed");
+                assert_eq!(row.status, SmsStatus::Failed);
                 assert_eq!(row.attempts, 1);
                 let error = row.last_error.unwrap();
                 assert!(error.contains("isv.MOBILE_NUMBER_ILLEGAL"), "{error}");
@@ -230,7 +231,7 @@ async fn retries_stop_after_the_configured_attempts() {
     )
     .await;
     let row = settled(&app, "13955550004").await;
-    assert_eq!(row.status, "failed");
+    assert_eq!(row.status, SmsStatus::Failed);
     assert_eq!(row.attempts, 2);
 }
 
@@ -254,7 +255,7 @@ async fn a_wrong_secret_fails_the_signature_check() {
     .await
     .expect(201);
     let row = settled(&app, "13955550005").await;
-    assert_eq!(row.status, "failed");
+    assert_eq!(row.status, SmsStatus::Failed);
     let error = row.last_error.unwrap();
     assert!(error.contains("SignatureDoesNotMatch"), "{error}");
     // The mock, like Aliyun, echoes its string to sign, the password in it: none of it is
@@ -289,7 +290,7 @@ async fn tencent_delivers_a_whole_college_import_one_sms_each() {
     assert_eq!(report["created"], 2);
     for phone in ["13966660001", "13966660002"] {
         let row = settled(&app, phone).await;
-        assert_eq!(row.status, "sent", "{row:?}");
+        assert_eq!(row.status, SmsStatus::Sent, "{row:?}");
         assert_eq!(row.provider.as_deref(), Some("tencent"));
         assert!(row.provider_ref.unwrap().starts_with("5000:"));
     }
@@ -334,7 +335,7 @@ async fn the_log_provider_delivers_nothing_and_erases_the_password() {
     .await;
     log_until_idle(&app).await;
     let row = settled(&app, "13955550006").await;
-    assert_eq!(row.status, "logged");
+    assert_eq!(row.status, SmsStatus::Logged);
     assert_eq!(row.provider.as_deref(), Some("log"));
     let params: serde_json::Value = serde_json::from_str(&row.params).unwrap();
     assert_eq!(params.get("password"), None, "handled: no password stays");
@@ -386,7 +387,6 @@ async fn a_reset_before_the_first_sms_went_out_sends_only_the_new_password() {
 
 #[tokio::test]
 async fn queued_and_claimed_messages_survive_the_outbox_migration() {
-    use fudao::outbox::sms::SmsStatus;
     use migrations::{Migrator, MigratorTrait};
     use sea_orm::sea_query::Expr;
     crate::helpers::each_backend(|app: TestApp| async move {
@@ -435,8 +435,8 @@ async fn queued_and_claimed_messages_survive_the_outbox_migration() {
             0
         );
         let handled = outbox_row_by_id(&app, first.id).await;
-        let ends = [SmsStatus::Logged.as_str(), SmsStatus::Superseded.as_str()];
-        assert!(ends.contains(&handled.status.as_str()), "{handled:?}");
+        let ends = [SmsStatus::Logged, SmsStatus::Superseded];
+        assert!(ends.contains(&handled.status), "{handled:?}");
     })
     .await;
 }

@@ -320,47 +320,70 @@ async fn made_up_codes_are_throttled_per_address_before_wechat_is_asked() {
     assert_eq!(app.mock.state.calls("/sns/jscode2session").len(), limit);
 }
 
+/// A trigger that refuses to store one UnionID, in each backend's dialect.
+fn refuse_unionid_trigger(backend: &str) -> Vec<&'static str> {
+    match backend {
+        "postgres" => vec![
+            "CREATE FUNCTION refuse_unionid() RETURNS trigger AS $$ BEGIN \
+             IF NEW.unionid = 'un_refused' THEN RAISE EXCEPTION 'refused'; END IF; \
+             RETURN NEW; END $$ LANGUAGE plpgsql",
+            "CREATE TRIGGER refuse_unionid BEFORE UPDATE ON account_wechat \
+             FOR EACH ROW EXECUTE FUNCTION refuse_unionid()",
+        ],
+        "mysql" => vec![
+            "CREATE TRIGGER refuse_unionid BEFORE UPDATE ON account_wechat FOR EACH ROW BEGIN \
+             IF NEW.unionid = 'un_refused' THEN \
+             SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'refused'; END IF; END",
+        ],
+        _ => vec![
+            "CREATE TRIGGER refuse_unionid BEFORE UPDATE ON account_wechat \
+             WHEN NEW.unionid = 'un_refused' BEGIN SELECT RAISE(ABORT, 'refused'); END",
+        ],
+    }
+}
+
 #[tokio::test]
 async fn a_silent_login_that_cannot_store_the_identity_issues_no_session() {
     use fudao::db::entities::sessions;
     use sea_orm::{ConnectionTrait, PaginatorTrait};
 
-    let app = TestApp::spawn(&Backend::Sqlite, |_| {}).await;
-    let w = app.world().await;
-    login_with_code(&app, "13900000005", PASSWORD, "tx-first").await;
-    // The identity write fails after the session row would have been written.
-    app.db
-        .execute_unprepared(
-            "CREATE TRIGGER refuse_unionid BEFORE UPDATE ON account_wechat \
-             WHEN NEW.unionid = 'un_refused' BEGIN SELECT RAISE(ABORT, 'refused'); END",
-        )
-        .await
-        .expect("trigger");
-    let sessions_of_a1 = || {
-        sessions::Entity::find()
-            .filter(sessions::Column::AccountId.eq(i32::try_from(w.counselor_a1_id).unwrap()))
-            .count(&app.db)
-    };
-    let before = sessions_of_a1().await.expect("count");
-    app.mock.state.add_code(MockCode {
-        code: "tx-silent".into(),
-        openid: "mp_13900000005".into(),
-        unionid: Some("un_refused".into()),
-    });
-    let failed = app
-        .request(
-            reqwest::Method::POST,
-            "/api/v1/auth/wx-login",
-            None,
-            Some(json!({ "code": "tx-silent" })),
-        )
-        .await;
-    failed.expect_error(503, "database_unavailable");
-    assert_eq!(
-        sessions_of_a1().await.expect("count"),
-        before,
-        "no session outlives the failed login"
-    );
+    each_backend(|app: TestApp| async move {
+        let w = app.world().await;
+        login_with_code(&app, "13900000005", PASSWORD, "tx-first").await;
+        // The session row is written first, then the identity write fails: only the
+        // transaction around both keeps the session from outliving the failed login.
+        for statement in refuse_unionid_trigger(app.backend) {
+            app.db.execute_unprepared(statement).await.expect("trigger");
+        }
+        let account = i32::try_from(w.counselor_a1_id).unwrap();
+        let sessions_of_a1 = || {
+            sessions::Entity::find()
+                .filter(sessions::Column::AccountId.eq(account))
+                .count(&app.db)
+        };
+        let before = sessions_of_a1().await.expect("count");
+        app.mock.state.add_code(MockCode {
+            code: "tx-silent".into(),
+            openid: "mp_13900000005".into(),
+            unionid: Some("un_refused".into()),
+        });
+        let failed = app
+            .request(
+                reqwest::Method::POST,
+                "/api/v1/auth/wx-login",
+                None,
+                Some(json!({ "code": "tx-silent" })),
+            )
+            .await;
+        failed.expect_error(503, "database_unavailable");
+        assert_eq!(
+            sessions_of_a1().await.expect("count"),
+            before,
+            "no session outlives the failed login ({})",
+            app.backend
+        );
+    })
+    .await;
 }
 
 #[tokio::test]

@@ -11,6 +11,9 @@ use sea_orm::{ColIdx, DbErr, QueryResult, TryGetError, TryGetable};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use crate::domain::org::OrgKind;
+use crate::domain::outbox::{LookupStatus, SmsStatus};
+use crate::domain::push::{JobKind, JobStatus};
 use crate::domain::role::Role;
 use crate::domain::task::{TaskKind, TaskStatus};
 
@@ -75,6 +78,11 @@ macro_rules! text_enum {
 text_enum!(Role, "role");
 text_enum!(TaskKind, "task kind");
 text_enum!(TaskStatus, "task status");
+text_enum!(OrgKind, "org unit kind");
+text_enum!(JobKind, "push job kind");
+text_enum!(JobStatus, "push job status");
+text_enum!(SmsStatus, "SMS status");
+text_enum!(LookupStatus, "follower lookup status");
 
 /// A value stored as JSON in a text column. A row whose text does not parse as `T` fails to
 /// load (it never becomes `T::default()`).
@@ -158,6 +166,21 @@ mod tests {
         assert!(<Role as ValueType>::try_from(garbage()).is_err());
         assert!(<TaskKind as ValueType>::try_from(garbage()).is_err());
         assert!(<TaskStatus as ValueType>::try_from(garbage()).is_err());
+        fn round_trip<T>(all: impl IntoIterator<Item = T>)
+        where
+            T: ValueType + Into<Value> + Copy + PartialEq + std::fmt::Debug,
+        {
+            for value in all {
+                assert_eq!(<T as ValueType>::try_from(value.into()).ok(), Some(value));
+            }
+            let garbage = Value::String(Some(Box::new("queud".to_owned())));
+            assert!(<T as ValueType>::try_from(garbage).is_err());
+        }
+        round_trip(OrgKind::ALL);
+        round_trip(JobKind::ALL);
+        round_trip(JobStatus::ALL);
+        round_trip(SmsStatus::ALL);
+        round_trip(LookupStatus::ALL);
         // A label is what people read, never what is stored.
         let label = Value::String(Some(Box::new(TaskKind::JobFair.label().to_owned())));
         assert!(<TaskKind as ValueType>::try_from(label).is_err());

@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use crate::domain::outbox::LookupStatus;
+
 /// A follower profile (UnionID) to look up after a subscribe.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "follower_lookups")]
@@ -7,7 +9,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
     pub openid: String,
-    pub status: String,
+    pub status: LookupStatus,
     pub attempts: i32,
     pub next_attempt_at: Option<DateTimeUtc>,
     pub lease_until: Option<DateTimeUtc>,

@@ -1,15 +1,17 @@
 use sea_orm::entity::prelude::*;
 
+use crate::domain::push::{JobKind, JobStatus};
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "push_jobs")]
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
-    pub kind: String,
+    pub kind: JobKind,
     pub task_id: Option<i32>,
     pub account_id: i32,
     pub openid: String,
-    pub status: String,
+    pub status: JobStatus,
     pub attempts: i32,
     pub next_attempt_at: DateTimeUtc,
     pub deadline_at: DateTimeUtc,

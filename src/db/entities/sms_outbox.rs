@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use crate::domain::outbox::SmsStatus;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "sms_outbox")]
 pub struct Model {
@@ -9,7 +11,7 @@ pub struct Model {
     pub template: String,
     #[sea_orm(column_type = "Text")]
     pub params: String,
-    pub status: String,
+    pub status: SmsStatus,
     pub attempts: i32,
     pub created_at: DateTimeUtc,
     pub sent_at: Option<DateTimeUtc>,

@@ -8,6 +8,7 @@ use salvo::oapi::{Components, ComposeSchema, RefOr, ToSchema};
 
 use crate::domain::education::EducationLevel;
 use crate::domain::org::OrgKind;
+use crate::domain::outbox::SmsStatus;
 use crate::domain::role::Role;
 use crate::domain::task::{TaskKind, TaskStatus};
 
@@ -38,6 +39,7 @@ macro_rules! enum_schema {
 }
 
 enum_schema!(Role);
+enum_schema!(SmsStatus);
 enum_schema!(TaskKind);
 enum_schema!(TaskStatus);
 enum_schema!(OrgKind);

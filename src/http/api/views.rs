@@ -5,6 +5,8 @@ use salvo::oapi::ToSchema;
 use serde::Serialize;
 
 use crate::db::entities::{audit_log, majors, org_units};
+use crate::domain::org::OrgKind;
+use crate::domain::outbox::SmsStatus;
 use crate::domain::page::Page;
 use crate::domain::phone::mask;
 use crate::service::accounts::AccountDetail;
@@ -12,8 +14,7 @@ use crate::service::accounts::AccountDetail;
 #[derive(Debug, Serialize, ToSchema)]
 pub struct UnitView {
     pub id: i32,
-    /// ministry | province | university | college
-    pub kind: String,
+    pub kind: OrgKind,
     pub name: String,
     pub code: String,
     pub parent_id: Option<i32>,
@@ -24,7 +25,7 @@ impl UnitView {
     pub fn new(unit: &org_units::Model) -> Self {
         Self {
             id: unit.id,
-            kind: unit.kind.clone(),
+            kind: unit.kind,
             name: unit.name.clone(),
             code: unit.code.clone(),
             parent_id: unit.parent_id,
@@ -56,7 +57,7 @@ impl MajorView {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct UnitRef {
     pub id: i32,
-    pub kind: String,
+    pub kind: OrgKind,
     pub name: String,
 }
 
@@ -72,8 +73,9 @@ pub struct WechatLinkView {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CredentialsSmsView {
-    /// pending | sending | sent | logged (development: not sent) | failed
-    pub status: String,
+    /// `logged`: the development provider wrote it to the log and sent nothing; `superseded`:
+    /// a later reset's message replaced it.
+    pub status: SmsStatus,
     pub attempts: i32,
     pub created_at: DateTime<Utc>,
     pub sent_at: Option<DateTime<Utc>>,
@@ -126,7 +128,7 @@ impl AccountView {
             role_label: detail.role.label().to_string(),
             org_unit: UnitRef {
                 id: detail.unit.id,
-                kind: detail.unit.kind.clone(),
+                kind: detail.unit.kind,
                 name: detail.unit.name.clone(),
             },
             education_levels: detail
@@ -144,7 +146,7 @@ impl AccountView {
                 .credentials_sms
                 .as_ref()
                 .map(|sms| CredentialsSmsView {
-                    status: sms.status.clone(),
+                    status: sms.status,
                     attempts: sms.attempts,
                     created_at: sms.created_at,
                     sent_at: sms.sent_at,

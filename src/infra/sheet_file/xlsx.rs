@@ -372,6 +372,53 @@ impl SheetReader<'_> {
     }
 }
 
+/// Where the reader stands in `<sheetData>`: the current row, and the column a cell without an
+/// `r` attribute takes.
+#[derive(Default)]
+struct Position {
+    row: usize,
+    next_column: usize,
+}
+
+impl Position {
+    fn row_start(&mut self, e: &BytesStart<'_>) -> Result<(), Invalid> {
+        self.row = match attribute(e, b"r") {
+            Some(r) => row_number(r.trim_ascii()).ok_or_else(unreadable_sheet)?,
+            None => self.row + 1,
+        };
+        if self.row > EXCEL_MAX_ROW {
+            return Err(unreadable_sheet());
+        }
+        self.next_column = 0;
+        Ok(())
+    }
+
+    fn cell_start(&mut self, e: &BytesStart<'_>) -> Result<Cell, Invalid> {
+        let (column, at_row) = match attribute(e, b"r") {
+            Some(r) => cell_reference(r.trim_ascii()).ok_or_else(unreadable_sheet)?,
+            None => (self.next_column, self.row.max(1)),
+        };
+        if column >= MAX_COLUMNS {
+            return Err(too_many_columns(at_row));
+        }
+        self.next_column = column + 1;
+        Ok(Cell {
+            row: at_row,
+            column,
+            kind: attribute(e, b"t").map(Cow::into_owned),
+            raw: String::new(),
+        })
+    }
+}
+
+/// Text inside a cell's `<v>`, added to the open cell.
+fn append<E>(cell: &mut Option<Cell>, text: Result<Cow<'_, str>, E>) -> Result<(), Invalid> {
+    if let Some(open) = cell.as_mut() {
+        open.raw.push_str(&text.map_err(|_| unreadable_sheet())?);
+    }
+    Ok(())
+}
+
 fn sheet<R: BufRead>(
     reader: &mut Reader<R>,
     strings: &SharedStrings,
@@ -384,9 +431,7 @@ fn sheet<R: BufRead>(
     };
     let mut buf = Vec::new();
     let mut item_buf = Vec::new();
-    // Where the next cell without an `r` goes.
-    let mut row = 0usize;
-    let mut next_column = 0usize;
+    let mut position = Position::default();
     let mut cell: Option<Cell> = None;
     let mut in_value = false;
     let cap = MAX_CELL_CHARS * 4;
@@ -397,30 +442,10 @@ fn sheet<R: BufRead>(
             .map_err(|_| unreadable_sheet())?;
         match event {
             Event::Start(ref e) | Event::Empty(ref e) if e.local_name().as_ref() == b"row" => {
-                row = match attribute(e, b"r") {
-                    Some(r) => row_number(r.trim_ascii()).ok_or_else(unreadable_sheet)?,
-                    None => row + 1,
-                };
-                if row > EXCEL_MAX_ROW {
-                    return Err(unreadable_sheet());
-                }
-                next_column = 0;
+                position.row_start(e)?;
             }
             Event::Start(ref e) | Event::Empty(ref e) if e.local_name().as_ref() == b"c" => {
-                let (column, at_row) = match attribute(e, b"r") {
-                    Some(r) => cell_reference(r.trim_ascii()).ok_or_else(unreadable_sheet)?,
-                    None => (next_column, row.max(1)),
-                };
-                if column >= MAX_COLUMNS {
-                    return Err(too_many_columns(at_row));
-                }
-                next_column = column + 1;
-                let opened = Cell {
-                    row: at_row,
-                    column,
-                    kind: attribute(e, b"t").map(Cow::into_owned),
-                    raw: String::new(),
-                };
+                let opened = position.cell_start(e)?;
                 if matches!(event, Event::Start(_)) {
                     cell = Some(opened);
                 }
@@ -448,18 +473,8 @@ fn sheet<R: BufRead>(
                     .map_err(|_| unreadable_sheet())?;
                 item_buf.clear();
             }
-            Event::Text(ref t) if in_value => {
-                if let Some(open) = cell.as_mut() {
-                    let text = t.xml10_content().map_err(|_| unreadable_sheet())?;
-                    open.raw.push_str(&text);
-                }
-            }
-            Event::CData(ref t) if in_value => {
-                if let Some(open) = cell.as_mut() {
-                    let text = t.xml10_content().map_err(|_| unreadable_sheet())?;
-                    open.raw.push_str(&text);
-                }
-            }
+            Event::Text(ref t) if in_value => append(&mut cell, t.xml10_content())?,
+            Event::CData(ref t) if in_value => append(&mut cell, t.xml10_content())?,
             Event::GeneralRef(ref r) if in_value => {
                 if let Some(open) = cell.as_mut() {
                     open.raw.push(reference(r)?);

@@ -70,7 +70,7 @@ pub async fn publisher_names<C: ConnectionTrait>(
         .await?;
     let parent_ids: Vec<i32> = units
         .iter()
-        .filter(|u| u.kind == OrgKind::College.as_str())
+        .filter(|u| u.kind == OrgKind::College)
         .filter_map(|u| u.parent_id)
         .collect();
     let parents = org_units::Entity::find()
@@ -82,7 +82,7 @@ pub async fn publisher_names<C: ConnectionTrait>(
         .map(|unit| {
             let parent = parents.iter().find(|p| Some(p.id) == unit.parent_id);
             let name = match parent {
-                Some(parent) if unit.kind == OrgKind::College.as_str() => {
+                Some(parent) if unit.kind == OrgKind::College => {
                     format!("{}{}", parent.name, unit.name)
                 }
                 _ => unit.name.clone(),

@@ -79,7 +79,7 @@ pub async fn enqueue_for_task<C: ConnectionTrait>(
         .expr(Expr::val(task.id))
         .column((s.clone(), assignments::Column::AccountId))
         .column((w.clone(), account_wechat::Column::OaOpenid))
-        .expr(Expr::val(JobStatus::Queued.as_str()))
+        .expr(Expr::val(JobStatus::Queued))
         .expr(Expr::val(0))
         .expr(Expr::val(notice.not_before))
         .expr(Expr::val(task.deadline))
@@ -152,18 +152,18 @@ pub async fn on_bound<C: ConnectionTrait>(
     push_jobs::Entity::update_many()
         .col_expr(push_jobs::Column::Openid, Expr::value(openid))
         .filter(push_jobs::Column::AccountId.eq(account_id))
-        .filter(push_jobs::Column::Status.eq(JobStatus::Queued.as_str()))
+        .filter(push_jobs::Column::Status.eq(JobStatus::Queued))
         .exec(conn)
         .await?;
     let Some(nearest) = pending_summary(conn, account_id, now).await?.1 else {
         return Ok(false);
     };
     push_jobs::ActiveModel {
-        kind: sea_orm::Set(JobKind::Summary.as_str().to_string()),
+        kind: sea_orm::Set(JobKind::Summary),
         task_id: sea_orm::Set(None),
         account_id: sea_orm::Set(account_id),
         openid: sea_orm::Set(openid.to_string()),
-        status: sea_orm::Set(JobStatus::Queued.as_str().to_string()),
+        status: sea_orm::Set(JobStatus::Queued),
         attempts: sea_orm::Set(0),
         next_attempt_at: sea_orm::Set(now),
         deadline_at: sea_orm::Set(nearest),
@@ -183,14 +183,11 @@ async fn cancel_queued<C: ConnectionTrait>(
     now: DateTime<Utc>,
 ) -> AppResult<u64> {
     let result = push_jobs::Entity::update_many()
-        .col_expr(
-            push_jobs::Column::Status,
-            Expr::value(JobStatus::Cancelled.as_str()),
-        )
+        .col_expr(push_jobs::Column::Status, Expr::value(JobStatus::Cancelled))
         .col_expr(push_jobs::Column::ErrorText, Expr::value(reason))
         .col_expr(push_jobs::Column::FinishedAt, Expr::value(now))
         .filter(filter)
-        .filter(push_jobs::Column::Status.eq(JobStatus::Queued.as_str()))
+        .filter(push_jobs::Column::Status.eq(JobStatus::Queued))
         .exec(conn)
         .await?;
     Ok(result.rows_affected)
@@ -226,7 +223,7 @@ pub async fn move_deadline<C: ConnectionTrait>(
     push_jobs::Entity::update_many()
         .col_expr(push_jobs::Column::DeadlineAt, Expr::value(deadline))
         .filter(push_jobs::Column::TaskId.eq(task_id))
-        .filter(push_jobs::Column::Status.eq(JobStatus::Queued.as_str()))
+        .filter(push_jobs::Column::Status.eq(JobStatus::Queued))
         .exec(conn)
         .await?;
     Ok(())

@@ -9,11 +9,11 @@ use crate::domain::push::JobStatus;
 use crate::error::AppResult;
 use crate::outbox::claim::Table;
 
-pub const TABLE: Table<push_jobs::Entity> = Table {
+pub const TABLE: Table<push_jobs::Entity, JobStatus> = Table {
     id: push_jobs::Column::Id,
     status: push_jobs::Column::Status,
-    queued: "queued",
-    claimed: "sending",
+    queued: JobStatus::Queued,
+    claimed: JobStatus::Sending,
     attempts: push_jobs::Column::Attempts,
     next_attempt_at: push_jobs::Column::NextAttemptAt,
     lease_until: push_jobs::Column::LeaseUntil,
@@ -88,10 +88,7 @@ pub async fn mark_sent(
     }
     let msgid = msgid.finally(Expr::val(Option::<i64>::None));
     push_jobs::Entity::update_many()
-        .col_expr(
-            push_jobs::Column::Status,
-            Expr::value(JobStatus::Sent.as_str()),
-        )
+        .col_expr(push_jobs::Column::Status, Expr::value(JobStatus::Sent))
         .col_expr(push_jobs::Column::Msgid, msgid.into())
         .col_expr(push_jobs::Column::SentAt, Expr::value(now))
         .col_expr(
@@ -99,7 +96,7 @@ pub async fn mark_sent(
             Expr::value(Option::<DateTime<Utc>>::None),
         )
         .filter(push_jobs::Column::Id.is_in(sent.iter().map(|(id, _)| *id)))
-        .filter(push_jobs::Column::Status.eq(JobStatus::Sending.as_str()))
+        .filter(push_jobs::Column::Status.eq(JobStatus::Sending))
         .filter(push_jobs::Column::ClaimToken.eq(token))
         .exec(db)
         .await?;
@@ -142,10 +139,7 @@ pub async fn requeue(
     attempt: &Attempt,
 ) -> AppResult<()> {
     let mut update = push_jobs::Entity::update_many()
-        .col_expr(
-            push_jobs::Column::Status,
-            Expr::value(JobStatus::Queued.as_str()),
-        )
+        .col_expr(push_jobs::Column::Status, Expr::value(JobStatus::Queued))
         .col_expr(push_jobs::Column::NextAttemptAt, Expr::value(attempt.at))
         .col_expr(
             push_jobs::Column::ClaimToken,

@@ -59,7 +59,7 @@ async fn colleges_in_scope(services: &Services, actor: &Actor) -> AppResult<Vec<
     match actor.role {
         Role::SchoolAdmin => Ok(org_units::Entity::find()
             .filter(org_units::Column::ParentId.eq(actor.org_unit_id))
-            .filter(org_units::Column::Kind.eq(OrgKind::College.as_str()))
+            .filter(org_units::Column::Kind.eq(OrgKind::College))
             .all(&services.db)
             .await?),
         Role::CollegeAdmin => Ok(org_units::Entity::find_by_id(actor.org_unit_id)

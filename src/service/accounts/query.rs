@@ -37,8 +37,7 @@ pub struct AccountDetail {
 /// Where the latest credentials SMS of an account stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CredentialsSms {
-    /// pending | sending | sent | logged | failed
-    pub status: String,
+    pub status: crate::domain::outbox::SmsStatus,
     pub attempts: i32,
     pub created_at: chrono::DateTime<Utc>,
     pub sent_at: Option<chrono::DateTime<Utc>>,

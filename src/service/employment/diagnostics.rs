@@ -262,7 +262,7 @@ pub async fn check(
     let data = Data::of(cohort, &rows);
     let colleges = org_units::Entity::find()
         .filter(org_units::Column::ParentId.eq(university_id))
-        .filter(org_units::Column::Kind.eq(OrgKind::College.as_str()))
+        .filter(org_units::Column::Kind.eq(OrgKind::College))
         .all(db)
         .await?;
     let college_names: HashMap<i32, String> =

@@ -26,7 +26,7 @@ async fn colleges_of<C: ConnectionTrait>(
 ) -> AppResult<Vec<org_units::Model>> {
     Ok(org_units::Entity::find()
         .filter(org_units::Column::ParentId.eq(university.id))
-        .filter(org_units::Column::Kind.eq(OrgKind::College.as_str()))
+        .filter(org_units::Column::Kind.eq(OrgKind::College))
         .all(conn)
         .await?)
 }

@@ -52,21 +52,20 @@ pub struct UnitFilter {
 }
 
 pub fn kind_of(unit: &org_units::Model) -> AppResult<OrgKind> {
-    OrgKind::from_db(&unit.kind)
-        .ok_or_else(|| AppError::internal(format!("org unit {} has kind {}", unit.id, unit.kind)))
+    Ok(unit.kind)
 }
 
 /// The root unit, created on first start.
 pub async fn ensure_ministry<C: ConnectionTrait>(conn: &C) -> AppResult<org_units::Model> {
     if let Some(root) = org_units::Entity::find()
-        .filter(org_units::Column::Kind.eq(OrgKind::Ministry.as_str()))
+        .filter(org_units::Column::Kind.eq(OrgKind::Ministry))
         .one(conn)
         .await?
     {
         return Ok(root);
     }
     let root = org_units::ActiveModel {
-        kind: Set(OrgKind::Ministry.as_str().to_string()),
+        kind: Set(OrgKind::Ministry),
         name: Set(MINISTRY_NAME.to_string()),
         code: Set(MINISTRY_CODE.to_string()),
         parent_id: Set(None),
@@ -123,7 +122,7 @@ pub async fn list_units(
         query = query.filter(org_units::Column::ParentId.eq(parent_id));
     }
     if let Some(kind) = filter.kind {
-        query = query.filter(org_units::Column::Kind.eq(kind.as_str()));
+        query = query.filter(org_units::Column::Kind.eq(kind));
     }
     if let Some(q) = filter.q.filter(|q| !q.trim().is_empty()) {
         let q = q.trim();
@@ -164,7 +163,7 @@ pub async fn create_unit(
         });
     }
     let duplicate = org_units::Entity::find()
-        .filter(org_units::Column::Kind.eq(new.kind.as_str()))
+        .filter(org_units::Column::Kind.eq(new.kind))
         .filter(
             sea_orm::Condition::any()
                 .add(org_units::Column::Code.eq(new.code.as_str()))
@@ -172,7 +171,7 @@ pub async fn create_unit(
         )
         .filter(match new.kind {
             // School codes are national: unique across the whole tree.
-            OrgKind::University => org_units::Column::Kind.eq(OrgKind::University.as_str()),
+            OrgKind::University => org_units::Column::Kind.eq(OrgKind::University),
             _ => org_units::Column::ParentId.eq(parent.id),
         })
         .one(&txn)
@@ -294,7 +293,7 @@ pub async fn insert_unit_unchecked<C: ConnectionTrait>(
     new: &NewUnit,
 ) -> AppResult<org_units::Model> {
     let unit = org_units::ActiveModel {
-        kind: Set(new.kind.as_str().to_string()),
+        kind: Set(new.kind),
         name: Set(new.name.clone()),
         code: Set(new.code.clone()),
         parent_id: Set(Some(parent.id)),

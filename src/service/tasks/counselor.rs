@@ -39,7 +39,7 @@ pub struct MyTask {
     pub share_nonce: String,
     /// The publishing unit; a college signs with its university (see `org::publisher_names`).
     pub publisher: String,
-    pub publisher_kind: String,
+    pub publisher_kind: OrgKind,
     pub publisher_parent: Option<String>,
     pub published_at: Option<DateTime<Utc>>,
     pub viewed_at: Option<DateTime<Utc>>,
@@ -140,7 +140,7 @@ fn with_columns(query: &mut SelectStatement) {
 
 /// Sign a college's tasks with its university, as `org::publisher_names` does.
 fn sign(mut task: MyTask) -> MyTask {
-    if task.publisher_kind == OrgKind::College.as_str() {
+    if task.publisher_kind == OrgKind::College {
         if let Some(parent) = &task.publisher_parent {
             task.publisher = format!("{parent}{}", task.publisher);
         }

@@ -52,8 +52,8 @@ pub async fn notice_stats(
 ) -> AppResult<(NoticeStats, NoticeStats)> {
     #[derive(FromQueryResult)]
     struct Row {
-        kind: String,
-        status: String,
+        kind: JobKind,
+        status: JobStatus,
         delivery: Option<String>,
         n: i64,
     }
@@ -85,15 +85,15 @@ pub async fn notice_stats(
     let mut notices = NoticeStats::default();
     let mut reminders = NoticeStats::default();
     for row in rows {
-        let stats = match JobKind::from_db(&row.kind) {
-            Some(JobKind::Reminder) => &mut reminders,
-            _ => &mut notices,
+        let stats = match row.kind {
+            JobKind::Reminder => &mut reminders,
+            JobKind::Task | JobKind::Summary => &mut notices,
         };
         let n = row.n.max(0) as u64;
-        match row.status.as_str() {
-            "queued" => stats.queued += n,
-            "sending" => stats.sending += n,
-            "sent" => {
+        match row.status {
+            JobStatus::Queued => stats.queued += n,
+            JobStatus::Sending => stats.sending += n,
+            JobStatus::Sent => {
                 stats.sent += n;
                 match row.delivery.as_deref() {
                     Some("delivered") => stats.delivered += n,
@@ -101,8 +101,8 @@ pub async fn notice_stats(
                     None => {}
                 }
             }
-            "failed" => stats.failed += n,
-            _ => stats.cancelled += n,
+            JobStatus::Failed => stats.failed += n,
+            JobStatus::Cancelled => stats.cancelled += n,
         }
     }
     if notices.queued + notices.sending + reminders.queued + reminders.sending > 0 {
@@ -124,10 +124,7 @@ async fn expected_for(
     throughput: Throughput,
 ) -> AppResult<DateTime<Utc>> {
     let ahead = push_jobs::Entity::find()
-        .filter(
-            push_jobs::Column::Status
-                .is_in([JobStatus::Queued.as_str(), JobStatus::Sending.as_str()]),
-        )
+        .filter(push_jobs::Column::Status.is_in([JobStatus::Queued, JobStatus::Sending]))
         .filter(push_jobs::Column::DeadlineAt.lte(task.deadline))
         .count(&services.db)
         .await?;

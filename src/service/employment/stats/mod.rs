@@ -82,7 +82,7 @@ impl From<&org_units::Model> for UnitRef {
     fn from(unit: &org_units::Model) -> Self {
         Self {
             id: unit.id,
-            kind: OrgKind::from_db(&unit.kind).unwrap_or(OrgKind::College),
+            kind: unit.kind,
             name: unit.name.clone(),
         }
     }
@@ -266,7 +266,7 @@ pub async fn for_admin(
             .collect(),
         OrgKind::Province | OrgKind::Ministry => {
             org_units::Entity::find()
-                .filter(org_units::Column::Kind.eq(OrgKind::University.as_str()))
+                .filter(org_units::Column::Kind.eq(OrgKind::University))
                 .filter(org_units::Column::Path.like(format!("{}%", unit.path)))
                 .all(db)
                 .await?
@@ -325,7 +325,7 @@ async fn admin_figures<C: ConnectionTrait>(
         OrgKind::Ministry => {
             // Universities roll up to their province.
             let provinces = org_units::Entity::find()
-                .filter(org_units::Column::Kind.eq(OrgKind::Province.as_str()))
+                .filter(org_units::Column::Kind.eq(OrgKind::Province))
                 .all(db)
                 .await?;
             let province_of: HashMap<String, (String, String)> = universities
