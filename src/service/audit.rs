@@ -100,7 +100,7 @@ pub async fn list(
     actor: &Actor,
     filter: AuditFilter,
     page: PageRequest,
-) -> AppResult<Page<audit_log::Model>> {
+) -> AppResult<Page<AuditRecord>> {
     if !actor.is_admin() {
         return Err(AppError::Forbidden);
     }
@@ -122,7 +122,38 @@ pub async fn list(
         .limit(page.per_page)
         .all(&services.db)
         .await?;
-    Ok(Page::new(items, page, total))
+    Ok(Page::new(items, page, total).map(AuditRecord::from))
+}
+
+/// An audit entry as an admin reads it: WeChat ids in its detail masked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditRecord {
+    pub id: i32,
+    pub actor_id: Option<i32>,
+    pub actor_name: String,
+    pub action: String,
+    pub target_type: String,
+    pub target_id: Option<String>,
+    pub detail: Value,
+    pub ip: Option<String>,
+    pub created_at: chrono::DateTime<Utc>,
+}
+
+impl From<audit_log::Model> for AuditRecord {
+    fn from(entry: audit_log::Model) -> Self {
+        Self {
+            id: entry.id,
+            actor_id: entry.actor_id,
+            actor_name: entry.actor_name,
+            action: entry.action,
+            target_type: entry.target_type,
+            target_id: entry.target_id,
+            // Written by `record` from a JSON value; text that is not JSON shows as null.
+            detail: shown_detail(serde_json::from_str(&entry.detail).unwrap_or(Value::Null)),
+            ip: entry.ip,
+            created_at: entry.created_at,
+        }
+    }
 }
 
 #[cfg(test)]

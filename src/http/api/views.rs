@@ -4,12 +4,13 @@ use chrono::{DateTime, Utc};
 use salvo::oapi::ToSchema;
 use serde::Serialize;
 
-use crate::db::entities::{audit_log, majors, org_units};
 use crate::domain::org::OrgKind;
 use crate::domain::outbox::SmsStatus;
 use crate::domain::page::Page;
 use crate::domain::phone::mask;
 use crate::service::accounts::AccountDetail;
+use crate::service::audit::AuditRecord;
+use crate::service::org::{Major, Unit};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct UnitView {
@@ -22,7 +23,7 @@ pub struct UnitView {
 }
 
 impl UnitView {
-    pub fn new(unit: &org_units::Model) -> Self {
+    pub fn new(unit: &Unit) -> Self {
         Self {
             id: unit.id,
             kind: unit.kind,
@@ -44,7 +45,7 @@ pub struct MajorView {
 }
 
 impl MajorView {
-    pub fn new(major: &majors::Model) -> Self {
+    pub fn new(major: &Major) -> Self {
         Self {
             id: major.id,
             college_id: major.college_id,
@@ -177,7 +178,7 @@ pub struct AuditEntryView {
 }
 
 impl AuditEntryView {
-    pub fn new(entry: &audit_log::Model) -> Self {
+    pub fn new(entry: &AuditRecord) -> Self {
         Self {
             id: entry.id,
             actor_id: entry.actor_id,
@@ -185,9 +186,7 @@ impl AuditEntryView {
             action: entry.action.clone(),
             target_type: entry.target_type.clone(),
             target_id: entry.target_id.clone(),
-            detail: crate::service::audit::shown_detail(
-                serde_json::from_str(&entry.detail).unwrap_or(serde_json::Value::Null),
-            ),
+            detail: entry.detail.clone(),
             ip: entry.ip.clone(),
             created_at: entry.created_at,
         }

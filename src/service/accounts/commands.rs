@@ -128,9 +128,15 @@ pub(super) async fn ensure_phone_free<C: ConnectionTrait>(
 }
 
 /// Check that every major belongs to the college's catalog at one of the counselor's levels.
+/// The college whose catalog a counselor's majors must come from.
+pub(super) struct College<'a> {
+    pub id: i32,
+    pub name: &'a str,
+}
+
 pub(super) async fn check_majors<C: ConnectionTrait>(
     conn: &C,
-    college: &org_units::Model,
+    college: College<'_>,
     levels: &EducationLevels,
     major_ids: &[i32],
 ) -> AppResult<()> {
@@ -208,7 +214,11 @@ pub async fn create(
     let txn = services.db.begin().await?;
     let unit = target_unit(&txn, actor, new.role, new.org_unit_id).await?;
     if let Duties::Counselor { levels, major_ids } = &new.duties {
-        check_majors(&txn, &unit, levels, major_ids).await?;
+        let college = College {
+            id: unit.id,
+            name: &unit.name,
+        };
+        check_majors(&txn, college, levels, major_ids).await?;
     }
     let taken = accounts::Entity::find()
         .filter(accounts::Column::Username.eq(new.username.as_str()))
@@ -269,7 +279,16 @@ pub async fn update(
     };
     let mut changes = serde_json::Map::new();
     if role == Role::Counselor {
-        let college = unit.as_ref().unwrap_or(&current.unit);
+        let college = match &unit {
+            Some(unit) => College {
+                id: unit.id,
+                name: &unit.name,
+            },
+            None => College {
+                id: current.unit.id,
+                name: &current.unit.name,
+            },
+        };
         patch_duties(
             &txn,
             &current,
@@ -331,7 +350,7 @@ async fn patch_duties(
     txn: &DatabaseTransaction,
     current: &AccountDetail,
     patch: &AccountPatch,
-    college: &org_units::Model,
+    college: College<'_>,
     moved: bool,
     changes: &mut serde_json::Map<String, serde_json::Value>,
 ) -> AppResult<()> {

@@ -26,9 +26,9 @@ use crate::service::{org, Services};
 pub struct AccountDetail {
     pub account: accounts::Model,
     pub role: Role,
-    pub unit: org_units::Model,
+    pub unit: org::Unit,
     pub levels: Vec<EducationLevel>,
-    pub majors: Vec<majors::Model>,
+    pub majors: Vec<org::Major>,
     pub wechat: WechatLink,
     /// The latest credentials SMS written for the account: whether it went out.
     pub credentials_sms: Option<CredentialsSms>,
@@ -93,9 +93,9 @@ pub(super) async fn load_details<C: ConnectionTrait>(
                 wechat: wechat.get(&account.id).cloned().unwrap_or_default(),
                 credentials_sms: sms.get(&account.id).cloned(),
                 account,
-                unit,
+                unit: unit.into(),
                 levels: account_levels,
-                majors: account_majors,
+                majors: account_majors.into_iter().map(org::Major::from).collect(),
             })
         })
         .collect()

@@ -149,7 +149,7 @@ pub async fn rename(
     major_id: i32,
     name: &str,
     meta: &RequestMeta,
-) -> AppResult<majors::Model> {
+) -> AppResult<super::Major> {
     let name = parse_major_name(name)?;
     let txn = services.db.begin().await?;
     let college = visible_college(&txn, actor, college_id).await?;
@@ -185,7 +185,7 @@ pub async fn rename(
     )
     .await?;
     txn.commit().await?;
-    Ok(major)
+    Ok(major.into())
 }
 
 /// Merge a major into another of the same college and level: its counselors move to `into`,

@@ -1,6 +1,9 @@
 //! The org tree and the majors catalog of each college.
 
 pub mod catalog;
+mod records;
+
+pub use records::{Major, Unit};
 
 use chrono::Utc;
 use sea_orm::{
@@ -103,8 +106,8 @@ pub async fn visible_unit<C: ConnectionTrait>(
         .ok_or(AppError::not_found("组织单位"))
 }
 
-pub async fn get_unit(services: &Services, actor: &Actor, id: i32) -> AppResult<org_units::Model> {
-    visible_unit(&services.db, actor, id).await
+pub async fn get_unit(services: &Services, actor: &Actor, id: i32) -> AppResult<Unit> {
+    visible_unit(&services.db, actor, id).await.map(Unit::from)
 }
 
 pub async fn list_units(
@@ -112,7 +115,7 @@ pub async fn list_units(
     actor: &Actor,
     filter: UnitFilter,
     page: PageRequest,
-) -> AppResult<Page<org_units::Model>> {
+) -> AppResult<Page<Unit>> {
     if !actor.is_admin() {
         return Err(AppError::Forbidden);
     }
@@ -139,7 +142,7 @@ pub async fn list_units(
         .limit(page.per_page)
         .all(&services.db)
         .await?;
-    Ok(Page::new(items, page, total))
+    Ok(Page::new(items, page, total).map(Unit::from))
 }
 
 pub async fn create_unit(
@@ -147,7 +150,7 @@ pub async fn create_unit(
     actor: &Actor,
     new: NewUnit,
     meta: &RequestMeta,
-) -> AppResult<org_units::Model> {
+) -> AppResult<Unit> {
     let txn = services.db.begin().await?;
     let parent = visible_unit(&txn, actor, new.parent_id).await?;
     let parent_kind = kind_of(&parent)?;
@@ -199,7 +202,7 @@ pub async fn create_unit(
     )
     .await?;
     txn.commit().await?;
-    Ok(unit)
+    Ok(unit.into())
 }
 
 /// A college the actor may see, or `NotFound`; a non-college unit is a bad request.
@@ -220,7 +223,7 @@ pub async fn list_majors(
     actor: &Actor,
     college_id: i32,
     level: Option<EducationLevel>,
-) -> AppResult<Vec<majors::Model>> {
+) -> AppResult<Vec<Major>> {
     visible_college(&services.db, actor, college_id).await?;
     let mut query = majors::Entity::find().filter(majors::Column::CollegeId.eq(college_id));
     if let Some(level) = level {
@@ -230,7 +233,10 @@ pub async fn list_majors(
         .order_by_asc(majors::Column::EducationLevel)
         .order_by_asc(majors::Column::Name)
         .all(&services.db)
-        .await?)
+        .await?
+        .into_iter()
+        .map(Major::from)
+        .collect())
 }
 
 pub fn parse_major_name(value: &str) -> Result<String, Invalid> {
@@ -248,7 +254,7 @@ pub async fn add_major(
     level: EducationLevel,
     name: String,
     meta: &RequestMeta,
-) -> AppResult<majors::Model> {
+) -> AppResult<Major> {
     let txn = services.db.begin().await?;
     let college = visible_college(&txn, actor, college_id).await?;
     if !actor.may_edit_catalog(&college.path) {
@@ -283,7 +289,7 @@ pub async fn add_major(
     )
     .await?;
     txn.commit().await?;
-    Ok(major)
+    Ok(major.into())
 }
 
 /// Insert a unit below `parent` and set its path; scope and duplicates are the caller's job.
