@@ -239,7 +239,7 @@ async fn create_admin(
             return Err(crate::domain::Invalid::new("unit", "请用 --unit 指定组织单位编号").into())
         }
     };
-    let kind = org::kind_of(&unit)?;
+    let kind = unit.kind;
     if kind != role.unit_kind() {
         return Err(crate::domain::Invalid::new(
             "unit",

@@ -23,7 +23,7 @@ use crate::error::{AppError, AppResult};
 use crate::infra::password_hash;
 use crate::service::identity::auth;
 use crate::service::notifier::{CredentialNotice, CredentialReason};
-use crate::service::{audit, org, RequestMeta, Services};
+use crate::service::{audit, RequestMeta, Services};
 
 /// What a counselor is responsible for; admins have none of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -179,7 +179,7 @@ pub(super) async fn target_unit<C: ConnectionTrait>(
         .await?
         .filter(|unit| actor.covers_unit(&unit.path))
         .ok_or_else(|| Invalid::new("org_unit_id", "所选组织单位不存在或不在管理范围内"))?;
-    let kind = org::kind_of(&unit)?;
+    let kind = unit.kind;
     if kind != role.unit_kind() {
         return Err(Invalid::new(
             "org_unit_id",

@@ -5,6 +5,7 @@ mod commands;
 pub mod import;
 mod provisioning;
 mod query;
+mod records;
 
 pub use crate::domain::username::parse_person_name;
 pub use commands::{
@@ -13,3 +14,4 @@ pub use commands::{
 pub use provisioning::{create_unchecked, insert_account, set_duties_unchecked, welcome, NewRow};
 pub(crate) use query::find_manageable;
 pub use query::{get, list, me, AccountDetail, AccountFilter, CredentialsSms, WechatLink};
+pub use records::AccountRecord;

@@ -24,7 +24,7 @@ use crate::service::{org, Services};
 /// An account with what it belongs to and is responsible for.
 #[derive(Debug, Clone)]
 pub struct AccountDetail {
-    pub account: accounts::Model,
+    pub account: super::AccountRecord,
     pub role: Role,
     pub unit: org::Unit,
     pub levels: Vec<EducationLevel>,
@@ -92,7 +92,7 @@ pub(super) async fn load_details<C: ConnectionTrait>(
                 role: account.role,
                 wechat: wechat.get(&account.id).cloned().unwrap_or_default(),
                 credentials_sms: sms.get(&account.id).cloned(),
-                account,
+                account: account.into(),
                 unit: unit.into(),
                 levels: account_levels,
                 majors: account_majors.into_iter().map(org::Major::from).collect(),

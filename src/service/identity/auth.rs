@@ -118,7 +118,7 @@ pub struct IssuedToken {
 #[derive(Debug, Clone)]
 pub struct LoginOutcome {
     pub token: IssuedToken,
-    pub account: accounts::Model,
+    pub account: crate::service::accounts::AccountRecord,
 }
 
 fn token_hash(token: &str) -> String {
@@ -224,7 +224,10 @@ pub async fn login(
     let account = active.update(&txn).await?;
     let token = issue_token(&txn, settings, account.id).await?;
     txn.commit().await?;
-    Ok(LoginOutcome { token, account })
+    Ok(LoginOutcome {
+        token,
+        account: account.into(),
+    })
 }
 
 /// Count a silent-login request from an address; call before asking WeChat about its code, so

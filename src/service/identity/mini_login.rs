@@ -101,7 +101,10 @@ pub async fn login(
     if let Some(unionid) = session.unionid.as_deref() {
         link_follower(services, unionid).await;
     }
-    Ok(LoginOutcome { token, account })
+    Ok(LoginOutcome {
+        token,
+        account: account.into(),
+    })
 }
 
 /// After a password was proven, remember the WeChat that sent a `wx.login` code so its later

@@ -54,10 +54,6 @@ pub struct UnitFilter {
     pub q: Option<String>,
 }
 
-pub fn kind_of(unit: &org_units::Model) -> AppResult<OrgKind> {
-    Ok(unit.kind)
-}
-
 /// The root unit, created on first start.
 pub async fn ensure_ministry<C: ConnectionTrait>(conn: &C) -> AppResult<org_units::Model> {
     if let Some(root) = org_units::Entity::find()
@@ -153,7 +149,7 @@ pub async fn create_unit(
 ) -> AppResult<Unit> {
     let txn = services.db.begin().await?;
     let parent = visible_unit(&txn, actor, new.parent_id).await?;
-    let parent_kind = kind_of(&parent)?;
+    let parent_kind = parent.kind;
     if !actor.may_create_unit(new.kind, parent_kind, &parent.path) {
         return Err(match parent_kind.child() {
             Some(child) if child != new.kind => Invalid::new(
@@ -212,7 +208,7 @@ pub async fn visible_college<C: ConnectionTrait>(
     id: i32,
 ) -> AppResult<org_units::Model> {
     let unit = visible_unit(conn, actor, id).await?;
-    if kind_of(&unit)? != OrgKind::College {
+    if unit.kind != OrgKind::College {
         return Err(Invalid::new("college_id", format!("“{}”不是院系", unit.name)).into());
     }
     Ok(unit)

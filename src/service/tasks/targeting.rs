@@ -13,7 +13,7 @@ use crate::domain::scope::Actor;
 use crate::domain::task::{target_kinds, Target};
 use crate::domain::Invalid;
 use crate::error::AppResult;
-use crate::service::{count_rows, org, Services};
+use crate::service::{count_rows, Services};
 
 /// How many counselors a target reaches, and how many of them can get a template message.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -68,7 +68,7 @@ pub(super) async fn target_patterns<C: ConnectionTrait>(
                     format!("单位（编号 {id}）不存在或不在您的管理范围内"),
                 )
             })?;
-        let kind = org::kind_of(unit)?;
+        let kind = unit.kind;
         if !allowed.contains(&kind) {
             let names: Vec<&str> = allowed.iter().map(|k| k.label()).collect();
             return Err(Invalid::new(

@@ -256,7 +256,7 @@ pub async fn for_admin(
     let db = &services.db;
     let unit =
         crate::service::org::visible_unit(db, actor, unit_id.unwrap_or(actor.org_unit_id)).await?;
-    let kind = crate::service::org::kind_of(&unit)?;
+    let kind = unit.kind;
     let universities: Vec<org_units::Model> = match kind {
         OrgKind::University => vec![unit.clone()],
         OrgKind::College => org_units::Entity::find_by_id(unit.parent_id.unwrap_or_default())
