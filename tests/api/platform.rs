@@ -278,7 +278,7 @@ fn enum_values(schema: &serde_json::Value) -> Vec<String> {
 }
 
 #[tokio::test]
-async fn request_fields_that_are_enums_are_enums_in_the_openapi_document() {
+async fn fields_that_are_enums_are_enums_in_the_openapi_document() {
     each_backend(|app: TestApp| async move {
         let spec = app
             .request(Method::GET, "/api/openapi.json", None, None)
@@ -307,6 +307,22 @@ async fn request_fields_that_are_enums_are_enums_in_the_openapi_document() {
         );
         let unit_kind = &component(&spec, "CreateUnitRequest")["properties"]["kind"];
         assert!(enum_values(unit_kind).contains(&"college".to_string()));
+        // Responses name them as enums too.
+        for (view, field, expected) in [
+            ("TaskView", "kind", "job_fair"),
+            ("TaskView", "status", "withdrawn"),
+            ("MyTaskView", "kind", "live_course"),
+            ("ProgressView", "status", "published"),
+            ("AccountView", "role", "counselor"),
+            ("UnitView", "kind", "college"),
+            ("CredentialsSmsView", "status", "superseded"),
+        ] {
+            let values = enum_values(&component(&spec, view)["properties"][field]);
+            assert!(
+                values.contains(&expected.to_string()),
+                "{view}.{field}: {values:?}"
+            );
+        }
         // Query parameters too: the task list filters by status and kind.
         let parameters = spec["paths"]["/api/v1/tasks"]["get"]["parameters"]
             .as_array()

@@ -5,6 +5,7 @@ use salvo::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::employment::{employer_type_label, industry_section, province_name};
+use crate::domain::org::OrgKind;
 use crate::http::auth::actor;
 use crate::http::error::ApiResult;
 use crate::http::state::AppState;
@@ -76,8 +77,7 @@ pub struct CodeCount {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct UnitView {
     pub id: i32,
-    /// ministry | province | university | college
-    pub kind: String,
+    pub kind: OrgKind,
     pub name: String,
 }
 
@@ -110,7 +110,7 @@ impl StatisticsView {
         Self {
             unit: stats.unit.as_ref().map(|u| UnitView {
                 id: u.id,
-                kind: u.kind.as_str().to_string(),
+                kind: u.kind,
                 name: u.name.clone(),
             }),
             breakdown_kind: stats.breakdown_kind.as_str().to_string(),

@@ -54,8 +54,7 @@ fn percent(part: i64, whole: i64) -> f64 {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TaskView {
     pub id: i32,
-    /// policy | job_fair | live_course | job_posting | other
-    pub kind: String,
+    pub kind: TaskKind,
     pub kind_label: String,
     pub title: String,
     pub content: String,
@@ -65,8 +64,7 @@ pub struct TaskView {
     pub deadline: DateTime<Utc>,
     pub starts_at: Option<DateTime<Utc>>,
     pub ends_at: Option<DateTime<Utc>>,
-    /// draft | published | withdrawn
-    pub status: String,
+    pub status: TaskStatus,
     pub publisher: String,
     pub org_unit_id: i32,
     pub target: TargetView,
@@ -84,7 +82,7 @@ impl TaskView {
         let task = &detail.task;
         Self {
             id: task.id,
-            kind: detail.kind().as_str().to_string(),
+            kind: detail.kind(),
             kind_label: detail.kind().label().to_string(),
             title: task.title.clone(),
             content: task.content.clone(),
@@ -93,7 +91,7 @@ impl TaskView {
             deadline: task.deadline,
             starts_at: task.starts_at,
             ends_at: task.ends_at,
-            status: detail.status().as_str().to_string(),
+            status: detail.status(),
             publisher: detail.publisher.clone(),
             org_unit_id: task.org_unit_id,
             target: TargetView {
@@ -163,7 +161,7 @@ impl SignInView {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MyTaskView {
     pub id: i32,
-    pub kind: String,
+    pub kind: TaskKind,
     pub kind_label: String,
     pub title: String,
     /// The whole text in the detail view; the first 80 characters in lists.
@@ -211,7 +209,7 @@ impl MyTaskView {
         let kind = task.kind();
         Self {
             id: task.task_id,
-            kind: kind.as_str().to_string(),
+            kind,
             kind_label: kind.label().to_string(),
             title: task.title.clone(),
             content,
@@ -351,7 +349,7 @@ impl NoticeView {
 pub struct ProgressView {
     pub task_id: i32,
     pub title: String,
-    pub status: String,
+    pub status: TaskStatus,
     pub deadline: DateTime<Utc>,
     pub assigned: i64,
     pub viewed: i64,
@@ -378,7 +376,7 @@ impl ProgressView {
         Self {
             task_id: progress.task.id,
             title: progress.task.title.clone(),
-            status: progress.task.status.as_str().to_string(),
+            status: progress.task.status,
             deadline: progress.task.deadline,
             assigned: t.assigned,
             viewed: t.viewed,

@@ -8,6 +8,7 @@ use crate::domain::org::OrgKind;
 use crate::domain::outbox::SmsStatus;
 use crate::domain::page::Page;
 use crate::domain::phone::mask;
+use crate::domain::role::Role;
 use crate::service::accounts::AccountDetail;
 use crate::service::audit::AuditRecord;
 use crate::service::org::{Major, Unit};
@@ -92,7 +93,7 @@ pub struct AccountView {
     pub name: String,
     /// Masked in lists (138****1234); in full in the detail view.
     pub phone: Option<String>,
-    pub role: String,
+    pub role: Role,
     pub role_label: String,
     pub org_unit: UnitRef,
     pub education_levels: Vec<String>,
@@ -125,7 +126,7 @@ impl AccountView {
                 .phone
                 .as_deref()
                 .map(|p| if full_phone { p.to_string() } else { mask(p) }),
-            role: detail.role.as_str().to_string(),
+            role: detail.role,
             role_label: detail.role.label().to_string(),
             org_unit: UnitRef {
                 id: detail.unit.id,
