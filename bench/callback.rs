@@ -221,7 +221,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let crypto = Arc::new(Crypto::new(TOKEN, Some(AES_KEY), &mock_config.app_id)?);
     let callback = format!("{base}/wechat/callback");
-    let client = reqwest::Client::builder()
+    let client = fudao::infra::http_client::builder()
         .pool_max_idle_per_host(CONNECTIONS)
         .build()?;
 

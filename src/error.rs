@@ -181,6 +181,9 @@ conflicts! {
     TooManyAttachments { per_task: u64 } => "too_many_attachments",
     #[error("演示数据已加载（江苏省已存在）")]
     DemoLoaded => "demo_loaded",
+    /// A one-time credentials file that was fetched already or has expired.
+    #[error("初始密码文件只能下载一次，且须在 {ttl_minutes} 分钟内下载；如未保存，请为相关账号重置密码")]
+    CredentialsGone { ttl_minutes: i64 } => "credentials_gone",
 }
 
 pub type AppResult<T> = Result<T, AppError>;

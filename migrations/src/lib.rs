@@ -18,6 +18,7 @@ mod m20261201_000009_login_throttle;
 mod m20261201_000010_account_phones;
 mod m20261202_000011_outbox;
 mod m20261202_000013_catch_up_6_7;
+mod m20261202_000014_credential_handovers;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000010_account_phones::Migration),
             Box::new(m20261202_000011_outbox::Migration),
             Box::new(m20261202_000013_catch_up_6_7::Migration),
+            Box::new(m20261202_000014_credential_handovers::Migration),
         ]
     }
 }

@@ -134,7 +134,10 @@ async fn simulate_callback(
     let request = simulate::sign(&crypto, mode, to, openid, &message, now, &nonce)
         .map_err(|e| Invalid::new("mode", format!("无法加密：{e}")))?;
     let separator = if url.contains('?') { '&' } else { '?' };
-    let response = reqwest::Client::new()
+    let client = crate::infra::http_client::builder()
+        .build()
+        .map_err(|e| AppError::internal(format!("http client: {e}")))?;
+    let response = client
         .post(format!("{url}{separator}{}", request.query))
         .header("content-type", "text/xml")
         .body(request.body)

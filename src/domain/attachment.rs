@@ -78,10 +78,12 @@ fn ole_kind(bytes: &[u8]) -> Option<FileKind> {
 /// Office Open XML files are ZIPs whose entries say which application made them.
 fn zip_kind(bytes: &[u8]) -> Option<FileKind> {
     let archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).ok()?;
-    let names: Vec<&str> = archive.file_names().collect();
-    if names.contains(&"word/document.xml") {
+    // An entry whose name cannot be read says nothing of the application.
+    let names: Vec<_> = archive.file_names().flatten().collect();
+    let has = |wanted: &str| names.iter().any(|name| name == wanted);
+    if has("word/document.xml") {
         Some(FileKind::Docx)
-    } else if names.contains(&"xl/workbook.xml") {
+    } else if has("xl/workbook.xml") {
         Some(FileKind::Xlsx)
     } else {
         None

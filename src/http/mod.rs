@@ -4,6 +4,7 @@ pub mod api;
 pub mod auth;
 pub mod error;
 pub mod news_pages;
+pub mod private;
 pub mod request_meta;
 pub mod state;
 pub mod template_file;
@@ -143,6 +144,7 @@ fn account_routes() -> Router {
         .get(accounts::list)
         .post(accounts::create)
         .push(Router::with_path("import-template").get(api::account_import::template))
+        .push(Router::with_path("credentials/{token}").get(api::account_import::credentials))
         .push(
             Router::with_path("{id}")
                 .get(accounts::get)

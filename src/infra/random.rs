@@ -2,14 +2,21 @@
 //! not guess (session and claim tokens, bind codes, initial passwords, nonces, file keys) and for
 //! the jitter that spreads retries. One place, so no token is ever drawn from a weaker generator.
 
-use rand::distributions::uniform::{SampleRange, SampleUniform};
-use rand::rngs::OsRng;
-use rand::{Rng, RngCore};
+use rand::distr::uniform::{SampleRange, SampleUniform};
+use rand::rand_core::UnwrapErr;
+use rand::rngs::SysRng;
+use rand::{Rng, RngExt, TryRng};
+
+/// The operating system's generator; a failure to read it aborts the caller (a token drawn from
+/// anything weaker would be worse), except through [`try_bytes`].
+fn system() -> UnwrapErr<SysRng> {
+    UnwrapErr(SysRng)
+}
 
 /// `N` random bytes.
 pub fn bytes<const N: usize>() -> [u8; N] {
     let mut bytes = [0u8; N];
-    OsRng.fill_bytes(&mut bytes);
+    system().fill_bytes(&mut bytes);
     bytes
 }
 
@@ -17,7 +24,7 @@ pub fn bytes<const N: usize>() -> [u8; N] {
 /// report the failure rather than abort).
 pub fn try_bytes<const N: usize>() -> Option<[u8; N]> {
     let mut bytes = [0u8; N];
-    OsRng.try_fill_bytes(&mut bytes).ok()?;
+    SysRng.try_fill_bytes(&mut bytes).ok()?;
     Some(bytes)
 }
 
@@ -32,7 +39,7 @@ where
     T: SampleUniform,
     R: SampleRange<T>,
 {
-    OsRng.gen_range(range)
+    system().random_range(range)
 }
 
 #[cfg(test)]

@@ -35,10 +35,21 @@ pub struct CredentialNotice<'a> {
     pub password: &'a str,
 }
 
+/// How initial passwords reach people.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CredentialChannel {
+    /// An SMS provider delivers them to the account's phone; nobody else sees them.
+    Sms,
+    /// No SMS contract: the admin who made the change is shown them once and hands them over.
+    ShowOnce,
+}
+
 /// Sends credentials. Runs inside the transaction that creates or resets the account, so a
 /// notice exists exactly when the change does.
 #[async_trait]
 pub trait Notifier: Send + Sync {
+    fn channel(&self) -> CredentialChannel;
+
     async fn send_credentials(
         &self,
         txn: &DatabaseTransaction,
@@ -48,11 +59,18 @@ pub trait Notifier: Send + Sync {
 }
 
 /// Default notifier: a credentials SMS queued in the outbox for an SMS provider to deliver,
-/// and a log line with the masked phone.
-pub struct SmsOutboxNotifier;
+/// and a log line with the masked phone. Without a provider that delivers (`sms.provider =
+/// "log"`) nothing is queued: the password would wait in the outbox for nobody.
+pub struct SmsOutboxNotifier {
+    pub channel: CredentialChannel,
+}
 
 #[async_trait]
 impl Notifier for SmsOutboxNotifier {
+    fn channel(&self) -> CredentialChannel {
+        self.channel
+    }
+
     async fn send_credentials(
         &self,
         txn: &DatabaseTransaction,

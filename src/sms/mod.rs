@@ -96,7 +96,7 @@ pub trait SmsProvider: Send + Sync {
 /// The provider the settings choose.
 pub fn provider(settings: &SmsSettings) -> Result<Arc<dyn SmsProvider>, String> {
     let timeout = Duration::from_millis(settings.request_timeout_ms);
-    let http = reqwest::Client::builder()
+    let http = crate::infra::http_client::builder()
         .timeout(timeout)
         .build()
         .map_err(|e| format!("sms http client: {e}"))?;
@@ -114,8 +114,9 @@ pub fn provider(settings: &SmsSettings) -> Result<Arc<dyn SmsProvider>, String> 
 pub fn delivery_warning(settings: &SmsSettings) -> Option<&'static str> {
     match settings.provider {
         SmsProviderKind::Log => Some(
-            "sms.provider = \"log\": credentials SMS are NOT delivered to anybody, only logged \
-             (masked) and their passwords erased; configure aliyun or tencent for real delivery",
+            "sms.provider = \"log\": no SMS is sent; initial passwords are shown once to the \
+             admin who creates or resets an account; configure aliyun or tencent to send them by \
+             SMS",
         ),
         SmsProviderKind::Aliyun | SmsProviderKind::Tencent => None,
     }
@@ -136,7 +137,7 @@ mod tests {
         let mut settings = Settings::defaults().expect("defaults").sms;
         settings.provider = SmsProviderKind::Log;
         let warning = delivery_warning(&settings).expect("a warning for the log provider");
-        assert!(warning.contains("NOT delivered"));
+        assert!(warning.contains("no SMS is sent") && warning.contains("shown once"));
         assert!(!log::LogSms.delivers());
         for provider in [SmsProviderKind::Aliyun, SmsProviderKind::Tencent] {
             settings.provider = provider;

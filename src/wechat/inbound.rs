@@ -170,7 +170,7 @@ pub fn fuzz_one(data: &[u8]) {
 
 #[cfg(test)]
 mod tests {
-    use rand::{Rng, SeedableRng};
+    use rand::{RngExt, SeedableRng};
 
     use super::*;
     use crate::wechat::simulate::{self, Mode, Outgoing};
@@ -289,14 +289,16 @@ mod tests {
             let mut data: Vec<u8> = if round % 2 == 0 {
                 valid.as_bytes().to_vec()
             } else {
-                (0..rng.gen_range(0..512)).map(|_| rng.gen()).collect()
+                (0..rng.random_range(0..512))
+                    .map(|_| rng.random())
+                    .collect()
             };
-            for _ in 0..rng.gen_range(0..8) {
+            for _ in 0..rng.random_range(0..8) {
                 if data.is_empty() {
                     break;
                 }
-                let at = rng.gen_range(0..data.len());
-                data[at] = rng.gen();
+                let at = rng.random_range(0..data.len());
+                data[at] = rng.random();
             }
             fuzz_one(&data);
         }

@@ -250,6 +250,8 @@ async fn edit_disable_enable_and_reset_password() {
         // Reset: a new password by SMS (to the edited phone), forced change, old password gone.
         let reset = app.post(&format!("{path}/reset-password"), &w.school_a, json!({})).await.expect(200);
         assert_eq!(reset["sent_to"], "137****2222");
+        assert_eq!(reset["delivery"], "sms");
+        assert!(reset["one_time_password"].is_null(), "with an SMS provider nothing is shown");
         let (template, username, password) = app.last_sms("13711112222").await;
         assert_eq!(template, "password_reset");
         app.login(&username, crate::helpers::world::PASSWORD)

@@ -3,6 +3,7 @@ mod accounts;
 mod audit;
 mod auth;
 mod capabilities;
+mod credentials;
 mod login_throttle;
 mod org;
 mod paging;

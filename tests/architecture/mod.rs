@@ -233,7 +233,7 @@ fn every_random_value_comes_from_one_generator() {
         let text = fs::read_to_string(&file).unwrap();
         // Test modules may draw from a seeded generator to stay repeatable.
         let production = text.split("#[cfg(test)]").next().unwrap_or_default();
-        for needle in ["thread_rng", "OsRng", "rand::rng(", "rand_core"] {
+        for needle in ["thread_rng", "OsRng", "SysRng", "rand::rng(", "rand_core"] {
             if production.contains(needle) {
                 found.push(format!("{}: {needle}", file.display()));
             }
@@ -242,5 +242,25 @@ fn every_random_value_comes_from_one_generator() {
     assert!(
         found.is_empty(),
         "randomness outside infra::random: {found:#?}"
+    );
+}
+
+#[test]
+fn every_outgoing_client_is_built_with_the_crypto_provider() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&root, &mut files);
+    let found: Vec<String> = files
+        .iter()
+        .filter(|file| !file.ends_with("infra/http_client.rs"))
+        .filter(|file| {
+            let text = fs::read_to_string(file).unwrap();
+            text.contains("Client::builder()") || text.contains("Client::new()")
+        })
+        .map(|file| file.display().to_string())
+        .collect();
+    assert!(
+        found.is_empty(),
+        "reqwest clients built outside infra::http_client (no TLS provider): {found:#?}"
     );
 }

@@ -50,7 +50,7 @@ async fn refusing_hostile_spreadsheets_keeps_the_server_under_256_mb() {
     let (server, _) = serve(&url, port);
     let pid = server.0.id();
     let base = format!("http://127.0.0.1:{port}");
-    let client = reqwest::Client::new();
+    let client = fudao::infra::http_client::builder().build().unwrap();
     let login: serde_json::Value = client
         .post(format!("{base}/api/v1/auth/login"))
         .json(&json!({ "username": username, "password": initial }))

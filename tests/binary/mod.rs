@@ -80,7 +80,7 @@ async fn first_start_prints_a_one_time_password_and_serves_health() {
         .find_map(|line| line.split("one-time password:").nth(1))
         .map(|p| p.trim().to_string())
         .expect("password printed on first start");
-    let client = reqwest::Client::new();
+    let client = fudao::infra::http_client::builder().build().unwrap();
     let health = client
         .get(format!("http://127.0.0.1:{port}/healthz"))
         .send()
@@ -132,7 +132,9 @@ async fn the_demo_on_a_fresh_database_prints_the_first_ministry_admin_too() {
         lines.iter().all(|line| !line.contains("one-time password")),
         "serve finds the admin the demo made: {lines:?}"
     );
-    let login = reqwest::Client::new()
+    let login = fudao::infra::http_client::builder()
+        .build()
+        .unwrap()
         .post(format!("http://127.0.0.1:{port}/api/v1/auth/login"))
         .json(&serde_json::json!({ "username": "admin", "password": password }))
         .send()

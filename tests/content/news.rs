@@ -179,7 +179,7 @@ async fn the_public_pages_show_written_items_and_send_links_on() {
         json!({ "title": "外链", "link_url": "https://mp.weixin.qq.com/s/abc" }),
     )
     .await;
-    let client = reqwest::Client::builder()
+    let client = fudao::infra::http_client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
@@ -234,7 +234,7 @@ async fn a_title_with_markup_is_shown_as_text_in_the_page_the_list_and_the_tab()
         }),
     )
     .await;
-    let client = reqwest::Client::new();
+    let client = fudao::infra::http_client::builder().build().unwrap();
     let page = html_of(&client, format!("{}/news/{}", app.base, item["id"])).await;
     assert!(!page.contains("<script>"), "{page}");
     assert!(page.contains("<title>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;</title>"));

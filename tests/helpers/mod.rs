@@ -13,7 +13,7 @@ use fudao::app::Application;
 use fudao::config::{Secret, Settings};
 use fudao::wechat::crypto::Crypto;
 use fudao::wechat::mock::{MockConfig, MockWechat};
-use rand::Rng;
+use rand::RngExt;
 use reqwest::{Method, StatusCode};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, Database, DatabaseConnection, EntityTrait, QueryFilter,
@@ -26,9 +26,9 @@ pub const TOKEN: &str = "fudao-test-token";
 
 fn random_aes_key() -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    let mut rng = rand::thread_rng();
+    let mut rng = rand::rng();
     (0..43)
-        .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+        .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
         .collect()
 }
 
@@ -227,8 +227,17 @@ impl TestApp {
         settings.push.templates.summary.template_id = "TPL_SUMMARY".into();
         let files = tempfile::tempdir().expect("files dir");
         settings.storage.dir = files.path().display().to_string();
-        // Credentials stay queued (password readable by `last_sms`) unless a test sends them.
+        // Credentials go out by SMS (a provider is configured), but they stay queued, password
+        // readable by `last_sms`, unless a test runs a worker. Tests of the show-once handover
+        // choose `sms.provider = "log"`.
         settings.sms.enabled = false;
+        settings.sms.provider = fudao::config::SmsProviderKind::Aliyun;
+        let aliyun = &mut settings.sms.aliyun;
+        aliyun.access_key_id = "test-key-id".into();
+        aliyun.access_key_secret = Secret::new("test-key-secret");
+        aliyun.sign_name = "辅导就业".into();
+        aliyun.templates.account_created = "SMS_1001".into();
+        aliyun.templates.password_reset = "SMS_1002".into();
         tweak(&mut settings);
         let app_settings = settings.clone();
         let aes_key = settings.wechat.encoding_aes_key.expose().to_string();
@@ -252,7 +261,7 @@ impl TestApp {
             crypto,
             aes_key,
             base,
-            client: reqwest::Client::new(),
+            client: fudao::infra::http_client::builder().build().unwrap(),
             db,
             initial_admin,
             url,

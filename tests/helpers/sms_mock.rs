@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use hmac::{Hmac, Mac};
+use hmac::{Hmac, KeyInit, Mac};
 use salvo::conn::tcp::TcpAcceptor;
 use salvo::conn::Acceptor;
 use salvo::prelude::*;

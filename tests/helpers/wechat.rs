@@ -3,7 +3,7 @@
 use chrono::Utc;
 use fudao::wechat::simulate::{self, Mode, Outgoing};
 use fudao::wechat::xml;
-use rand::Rng;
+use rand::RngExt;
 
 use super::TestApp;
 
@@ -37,7 +37,7 @@ impl CallbackReply {
 pub fn text(content: &str) -> Outgoing {
     Outgoing::Text {
         content: content.to_string(),
-        msg_id: rand::thread_rng().gen_range(1_000_000_000_000u64..u64::MAX / 2),
+        msg_id: rand::rng().random_range(1_000_000_000_000u64..u64::MAX / 2),
     }
 }
 
@@ -85,8 +85,8 @@ impl TestApp {
 
     pub async fn send_xml(&self, mode: Mode, openid: &str, message: &str) -> CallbackReply {
         let now = Utc::now().timestamp() as u64;
-        let nonce = rand::thread_rng()
-            .gen_range(100_000_000u32..999_999_999)
+        let nonce = rand::rng()
+            .random_range(100_000_000u32..999_999_999)
             .to_string();
         let request =
             simulate::sign(&self.crypto, mode, OA, openid, message, now, &nonce).expect("sign");

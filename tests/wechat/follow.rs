@@ -97,7 +97,9 @@ fn services(app: &TestApp) -> fudao::service::Services {
     auth.session_cache_secs = 0;
     fudao::service::Services::new(
         app.db.clone(),
-        std::sync::Arc::new(fudao::service::notifier::SmsOutboxNotifier),
+        std::sync::Arc::new(fudao::service::notifier::SmsOutboxNotifier {
+            channel: fudao::service::notifier::CredentialChannel::Sms,
+        }),
         auth,
         std::sync::Arc::new(fudao::storage::LocalDir::new(&app.settings.storage.dir)),
     )

@@ -10,6 +10,7 @@ pub mod audit_log;
 pub mod bind_codes;
 pub mod bind_failures;
 pub mod columns;
+pub mod credential_handovers;
 pub mod destination_codes;
 pub mod employment_imports;
 pub mod employment_tallies;

@@ -1,13 +1,16 @@
 //! Bulk accounts: a spreadsheet of counselors (and college admins) checked, then created.
 
-use salvo::oapi::extract::QueryParam;
+use chrono::{DateTime, Utc};
+use salvo::oapi::extract::{PathParam, QueryParam};
 use salvo::oapi::ToSchema;
 use salvo::prelude::*;
 use serde::Serialize;
 
 use crate::http::auth::{actor, meta};
 use crate::http::error::ApiResult;
+use crate::http::private::no_store;
 use crate::http::state::AppState;
+use crate::service::accounts::handover;
 use crate::service::accounts::import::{self as account_import, AccountImportReport};
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -41,6 +44,19 @@ pub struct AccountImportView {
     pub accounts: Vec<PlannedAccountView>,
     pub created: usize,
     pub committed: bool,
+    /// Without an SMS provider: the created accounts' initial passwords, to download once.
+    pub credentials_download: Option<CredentialsDownloadView>,
+}
+
+/// A one-time download of initial passwords (XLSX), for the admin who imported them.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CredentialsDownloadView {
+    /// GET it with the session, once; a second GET, or one after `expires_at`, answers 409
+    /// `credentials_gone`.
+    pub url: String,
+    pub expires_at: DateTime<Utc>,
+    /// Accounts in the file.
+    pub accounts: usize,
 }
 
 impl AccountImportView {
@@ -71,6 +87,11 @@ impl AccountImportView {
                 .collect(),
             created: report.created,
             committed: report.committed,
+            credentials_download: report.credentials.map(|c| CredentialsDownloadView {
+                url: format!("/api/v1/accounts/credentials/{}", c.token),
+                expires_at: c.expires_at,
+                accounts: c.accounts,
+            }),
         }
     }
 }
@@ -103,6 +124,29 @@ pub async fn import(
     )
     .await?;
     Ok(Json(AccountImportView::new(report)))
+}
+
+/// The initial passwords of a committed import, when no SMS provider delivers them: an XLSX
+/// for the importing admin, fetched once within ten minutes of the import.
+#[endpoint(
+    tags("accounts"),
+    responses((status_code = 200, description = "XLSX workbook"))
+)]
+pub async fn credentials(
+    token: PathParam<String>,
+    depot: &mut Depot,
+    res: &mut Response,
+) -> ApiResult<()> {
+    let state = AppState::from_depot(depot)?;
+    let rows = handover::fetch(
+        &state.services,
+        actor(depot)?,
+        &token.into_inner(),
+        &meta(depot),
+    )
+    .await?;
+    no_store(res);
+    crate::http::api::credentials_file::send(res, &rows)
 }
 
 /// The spreadsheet to fill in.

@@ -5,13 +5,14 @@ use salvo::oapi::{ToParameters, ToSchema};
 use salvo::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::views::{AccountPage, AccountView};
+use super::views::{AccountPage, AccountView, CredentialsView};
 use crate::domain::education::EducationLevel;
 use crate::domain::page::PageRequest;
 use crate::domain::phone::MobilePhone;
 use crate::domain::role::Role;
 use crate::http::auth::{actor, meta};
 use crate::http::error::ApiResult;
+use crate::http::private::no_store;
 use crate::http::state::AppState;
 use crate::service::accounts::{self, AccountFilter, AccountPatch, NewAccount};
 
@@ -85,13 +86,22 @@ pub struct CreateAccountRequest {
     pub major_ids: Vec<i32>,
 }
 
-/// Create an account; the initial password is sent by SMS.
+/// A new account, and how its initial password travels.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreatedAccountView {
+    #[serde(flatten)]
+    pub account: AccountView,
+    pub credentials: CredentialsView,
+}
+
+/// Create an account; the initial password is sent by SMS, or, without an SMS provider, shown
+/// once in this answer.
 #[endpoint(tags("accounts"), status_codes(201))]
 pub async fn create(
     body: JsonBody<CreateAccountRequest>,
     depot: &mut Depot,
     res: &mut Response,
-) -> ApiResult<Json<AccountView>> {
+) -> ApiResult<Json<CreatedAccountView>> {
     let state = AppState::from_depot(depot)?;
     let body = body.into_inner();
     let new = NewAccount::parse(
@@ -103,9 +113,14 @@ pub async fn create(
         &body.education_levels,
         &body.major_ids,
     )?;
-    let detail = accounts::create(&state.services, actor(depot)?, new, &meta(depot)).await?;
+    let created = accounts::create(&state.services, actor(depot)?, new, &meta(depot)).await?;
     res.status_code(StatusCode::CREATED);
-    Ok(Json(AccountView::new(&detail, true)))
+    // The password may be in this answer: no cache or proxy keeps a copy.
+    no_store(res);
+    Ok(Json(CreatedAccountView {
+        account: AccountView::new(&created.detail, true),
+        credentials: CredentialsView::new(created.handover),
+    }))
 }
 
 /// One account inside the caller's scope.
@@ -173,27 +188,22 @@ async fn set_disabled(id: i32, disabled: bool, depot: &mut Depot) -> ApiResult<J
     Ok(Json(AccountView::new(&detail, true)))
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ResetPasswordResponse {
-    /// The masked phone the new password was sent to.
-    pub sent_to: String,
-}
-
-/// Reset the password: a new one goes out by SMS and must be changed at next login.
+/// Reset the password: a new one goes out by SMS (or, without an SMS provider, is shown once
+/// in this answer) and must be changed at next login.
 #[endpoint(tags("accounts"))]
 pub async fn reset_password(
     id: PathParam<i32>,
     depot: &mut Depot,
-) -> ApiResult<Json<ResetPasswordResponse>> {
+    res: &mut Response,
+) -> ApiResult<Json<CredentialsView>> {
     let state = AppState::from_depot(depot)?;
-    let phone = accounts::reset_password(
+    let handover = accounts::reset_password(
         &state.services,
         actor(depot)?,
         id.into_inner(),
         &meta(depot),
     )
     .await?;
-    Ok(Json(ResetPasswordResponse {
-        sent_to: phone.masked(),
-    }))
+    no_store(res);
+    Ok(Json(CredentialsView::new(handover)))
 }

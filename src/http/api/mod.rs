@@ -6,6 +6,7 @@ pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod capabilities;
+pub mod credentials_file;
 pub mod employment;
 pub mod employment_stats;
 pub mod health;

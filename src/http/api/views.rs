@@ -9,7 +9,7 @@ use crate::domain::outbox::SmsStatus;
 use crate::domain::page::Page;
 use crate::domain::phone::mask;
 use crate::domain::role::Role;
-use crate::service::accounts::AccountDetail;
+use crate::service::accounts::{AccountDetail, Handover};
 use crate::service::audit::AuditRecord;
 use crate::service::org::{Major, Unit};
 
@@ -84,6 +84,45 @@ pub struct CredentialsSmsView {
     /// The provider's reason when not sent; a failed SMS is sent again by resetting the
     /// password.
     pub last_error: Option<String>,
+}
+
+/// How an initial password travels.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CredentialDelivery {
+    /// An SMS to the account's phone is queued; nobody else sees the password.
+    Sms,
+    /// No SMS provider is configured: the password is in this answer and shown nowhere else,
+    /// ever; the admin hands it over.
+    ShowOnce,
+}
+
+/// How the initial password of a new or reset account reaches its owner.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CredentialsView {
+    pub delivery: CredentialDelivery,
+    /// `sms`: the masked number the SMS goes to.
+    pub sent_to: Option<String>,
+    /// `show_once`: the initial password. It is not stored in plain text anywhere and cannot be
+    /// shown again; a lost one is replaced by resetting the password.
+    pub one_time_password: Option<String>,
+}
+
+impl CredentialsView {
+    pub fn new(handover: Handover) -> Self {
+        match handover {
+            Handover::Sms { sent_to } => Self {
+                delivery: CredentialDelivery::Sms,
+                sent_to: Some(sent_to),
+                one_time_password: None,
+            },
+            Handover::ShowOnce { password } => Self {
+                delivery: CredentialDelivery::ShowOnce,
+                sent_to: None,
+                one_time_password: Some(password),
+            },
+        }
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -72,8 +72,9 @@ impl<'a> Archive<'a> {
             let found = self
                 .zip
                 .file_names()
+                .flatten()
                 .find(|candidate| candidate.eq_ignore_ascii_case(name))?;
-            self.zip.index_for_name(found)
+            self.zip.index_for_name(&found)
         })
     }
 

@@ -313,7 +313,7 @@ mod tests {
     /// `cargo fuzz` drives, so it cannot rot between fuzzing sessions.
     #[test]
     fn fuzz_harness_survives_random_and_mutated_input() {
-        use rand::{Rng, SeedableRng};
+        use rand::{RngExt, SeedableRng};
         let mut book = rust_xlsxwriter::Workbook::new();
         let sheet = book.add_worksheet();
         sheet.write(0, 0, "学号").unwrap();
@@ -336,19 +336,21 @@ mod tests {
         let mut rng = rand::rngs::StdRng::seed_from_u64(20261201);
         for round in 0..3_000 {
             let data = if round % 10 == 0 {
-                (0..rng.gen_range(0..600)).map(|_| rng.gen()).collect()
+                (0..rng.random_range(0..600))
+                    .map(|_| rng.random())
+                    .collect()
             } else {
                 let mut data = seeds[round % seeds.len()].clone();
-                for _ in 0..rng.gen_range(1..8) {
+                for _ in 0..rng.random_range(1..8) {
                     if data.is_empty() {
                         break;
                     }
-                    let at = rng.gen_range(0..data.len());
-                    match rng.gen_range(0..4) {
-                        0 => data[at] = rng.gen(),
+                    let at = rng.random_range(0..data.len());
+                    match rng.random_range(0..4) {
+                        0 => data[at] = rng.random(),
                         1 => data.truncate(at),
                         2 => {
-                            let end = (at + rng.gen_range(1..40)).min(data.len());
+                            let end = (at + rng.random_range(1..40)).min(data.len());
                             let piece = data[at..end].to_vec();
                             data.splice(at..at, piece);
                         }

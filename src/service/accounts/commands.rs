@@ -7,8 +7,10 @@ use sea_orm::{
 };
 use serde_json::json;
 
+use super::handover::Handover;
 use super::provisioning::{
-    insert_account, phone_taken, unique_violation, username_taken, welcome, write_duties, NewRow,
+    audited, hand_over, insert_account, phone_taken, unique_violation, username_taken, welcome,
+    write_duties, NewRow,
 };
 use super::query::{find_manageable, load_details, one_detail, AccountDetail};
 use crate::db::entities::{accounts, majors, org_units};
@@ -24,6 +26,12 @@ use crate::infra::password_hash;
 use crate::service::identity::auth;
 use crate::service::notifier::{CredentialNotice, CredentialReason};
 use crate::service::{audit, RequestMeta, Services};
+
+/// A new account, and how its initial password reaches its owner.
+pub struct Created {
+    pub detail: AccountDetail,
+    pub handover: Handover,
+}
 
 /// What a counselor is responsible for; admins have none of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -205,7 +213,7 @@ pub async fn create(
     actor: &Actor,
     new: NewAccount,
     meta: &RequestMeta,
-) -> AppResult<AccountDetail> {
+) -> AppResult<Created> {
     if !actor.role.manages().contains(&new.role) {
         return Err(AppError::Forbidden);
     }
@@ -243,7 +251,7 @@ pub async fn create(
     if let Duties::Counselor { levels, major_ids } = &new.duties {
         write_duties(&txn, account.id, levels, major_ids).await?;
     }
-    welcome(
+    let handover = welcome(
         services,
         &txn,
         actor,
@@ -254,9 +262,12 @@ pub async fn create(
         json!({}),
     )
     .await?;
-    let detail = load_details(&txn, vec![account]).await?.pop();
+    let detail = load_details(&txn, vec![account])
+        .await?
+        .pop()
+        .ok_or_else(|| AppError::internal("created account vanished"))?;
     txn.commit().await?;
-    detail.ok_or_else(|| AppError::Internal("created account vanished".into()))
+    Ok(Created { detail, handover })
 }
 
 pub async fn update(
@@ -440,14 +451,14 @@ pub async fn set_disabled(
     Ok(detail)
 }
 
-/// New random password, sent by SMS; the account must change it at next login, its sessions
-/// and its silent mini-program login end, and a lockout is lifted.
+/// New random password, sent by SMS or shown once to the admin; the account must change it at
+/// next login, its sessions and its silent mini-program login end, and a lockout is lifted.
 pub async fn reset_password(
     services: &Services,
     actor: &Actor,
     id: i32,
     meta: &RequestMeta,
-) -> AppResult<MobilePhone> {
+) -> AppResult<Handover> {
     let password = generate_initial();
     let hash = password_hash::hash(&password).await?;
     let txn = services.db.begin().await?;
@@ -455,11 +466,7 @@ pub async fn reset_password(
     let phone = account
         .phone
         .as_deref()
-        .map(MobilePhone::parse)
-        .transpose()
-        .ok()
-        .flatten()
-        .ok_or_else(|| Invalid::new("phone", "该账号没有可接收短信的手机号，请先填写手机号"))?;
+        .and_then(|phone| MobilePhone::parse(phone).ok());
     let mut active: accounts::ActiveModel = account.clone().into();
     active.password_hash = Set(hash);
     active.must_change_password = Set(true);
@@ -470,20 +477,23 @@ pub async fn reset_password(
     auth::revoke_all(&txn, id).await?;
     crate::service::identity::mini_link::forget(&txn, id).await?;
     crate::service::identity::login_throttle::unlock(&txn, &account.username).await?;
-    services
-        .notifier
-        .send_credentials(
-            &txn,
-            &phone,
-            CredentialNotice {
-                account_id: account.id,
-                reason: CredentialReason::PasswordReset,
-                name: &account.name,
-                username: &account.username,
-                password: &password,
-            },
-        )
-        .await?;
+    let handover = hand_over(
+        services,
+        &txn,
+        phone.as_ref(),
+        CredentialNotice {
+            account_id: account.id,
+            reason: CredentialReason::PasswordReset,
+            name: &account.name,
+            username: &account.username,
+            password: &password,
+        },
+    )
+    .await?;
+    let mut detail = json!({ "username": account.username });
+    if let (Some(detail), Some(how)) = (detail.as_object_mut(), audited(&handover).as_object()) {
+        detail.extend(how.clone());
+    }
     audit::record(
         &txn,
         Some(actor),
@@ -493,7 +503,7 @@ pub async fn reset_password(
             target_type: "account",
             target_id: Some(id.to_string()),
             org_path: &account.org_path,
-            detail: json!({ "username": account.username, "sent_to": phone.masked() }),
+            detail,
         },
     )
     .await?;
@@ -501,5 +511,5 @@ pub async fn reset_password(
     services.sessions.forget_account(id);
     // Chat commands stop at once, not when the bound-account cache expires.
     services.bound_accounts.forget_account(id);
-    Ok(phone)
+    Ok(handover)
 }

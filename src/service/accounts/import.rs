@@ -20,6 +20,7 @@ use crate::domain::sheet::RowError;
 use crate::error::{AppError, AppResult};
 use crate::infra::password_hash;
 use crate::infra::sheet_file::SheetRow;
+use crate::service::accounts::handover::{self, CredentialsDownload, Handover, IssuedCredential};
 use crate::service::accounts::{insert_account, set_duties_unchecked, welcome, NewRow};
 use crate::service::imports::{self, SheetImport};
 use crate::service::{audit, RequestMeta, Services};
@@ -51,6 +52,9 @@ pub struct AccountImportReport {
     pub accounts: Vec<Planned>,
     pub created: usize,
     pub committed: bool,
+    /// Without an SMS provider: the file of the created accounts' initial passwords, to fetch
+    /// once.
+    pub credentials: Option<CredentialsDownload>,
 }
 
 /// The colleges an actor imports into: a school admin's whole university, a college admin's
@@ -349,6 +353,7 @@ impl SheetImport for AccountImport<'_> {
             .try_collect()
             .await?;
         let txn = services.db.begin().await?;
+        let mut shown = Vec::new();
         for ((planned, password), hash) in report.accounts.iter().zip(&passwords).zip(hashes) {
             let row = &planned.row;
             let account = insert_account(
@@ -369,7 +374,7 @@ impl SheetImport for AccountImport<'_> {
                 )?;
                 set_duties_unchecked(&txn, account.id, &levels, &planned.major_ids).await?;
             }
-            welcome(
+            let handover = welcome(
                 services,
                 &txn,
                 actor,
@@ -380,6 +385,20 @@ impl SheetImport for AccountImport<'_> {
                 json!({ "import": self.filename, "row": row.row }),
             )
             .await?;
+            if let Handover::ShowOnce { password } = handover {
+                shown.push(IssuedCredential {
+                    row: row.row,
+                    name: account.name.clone(),
+                    username: account.username.clone(),
+                    role: row.role.as_str().to_string(),
+                    college: planned.college.name.clone(),
+                    phone_masked: row.phone.masked(),
+                    password,
+                });
+            }
+        }
+        if !shown.is_empty() {
+            report.credentials = Some(handover::stash(services, &txn, actor, &shown).await?);
         }
         audit::record(
             &txn,

@@ -2,6 +2,7 @@
 
 pub mod bootstrap;
 mod commands;
+pub mod handover;
 pub mod import;
 mod provisioning;
 mod query;
@@ -9,8 +10,9 @@ mod records;
 
 pub use crate::domain::username::parse_person_name;
 pub use commands::{
-    create, reset_password, set_disabled, update, AccountPatch, Duties, NewAccount,
+    create, reset_password, set_disabled, update, AccountPatch, Created, Duties, NewAccount,
 };
+pub use handover::Handover;
 pub use provisioning::{create_unchecked, insert_account, set_duties_unchecked, welcome, NewRow};
 pub(crate) use query::find_manageable;
 pub use query::{get, list, me, AccountDetail, AccountFilter, CredentialsSms, WechatLink};

@@ -8,6 +8,7 @@ use sea_orm::{
 };
 use serde_json::json;
 
+use super::handover::Handover;
 use crate::db::entities::{account_levels, account_majors, accounts, org_units};
 use crate::domain::education::EducationLevels;
 use crate::domain::password::generate_initial;
@@ -15,9 +16,10 @@ use crate::domain::phone::MobilePhone;
 use crate::domain::role::Role;
 use crate::domain::scope::Actor;
 use crate::domain::username::Username;
+use crate::domain::Invalid;
 use crate::error::{AppError, AppResult, Conflict};
 use crate::infra::password_hash;
-use crate::service::notifier::{CredentialNotice, CredentialReason};
+use crate::service::notifier::{CredentialChannel, CredentialNotice, CredentialReason};
 use crate::service::{audit, RequestMeta, Services};
 
 pub(super) fn unique_violation(error: DbErr, username: &str) -> AppError {
@@ -124,7 +126,43 @@ pub async fn create_unchecked<C: ConnectionTrait>(
     Ok((account, password))
 }
 
-/// A new account's credentials SMS and its audit entry (`extra` joins the entry's detail).
+/// Give `notice` its way to the account's owner: an SMS when a provider delivers them (the
+/// account then needs a phone), else the admin is shown the password once.
+pub async fn hand_over(
+    services: &Services,
+    txn: &DatabaseTransaction,
+    phone: Option<&MobilePhone>,
+    notice: CredentialNotice<'_>,
+) -> AppResult<Handover> {
+    match services.notifier.channel() {
+        CredentialChannel::ShowOnce => Ok(Handover::ShowOnce {
+            password: notice.password.to_string(),
+        }),
+        CredentialChannel::Sms => {
+            let phone = phone.ok_or_else(|| {
+                Invalid::new("phone", "该账号没有可接收短信的手机号，请先填写手机号")
+            })?;
+            services
+                .notifier
+                .send_credentials(txn, phone, notice)
+                .await?;
+            Ok(Handover::Sms {
+                sent_to: phone.masked(),
+            })
+        }
+    }
+}
+
+/// How a handover is written in the audit log (never the password).
+pub(super) fn audited(handover: &Handover) -> serde_json::Value {
+    match handover {
+        Handover::Sms { sent_to } => json!({ "credentials": "sms", "sent_to": sent_to }),
+        Handover::ShowOnce { .. } => json!({ "credentials": "shown_once" }),
+    }
+}
+
+/// A new account's credentials (SMS or shown once) and its audit entry (`extra` joins the
+/// entry's detail).
 #[allow(clippy::too_many_arguments)]
 pub async fn welcome(
     services: &Services,
@@ -135,29 +173,32 @@ pub async fn welcome(
     phone: &MobilePhone,
     password: &str,
     extra: serde_json::Value,
-) -> AppResult<()> {
-    services
-        .notifier
-        .send_credentials(
-            txn,
-            phone,
-            CredentialNotice {
-                account_id: account.id,
-                reason: CredentialReason::AccountCreated,
-                name: &account.name,
-                username: &account.username,
-                password,
-            },
-        )
-        .await?;
+) -> AppResult<Handover> {
+    let handover = hand_over(
+        services,
+        txn,
+        Some(phone),
+        CredentialNotice {
+            account_id: account.id,
+            reason: CredentialReason::AccountCreated,
+            name: &account.name,
+            username: &account.username,
+            password,
+        },
+    )
+    .await?;
     let mut detail = json!({
         "username": account.username,
         "role": account.role.as_str(),
         "org_unit_id": account.org_unit_id,
         "phone": phone.masked(),
     });
-    if let (Some(detail), Some(extra)) = (detail.as_object_mut(), extra.as_object()) {
-        detail.extend(extra.clone());
+    if let Some(detail) = detail.as_object_mut() {
+        for extra in [extra, audited(&handover)] {
+            if let Some(extra) = extra.as_object() {
+                detail.extend(extra.clone());
+            }
+        }
     }
     audit::record(
         txn,
@@ -171,7 +212,8 @@ pub async fn welcome(
             detail,
         },
     )
-    .await
+    .await?;
+    Ok(handover)
 }
 
 /// An account row to insert; scope, duties and duplicates are the caller's job.

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use chrono::Utc;
-use hmac::{Hmac, Mac};
+use hmac::{Hmac, KeyInit, Mac};
 use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 use sha2::Sha256;
 use subtle::ConstantTimeEq;

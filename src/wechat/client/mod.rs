@@ -37,7 +37,7 @@ pub struct Transport {
 
 impl Transport {
     pub fn new(base: &str, timeout: Duration) -> Result<Self, WxError> {
-        let http = reqwest::Client::builder()
+        let http = crate::infra::http_client::builder()
             .timeout(timeout)
             .connect_timeout(timeout)
             .build()

@@ -8,7 +8,7 @@
 use std::fmt;
 
 use aes::cipher::block_padding::NoPadding;
-use aes::cipher::{BlockDecryptMut, BlockEncryptMut, KeyIvInit};
+use aes::cipher::{BlockModeDecrypt, BlockModeEncrypt, KeyIvInit};
 use base64::alphabet;
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, STANDARD};
 use base64::Engine;
@@ -145,7 +145,7 @@ impl Crypto {
         }
         let iv = iv(key);
         let plain = Aes256CbcDec::new(key.into(), (&iv).into())
-            .decrypt_padded_mut::<NoPadding>(&mut buf)
+            .decrypt_padded::<NoPadding>(&mut buf)
             .map_err(|_| CryptoError::BadLength)?;
         let content = unpad(plain)?;
 
@@ -196,7 +196,7 @@ impl Crypto {
         let total = buf.len();
         let iv = iv(key);
         let cipher = Aes256CbcEnc::new(key.into(), (&iv).into())
-            .encrypt_padded_mut::<NoPadding>(&mut buf, total)
+            .encrypt_padded::<NoPadding>(&mut buf, total)
             .map_err(|_| CryptoError::BadLength)?;
         Ok(STANDARD.encode(cipher))
     }

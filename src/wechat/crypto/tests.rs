@@ -30,7 +30,7 @@ fn raw_encrypt(encoding_aes_key: &str, mut plain: Vec<u8>) -> String {
     let key = decode_key(encoding_aes_key).unwrap();
     let len = plain.len();
     let cipher = Aes256CbcEnc::new((&key).into(), (&iv(&key)).into())
-        .encrypt_padded_mut::<NoPadding>(&mut plain, len)
+        .encrypt_padded::<NoPadding>(&mut plain, len)
         .unwrap()
         .to_vec();
     STANDARD.encode(cipher)

@@ -101,17 +101,17 @@ pub fn parse_fields(body: &[u8]) -> Result<Fields, XmlError> {
             Event::DocType(_) => return Err(XmlError::Doctype),
             Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
             Event::Start(start) => {
-                let name = element_name(start.name().as_ref())?;
+                let name = start.name().as_ref().to_owned();
                 enter(&mut open, &mut root_seen, name)?;
             }
             Event::Empty(start) => {
-                let name = element_name(start.name().as_ref())?;
+                let name = start.name().as_ref().to_owned();
                 enter(&mut open, &mut root_seen, name)?;
                 leave(&mut open, &mut fields)?;
             }
             Event::End(_) => leave(&mut open, &mut fields)?,
             Event::Text(t) => {
-                let piece = t.decode().map_err(|_| XmlError::NotUtf8)?;
+                let piece = t.into_inner();
                 match open.last_mut() {
                     Some(element) => element.pieces.push(Piece::Text(piece.into_owned())),
                     None if is_blank(&piece) => {}
@@ -119,7 +119,7 @@ pub fn parse_fields(body: &[u8]) -> Result<Fields, XmlError> {
                 }
             }
             Event::CData(c) => {
-                let piece = c.decode().map_err(|_| XmlError::NotUtf8)?;
+                let piece = c.into_inner();
                 match open.last_mut() {
                     Some(element) => element.pieces.push(Piece::Verbatim(piece.into_owned())),
                     None => return Err(malformed_msg("CDATA outside the root element")),
@@ -283,8 +283,7 @@ fn resolve_reference(reference: &BytesRef<'_>) -> Result<char, XmlError> {
             Ok(None) | Err(_) => Err(malformed_msg("invalid character reference")),
         };
     }
-    let name = reference.decode().map_err(|_| XmlError::NotUtf8)?;
-    match name.as_ref() {
+    match reference.as_ref() {
         "lt" => Ok('<'),
         "gt" => Ok('>'),
         "amp" => Ok('&'),
@@ -292,12 +291,6 @@ fn resolve_reference(reference: &BytesRef<'_>) -> Result<char, XmlError> {
         "quot" => Ok('"'),
         _ => Err(XmlError::Doctype),
     }
-}
-
-fn element_name(raw: &[u8]) -> Result<String, XmlError> {
-    std::str::from_utf8(raw)
-        .map(str::to_owned)
-        .map_err(|_| XmlError::NotUtf8)
 }
 
 /// quick-xml only knows DTD markup inside `<!DOCTYPE`; a stray declaration is a syntax
