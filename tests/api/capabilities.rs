@@ -28,6 +28,7 @@ struct Capabilities {
     imports_employment: bool,
     imports_accounts: bool,
     unit_kind: String,
+    credentials_delivery: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -62,6 +63,10 @@ async fn each_role_is_told_what_it_may_do() {
             ["province", "university"]
         );
         assert_eq!(caps.unit_kind, "ministry");
+        assert_eq!(
+            caps.credentials_delivery, "sms",
+            "the test apps configure a provider"
+        );
 
         let school = me(&app, &w.school_a).await.capabilities;
         assert_eq!(

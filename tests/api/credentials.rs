@@ -54,6 +54,9 @@ async fn nowhere_stored(app: &TestApp, password: &str) {
 async fn a_single_create_and_a_reset_show_the_password_once_and_store_it_nowhere() {
     each_backend_with(without_sms, |app| async move {
         let w = app.world().await;
+        // The pages word their confirmations by this before anything is created.
+        let me = app.get("/api/v1/me", &w.school_a).await.expect(200);
+        assert_eq!(me["capabilities"]["credentials_delivery"], "show_once");
         let created = app
             .post(
                 "/api/v1/accounts",

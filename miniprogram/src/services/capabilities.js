@@ -14,6 +14,7 @@ const NONE = {
   imports_employment: false,
   imports_accounts: false,
   unit_kind: '',
+  credentials_delivery: 'sms',
 };
 
 // The capabilities of the cached profile, or of a fresh GET /me when the cache has none (a

@@ -6,6 +6,7 @@
 const { input, tap, textOf } = require('../support/mount');
 const { coldStart, follow, expectTemplateOpens } = require('../support/driver');
 const real = require('../support/real');
+const fs = require('fs');
 
 const HEADER = '姓名,手机号,角色,院系,学历层次,负责专业,用户名';
 
@@ -53,13 +54,27 @@ test('check, import the valid rows, find them, nothing left the second time', as
   expect(wrongRow).toMatch(/[\u4e00-\u9fa5]/);
 
   await tap(page, '#confirm');
-  expect(wxControl.state.modals.pop().content).toBe('将创建 2 个账号，初始密码将短信发送给本人。有错误的 2 行不会导入，可修改后再导入。');
+  // The test server has no SMS provider: the passwords come as a one-time workbook.
+  expect(wxControl.state.modals.pop().content).toBe(
+    '将创建 2 个账号，导入后请在 10 分钟内下载初始密码表（只能下载一次）并转交本人。有错误的 2 行不会导入，可修改后再导入。',
+  );
   const commit = wxControl.state.uploads.pop();
   expect(commit.url).toContain('dry_run=false');
   expect(commit.response).toMatchObject({ committed: true, created: 2 });
   expect(textOf(page.querySelector('#result-created'))).toBe('已创建 2 个账号');
   expect(textOf(page.querySelector('#result-remaining'))).toContain('另有 2 行未导入');
   expect(wxControl.lastToast()).toBe('已创建 2 个账号');
+  expect(textOf(page.querySelector('#credentials-notice'))).toContain('2 个账号的初始密码在这份表格里，只能下载一次');
+  await tap(page, '#download-credentials');
+  const sheet = wxControl.state.documents.pop();
+  expect(sheet).toMatchObject({ fileType: 'xlsx', showMenu: true, failed: false });
+  expect(fs.readFileSync(sheet.filePath).subarray(0, 2).toString()).toBe('PK');
+  expect(page.instance.data.downloaded).toBe(true);
+  expect(textOf(page.querySelector('#download-credentials'))).toContain('已下载');
+  expect(textOf(page.querySelector('#credentials-after'))).toContain('不能再次下载');
+  // Once: the same link again is refused by the server.
+  const url = commit.response.credentials_download.url;
+  await expect(real.api('GET', url, { token: school.token })).rejects.toThrow(/409 .*credentials_gone/);
 
   await tap(page, '#back');
   expect(wxControl.lastNavigation()).toEqual({ type: 'navigateBack', delta: 1 });

@@ -95,8 +95,18 @@ test('a college admin creates a counselor, resets the password and disables the 
   await tap(form, `#major-${form.instance.data.majors[0].id}`);
   await input(form, '#name', '钱多多');
   await input(form, '#phone', '13900019999');
+  expect(form.instance.data.phoneHint).toBe('11 位手机号，也是默认用户名');
   await tap(form, '#submit');
-  expect(wxControl.lastToast()).toBe('已创建，初始密码已短信发送');
+  // The test server has no SMS provider: the initial password is shown here, once.
+  expect(textOf(form.querySelector('#issued-username'))).toBe('13900019999');
+  const initial = textOf(form.querySelector('#issued-password'));
+  expect(initial).toMatch(/^[A-Za-z0-9]{12}$/);
+  await tap(form, '#copy');
+  expect(wxControl.state.clipboard.pop()).toContain(`初始密码：${initial}`);
+  await tap(form, '#done');
+  expect(wxControl.lastNavigation()).toEqual({ type: 'navigateBack', delta: 1 });
+  const firstLogin = await real.api('POST', '/api/v1/auth/login', { body: { username: '13900019999', password: initial } });
+  expect(firstLogin.must_change_password).toBe(true);
 
   const list = await coldStart('pages/admin/accounts/index');
   await input(list, '#q', '钱多多');
@@ -105,17 +115,25 @@ test('a college admin creates a counselor, resets the password and disables the 
   const created = list.instance.data.items[0];
   expect(created).toMatchObject({ name: '钱多多', roleLabel: '辅导员', unitName: '外国语学院', mustChange: true });
 
-  // The initial password SMS: handled by the server's log provider (logged, no badge), or
-  // still pending if its outbox worker has not run yet.
-  expect([null, '短信发送中']).toContain(created.smsBadge && created.smsBadge.text);
+  // No SMS was queued: no badge, no SMS line on the account page.
+  expect(created.smsBadge).toBeNull();
   wxControl.answerSheet(0);
   await tap(list, `#account-${created.id}`);
   const detail = await follow();
-  expect(textOf(detail.querySelector('#credentials-sms'))).toMatch(/^初始密码短信：(发送中|开发环境未实际发送)$/);
+  expect(detail.querySelector('#credentials-sms')).toBeFalsy();
 
+  // A reset shows the new password once, and 复制 puts it on the clipboard.
   wxControl.answerSheet(1);
+  wxControl.answerModal(true, true);
   await tap(list, `#account-${created.id}`);
-  expect(wxControl.lastToast()).toBe('新密码已发送至 139****9999');
+  const [confirm, shown] = wxControl.state.modals.slice(-2);
+  expect(confirm.content).toContain('只向你显示一次');
+  expect(shown.title).toBe('新密码（只显示这一次）');
+  const reset = /新密码：([A-Za-z0-9]{12})/.exec(shown.content)[1];
+  expect(reset).not.toBe(initial);
+  expect(wxControl.state.clipboard.pop()).toContain(`初始密码：${reset}`);
+  const resetLogin = await real.api('POST', '/api/v1/auth/login', { body: { username: '13900019999', password: reset } });
+  expect(resetLogin.must_change_password).toBe(true);
 
   wxControl.answerSheet(2);
   await tap(list, `#account-${created.id}`);

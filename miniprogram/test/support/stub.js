@@ -69,6 +69,7 @@ function capabilitiesOf(role) {
     imports_employment: imports,
     imports_accounts: imports,
     unit_kind: ROLE[role].unit_kind,
+    credentials_delivery: 'sms',
   };
 }
 

@@ -81,7 +81,7 @@ pub async fn me(depot: &mut Depot) -> ApiResult<Json<MeView>> {
     let state = AppState::from_depot(depot)?;
     let detail = accounts::me(&state.services, actor(depot)?).await?;
     Ok(Json(MeView {
-        capabilities: CapabilitiesView::of(detail.role),
+        capabilities: CapabilitiesView::of(detail.role, state.services.notifier.channel()),
         account: AccountView::new(&detail, true),
     }))
 }

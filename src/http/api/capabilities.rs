@@ -7,7 +7,8 @@ use serde::Serialize;
 use crate::domain::capabilities::Capabilities;
 use crate::domain::role::Role;
 
-use super::views::AccountView;
+use super::views::{AccountView, CredentialDelivery};
+use crate::service::notifier::CredentialChannel;
 
 /// A code with the label people read.
 #[derive(Debug, Serialize, ToSchema)]
@@ -43,10 +44,13 @@ pub struct CapabilitiesView {
     pub imports_accounts: bool,
     /// The kind of the caller's own unit, whose statistics open first.
     pub unit_kind: &'static str,
+    /// How the initial passwords of the accounts the caller creates or resets travel: by SMS,
+    /// or shown to the caller once (no SMS provider configured).
+    pub credentials_delivery: CredentialDelivery,
 }
 
 impl CapabilitiesView {
-    pub fn of(role: Role) -> Self {
+    pub fn of(role: Role, channel: CredentialChannel) -> Self {
         let caps = Capabilities::of(role);
         Self {
             creatable_roles: caps
@@ -93,6 +97,7 @@ impl CapabilitiesView {
             imports_employment: caps.imports_employment,
             imports_accounts: caps.imports_accounts,
             unit_kind: caps.unit_kind.as_str(),
+            credentials_delivery: CredentialDelivery::of(channel),
         }
     }
 }

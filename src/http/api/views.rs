@@ -11,6 +11,7 @@ use crate::domain::phone::mask;
 use crate::domain::role::Role;
 use crate::service::accounts::{AccountDetail, Handover};
 use crate::service::audit::AuditRecord;
+use crate::service::notifier::CredentialChannel;
 use crate::service::org::{Major, Unit};
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -106,6 +107,15 @@ pub struct CredentialsView {
     /// `show_once`: the initial password. It is not stored in plain text anywhere and cannot be
     /// shown again; a lost one is replaced by resetting the password.
     pub one_time_password: Option<String>,
+}
+
+impl CredentialDelivery {
+    pub fn of(channel: CredentialChannel) -> Self {
+        match channel {
+            CredentialChannel::Sms => Self::Sms,
+            CredentialChannel::ShowOnce => Self::ShowOnce,
+        }
+    }
 }
 
 impl CredentialsView {

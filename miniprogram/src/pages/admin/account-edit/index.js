@@ -1,13 +1,15 @@
 // Create an account (role and unit as the admin may choose; a counselor also needs
 // education levels and majors from the college's catalog), or edit one (?id=ID).
-// The initial password goes to the phone by SMS; editing shows whether the latest one
-// (initial or reset password) reached it.
+// The initial password goes to the phone by SMS, or, without an SMS contract, is shown here
+// once after creating, with 复制 to hand it over; editing shows whether the latest SMS
+// (initial or reset password) reached the phone.
 const accounts = require('../../../services/accounts');
 const org = require('../../../services/org');
 const meService = require('../../../services/me');
 const session = require('../../../api/session');
 const labels = require('../../../utils/labels');
 const capabilities = require('../../../services/capabilities');
+const credentials = require('../../../services/credentials');
 
 Component({
   data: {
@@ -27,6 +29,9 @@ Component({
     majors: [],
     isCounselor: false,
     submitting: false,
+    phoneHint: '用于接收账号和密码短信',
+    // After creating without SMS: {name, username, password}, shown once.
+    issued: null,
   },
   methods: {
     async onLoad(options) {
@@ -46,6 +51,7 @@ Component({
         id,
         editing: Boolean(id),
         levels: caps.levels.map((l) => ({ value: l.value, label: l.label, checked: false })),
+        phoneHint: credentials.showsOnce(caps) ? '11 位手机号，也是默认用户名' : '用于接收账号和密码短信',
       });
       wx.setNavigationBarTitle({ title: id ? '编辑账号' : '新建账号' });
       if (id) await this.loadAccount(id);
@@ -126,6 +132,13 @@ Component({
       this._selectedMajors = majors.filter((m) => m.checked).map((m) => m.id);
       this.setData({ majors });
     },
+    onCopy() {
+      if (this.data.issued) return credentials.copy(this.data.issued);
+      return false;
+    },
+    onDone() {
+      wx.navigateBack({ delta: 1 });
+    },
     onRoleChange(event) {
       return this.selectRole(Number(event.detail.value));
     },
@@ -176,7 +189,14 @@ Component({
             duties,
           );
           if (d.username.trim()) body.username = d.username.trim();
-          await accounts.createAccount(body);
+          const created = await accounts.createAccount(body);
+          const password = credentials.shownPassword(created.credentials);
+          if (password) {
+            // Shown once: the page stays until the admin has copied it and taps 完成.
+            this.setData({ issued: { name: created.name, username: created.username, password } });
+            wx.setNavigationBarTitle({ title: '账号已创建' });
+            return;
+          }
           wx.showToast({ title: '已创建，初始密码已短信发送', icon: 'none' });
         }
         wx.navigateBack({ delta: 1 });

@@ -1,11 +1,20 @@
 // 批量导入账号: a filled-in template (XLSX or CSV) chosen from a chat is checked first (a dry
 // run: the valid rows, and each row error with the server's suggestions such as “可能是：
 // 计算机科学与技术”; nothing is written), then imported after a confirmation: every valid
-// row becomes an account (initial passwords by SMS), the rest are reported again.
+// row becomes an account (initial passwords by SMS, or, without an SMS contract, in a
+// workbook the admin downloads once within ten minutes), the rest are reported again.
 const spreadsheetCheck = require('../../../behaviors/spreadsheet-check');
 const accounts = require('../../../services/accounts');
 const files = require('../../../services/files');
 const capabilities = require('../../../services/capabilities');
+const credentials = require('../../../services/credentials');
+const { formatDateTime } = require('../../../utils/format');
+
+// The one-time workbook of initial passwords, as services/files.js opens it.
+const CREDENTIALS_FILE = {
+  filename: '初始密码.xlsx',
+  content_type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+};
 
 // Rows listed at once (a file can hold a whole university).
 const SHOWN_ROWS = 200;
@@ -58,6 +67,14 @@ function reportView(report) {
     errorCount: groups.length,
     errors: groups.slice(0, SHOWN_ROWS),
     moreErrors: Math.max(0, groups.length - SHOWN_ROWS),
+    // Without SMS: {url, accounts, until} of the one-time workbook of initial passwords.
+    download: r.credentials_download
+      ? {
+          url: r.credentials_download.url,
+          accounts: r.credentials_download.accounts,
+          until: formatDateTime(r.credentials_download.expires_at),
+        }
+      : null,
   };
 }
 
@@ -65,6 +82,8 @@ Component({
   behaviors: [spreadsheetCheck],
   data: {
     importing: false,
+    // The one-time workbook was opened: it cannot be fetched again.
+    downloaded: false,
   },
   methods: {
     onTemplate() {
@@ -81,9 +100,12 @@ Component({
       const check = this.data.check;
       if (!check || check.validCount === 0 || this.data.importing) return;
       const skipped = check.errorCount ? `有错误的 ${check.errorCount} 行不会导入，可修改后再导入。` : '';
+      const handover = credentials.showsOnce(capabilities.cached())
+        ? '导入后请在 10 分钟内下载初始密码表（只能下载一次）并转交本人。'
+        : '初始密码将短信发送给本人。';
       wx.showModal({
         title: '确认导入',
-        content: `将创建 ${check.validCount} 个账号，初始密码将短信发送给本人。${skipped}`,
+        content: `将创建 ${check.validCount} 个账号，${handover}${skipped}`,
         confirmText: '导入',
         success: (res) => {
           if (res.confirm) this.commit();
@@ -101,6 +123,12 @@ Component({
       } finally {
         this.setData({ importing: false });
       }
+    },
+    async onDownloadCredentials() {
+      const result = this.data.result;
+      if (!result || !result.download || this.data.downloaded) return;
+      const shown = await files.openFile(Object.assign({ url: result.download.url }, CREDENTIALS_FILE));
+      if (shown) this.setData({ downloaded: true });
     },
     onBack() {
       if (getCurrentPages().length > 1) wx.navigateBack();

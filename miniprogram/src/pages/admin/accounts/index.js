@@ -1,11 +1,13 @@
 // Accounts in the admin's scope: search, filter by role, and for the accounts the admin
-// manages: edit, reset the password (sent by SMS; also how a failed SMS is sent again),
+// manages: edit, reset the password (sent by SMS, which is also how a failed SMS is sent
+// again; without an SMS contract the new password is shown once to copy and hand over),
 // disable or enable; create one, or many from a file (批量导入).
 const pagedList = require('../../../behaviors/paged-list');
 const accounts = require('../../../services/accounts');
 const session = require('../../../api/session');
 const labels = require('../../../utils/labels');
 const capabilities = require('../../../services/capabilities');
+const credentials = require('../../../services/credentials');
 
 function decorate(account) {
   return {
@@ -93,18 +95,37 @@ Component({
       });
     },
     confirmReset(item) {
+      const shown = credentials.showsOnce(this._caps);
       wx.showModal({
         title: '重置密码',
-        content: `将为「${item.name}」生成新密码并短信发送，对方下次登录须修改密码。`,
+        content: shown
+          ? `将为「${item.name}」生成新密码，只向你显示一次，请转交本人；对方下次登录须修改密码。`
+          : `将为「${item.name}」生成新密码并短信发送，对方下次登录须修改密码。`,
         confirmText: '重置',
         success: async (res) => {
           if (!res.confirm) return;
+          let result;
           try {
-            const result = await accounts.resetPassword(item.id);
-            wx.showToast({ title: `新密码已发送至 ${result.sent_to}`, icon: 'none' });
+            result = await accounts.resetPassword(item.id);
           } catch (error) {
-            // Shown by the request layer.
+            return; // Shown by the request layer.
           }
+          const password = credentials.shownPassword(result);
+          if (password) this.showNewPassword(item, password);
+          else wx.showToast({ title: `新密码已发送至 ${result.sent_to}`, icon: 'none' });
+        },
+      });
+    },
+    // The new password, once: 复制 puts it (with the username) on the clipboard.
+    showNewPassword(item, password) {
+      const issued = { name: item.name, username: item.username, password };
+      wx.showModal({
+        title: '新密码（只显示这一次）',
+        content: `${item.name}\n用户名：${item.username}\n新密码：${password}\n关闭后无法再次查看，请复制后发给本人。`,
+        confirmText: '复制',
+        cancelText: '关闭',
+        success: (res) => {
+          if (res.confirm) credentials.copy(issued);
         },
       });
     },
