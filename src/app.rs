@@ -161,6 +161,7 @@ impl Application {
                 bind_path: settings.miniprogram.bind_path.clone(),
                 task_path: settings.miniprogram.task_path.clone(),
                 stats_path: settings.miniprogram.stats_path.clone(),
+                reset_path: settings.miniprogram.reset_path.clone(),
                 public_url: settings.server.public_url.clone(),
             },
             Duration::from_millis(settings.wechat.reply_deadline_ms),

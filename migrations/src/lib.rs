@@ -19,6 +19,7 @@ mod m20261201_000010_account_phones;
 mod m20261202_000011_outbox;
 mod m20261202_000013_catch_up_6_7;
 mod m20261202_000014_credential_handovers;
+mod m20261202_000015_password_reset_codes;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000011_outbox::Migration),
             Box::new(m20261202_000013_catch_up_6_7::Migration),
             Box::new(m20261202_000014_credential_handovers::Migration),
+            Box::new(m20261202_000015_password_reset_codes::Migration),
         ]
     }
 }

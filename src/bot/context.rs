@@ -20,6 +20,8 @@ pub struct Links {
     pub task_path: String,
     /// The counselor's employment statistics page.
     pub stats_path: String,
+    /// The login page's 忘记密码, where a `重置密码` code is used.
+    pub reset_path: String,
     /// Where this server's web pages (news) are reached.
     pub public_url: String,
 }

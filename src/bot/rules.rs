@@ -3,8 +3,8 @@
 use async_trait::async_trait;
 
 use super::context::BotCtx;
-use super::guards::{PasswordSettled, RequireCounselor};
-use super::handlers::{binding, delivery, follow, help, news, progress, silent, tasks};
+use super::guards::{PasswordSettled, RequireBound, RequireCounselor};
+use super::handlers::{binding, delivery, follow, help, news, password, progress, silent, tasks};
 use super::router::{Interceptor, Matcher, Router, Rule};
 use crate::error::AppResult;
 use crate::service::identity::chat_sender;
@@ -96,6 +96,15 @@ pub fn router() -> Router {
         )
         .rule(
             Rule::new(
+                "reset_code",
+                Matcher::keyword(r"重置密码|忘记密码|找回密码"),
+                password::reset_code,
+            )
+            .guard(RequireBound)
+            .help("重置密码 — 忘记密码时获取验证码，在小程序登录页设置新密码"),
+        )
+        .rule(
+            Rule::new(
                 "unbind",
                 Matcher::keyword(r"解绑|解除绑定"),
                 binding::unbind,
@@ -160,6 +169,9 @@ mod tests {
             (text("绑定"), "bind"),
             (text("解绑"), "unbind"),
             (text("解除绑定"), "unbind"),
+            (text("重置密码"), "reset_code"),
+            (text("忘记密码"), "reset_code"),
+            (text("重置密码了"), "fallback"),
             (text("任务"), "tasks"),
             (text("进展"), "employment"),
             (text("资讯"), "news"),
@@ -196,8 +208,9 @@ mod tests {
     #[test]
     fn help_lists_every_typed_command() {
         let lines = router().help_lines();
-        assert_eq!(lines.len(), 8);
+        assert_eq!(lines.len(), 9);
         assert!(lines.iter().any(|l| l.starts_with("绑定")));
+        assert!(lines.iter().any(|l| l.starts_with("重置密码")));
     }
 
     #[test]

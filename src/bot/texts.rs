@@ -92,6 +92,17 @@ pub const NOT_BOUND: &str = "此微信尚未绑定辅导员账号，无需解绑
 pub const CHANGE_PASSWORD_FIRST: &str =
     "您的账号密码已被管理员重置，请先在小程序中登录并修改初始密码，再使用任务、进展等指令。";
 
+pub fn reset_code(code: &str, minutes: i64, tries: i32, links: &Links) -> String {
+    format!(
+        "您的密码重置验证码：{code}\n{minutes} 分钟内有效，可输错 {tries} 次。请{}，点「忘记密码」，填写用户名、验证码和新密码。\n如非本人操作，请忽略本消息；验证码不要告诉任何人。",
+        mini_link(links, &links.reset_path, "打开小程序登录页")
+    )
+}
+
+pub fn reset_code_too_soon(seconds: i64) -> String {
+    format!("验证码刚刚已发送，仍然有效；如需新的验证码，请 {seconds} 秒后再发送“重置密码”。")
+}
+
 pub const NOT_A_COUNSELOR: &str = "任务指令供辅导员使用；管理员请在小程序中查看任务进度。";
 
 fn short_time(at: chrono::DateTime<chrono::Utc>) -> String {

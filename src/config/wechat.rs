@@ -88,4 +88,6 @@ pub struct MiniprogramSettings {
     pub task_path: String,
     /// A counselor's employment statistics page (`进展` links to it).
     pub stats_path: String,
+    /// Where a password is set with a `重置密码` code (the login page's 忘记密码).
+    pub reset_path: String,
 }

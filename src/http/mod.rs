@@ -102,6 +102,7 @@ fn json_api(body_limit: u64) -> Router {
     Router::with_path("api/v1")
         .hoop(max_size(body_limit))
         .push(Router::with_path("auth/login").post(api::auth::login))
+        .push(Router::with_path("auth/password-reset").post(api::auth::reset_password_with_code))
         .push(Router::with_path("auth/wx-login").post(api::wechat::wx_login))
         .push(
             Router::with_path("share/{token}")

@@ -12,29 +12,6 @@ fn without_sms(settings: &mut Settings) {
     settings.sms.provider = SmsProviderKind::Log;
 }
 
-/// Every text column of every row of `table`, to look for a password in.
-async fn table_text(app: &TestApp, table: &str) -> String {
-    use sea_orm::{ConnectionTrait, Statement};
-    let rows = app
-        .db
-        .query_all(Statement::from_string(
-            app.db.get_database_backend(),
-            format!("SELECT * FROM {table}"),
-        ))
-        .await
-        .unwrap();
-    let mut text = String::new();
-    for row in rows {
-        for column in row.column_names() {
-            if let Ok(Some(value)) = row.try_get::<Option<String>>("", &column) {
-                text.push_str(&value);
-                text.push('\n');
-            }
-        }
-    }
-    text
-}
-
 async fn nowhere_stored(app: &TestApp, password: &str) {
     for table in [
         "accounts",
@@ -43,7 +20,7 @@ async fn nowhere_stored(app: &TestApp, password: &str) {
         "credential_handovers",
     ] {
         assert!(
-            !table_text(app, table).await.contains(password),
+            !app.table_text(table).await.contains(password),
             "{table} holds the password ({})",
             app.backend
         );
@@ -103,7 +80,7 @@ async fn a_single_create_and_a_reset_show_the_password_once_and_store_it_nowhere
             .expect_error(401, "invalid_credentials");
         app.login("13966660001", &second).await.expect(200);
         // The audit says how the password travelled, never the password.
-        let audit = table_text(&app, "audit_log").await;
+        let audit = app.table_text("audit_log").await;
         assert!(audit.contains("shown_once"), "{audit}");
     })
     .await;
@@ -213,7 +190,7 @@ async fn a_bulk_import_leaves_one_encrypted_file_for_its_admin_to_fetch_once() {
         assert_eq!(again.status(), 409);
         assert!(stored_files(&app.settings.storage.dir).is_empty());
         assert_eq!(app.count("credential_handovers").await, 0);
-        let audit = table_text(&app, "audit_log").await;
+        let audit = app.table_text("audit_log").await;
         assert!(audit.contains("account.credentials_download"));
     })
     .await;
@@ -245,14 +222,8 @@ async fn a_credentials_file_expires_after_ten_minutes_and_hostile_tokens_find_no
             .unwrap()
             .to_string();
         // Eleven minutes later, as the server's clock sees it.
-        use sea_orm::{ConnectionTrait, Statement};
-        app.db
-            .execute(Statement::from_string(
-                app.db.get_database_backend(),
-                "UPDATE credential_handovers SET expires_at = created_at".to_string(),
-            ))
-            .await
-            .unwrap();
+        app.execute("UPDATE credential_handovers SET expires_at = created_at")
+            .await;
         let late = fetch(&app, &url, &w.school_a).await;
         assert_eq!(late.status(), 409);
         // The next import clears what expired, file and row.

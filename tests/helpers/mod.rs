@@ -313,6 +313,44 @@ impl TestApp {
             .await
     }
 
+    /// POST without a session (login, password reset with a code).
+    pub async fn post_anonymous(&self, path: &str, body: Value) -> Reply {
+        self.request(Method::POST, path, None, Some(body)).await
+    }
+
+    /// Run one SQL statement on the app's database (to age rows as time would).
+    pub async fn execute(&self, sql: &str) {
+        self.db
+            .execute(sea_orm::Statement::from_string(
+                self.db.get_database_backend(),
+                sql.to_string(),
+            ))
+            .await
+            .expect("statement runs");
+    }
+
+    /// Every text value of every row of `table`, to look for a secret in.
+    pub async fn table_text(&self, table: &str) -> String {
+        let rows = self
+            .db
+            .query_all(sea_orm::Statement::from_string(
+                self.db.get_database_backend(),
+                format!("SELECT * FROM {table}"),
+            ))
+            .await
+            .expect("rows");
+        let mut text = String::new();
+        for row in rows {
+            for column in row.column_names() {
+                if let Ok(Some(value)) = row.try_get::<Option<String>>("", &column) {
+                    text.push_str(&value);
+                    text.push('\n');
+                }
+            }
+        }
+        text
+    }
+
     pub async fn patch(&self, path: &str, token: &str, body: Value) -> Reply {
         self.request(Method::PATCH, path, Some(token), Some(body))
             .await

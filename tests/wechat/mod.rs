@@ -4,4 +4,5 @@ mod client;
 mod commands;
 mod follow;
 mod login;
+mod password_reset;
 mod tools;

@@ -5,6 +5,7 @@ pub mod delivery;
 pub mod follow;
 pub mod help;
 pub mod news;
+pub mod password;
 pub mod progress;
 pub mod silent;
 pub mod tasks;

@@ -21,6 +21,7 @@ pub mod login_failures;
 pub mod majors;
 pub mod news;
 pub mod org_units;
+pub mod password_reset_codes;
 pub mod push_days;
 pub mod push_jobs;
 pub mod server_keys;

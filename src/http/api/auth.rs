@@ -13,6 +13,7 @@ use crate::http::auth::{actor, meta, BearerToken};
 use crate::http::error::ApiResult;
 use crate::http::request_meta::request_meta;
 use crate::http::state::AppState;
+use crate::service::identity::password_reset::{self, CodeReset};
 use crate::service::{
     accounts, identity::auth, identity::login_throttle, identity::mini_link, identity::mini_login,
 };
@@ -62,6 +63,40 @@ pub async fn login(
         expires_at: outcome.token.expires_at,
         must_change_password: outcome.account.must_change_password,
     }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct PasswordResetRequest {
+    pub username: String,
+    /// The 6-digit code the official account sent in answer to `重置密码`.
+    pub code: String,
+    /// 8–64 characters with letters and digits.
+    pub new_password: String,
+}
+
+/// Set a forgotten password with a code from the official account (`重置密码`, ten minutes,
+/// five tries). Every session of the account ends; log in with the new password afterwards.
+#[endpoint(tags("auth"), status_codes(204))]
+pub async fn reset_password_with_code(
+    body: JsonBody<PasswordResetRequest>,
+    req: &mut Request,
+    depot: &mut Depot,
+    res: &mut Response,
+) -> ApiResult<()> {
+    let state = AppState::from_depot(depot)?;
+    let meta = request_meta(req, state.settings.server.forwarded_hops());
+    password_reset::reset_with_code(
+        &state.services,
+        CodeReset {
+            username: &body.username,
+            code: &body.code,
+            new_password: &body.new_password,
+        },
+        &meta,
+    )
+    .await?;
+    res.status_code(StatusCode::NO_CONTENT);
+    Ok(())
 }
 
 /// End the current session.

@@ -98,6 +98,12 @@ impl SessionStore {
         }
     }
 
+    /// Count one password attempt from `ip` against the per-address login limit (password
+    /// resets with a code share it with logins); false when over it.
+    pub(super) async fn allow_attempt(&self, ip: &str) -> bool {
+        self.throttle.allow(ip).await
+    }
+
     /// Drop cached sessions of an account; call after the revoking transaction commits.
     pub fn forget_account(&self, account_id: i32) {
         if let Some(cache) = &self.cache {

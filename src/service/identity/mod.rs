@@ -8,4 +8,5 @@ pub mod followers;
 pub mod login_throttle;
 pub mod mini_link;
 pub mod mini_login;
+pub mod password_reset;
 pub mod profiles;
