@@ -22,6 +22,16 @@ async function changePassword(oldPassword, newPassword) {
   return result;
 }
 
+// 忘记密码: a new password with the code the official account sent for 重置密码. Nothing is
+// logged in yet; the caller logs in with the new password.
+function resetWithCode(username, code, newPassword) {
+  return http.post(
+    '/api/v1/auth/password-reset',
+    { username: username.trim(), code: code.trim(), new_password: newPassword },
+    { auth: false },
+  );
+}
+
 async function logout() {
   try {
     const token = session.getToken();
@@ -32,4 +42,4 @@ async function logout() {
   session.clear();
 }
 
-module.exports = { login, changePassword, logout, silentLogin: http.silentLogin };
+module.exports = { login, changePassword, resetWithCode, logout, silentLogin: http.silentLogin };

@@ -42,4 +42,53 @@ describe('login page', () => {
     expect(wxControl.lastNavigation()).toBeNull();
     expect(page.instance.data.submitting).toBe(false);
   });
+
+  test('忘记密码 sets a new password with the code, then logs in with it', async () => {
+    const api = useApi({
+      'POST /api/v1/auth/password-reset': { status: 204, body: '' },
+      'POST /api/v1/auth/login': ok({ token: 't2', expires_at: '2030-01-01T00:00:00Z', must_change_password: false }),
+      'GET /api/v1/me': ok({ id: 7, role: 'counselor', name: '赵欣怡' }),
+    });
+    const page = await mountPage('pages/login/index');
+    await tap(page, '#forgot');
+    expect(page.instance.data.mode).toBe('reset');
+    expect(textOf(page.querySelector('#reset-steps'))).toContain('发送“重置密码”');
+    await input(page, '#reset-username', ' zhao ');
+    await input(page, '#code', '12345');
+    await input(page, '#new-password', 'Forgot2026x');
+    await input(page, '#confirm-password', 'Forgot2026y');
+    await tap(page, '#reset');
+    expect(wxControl.lastToast()).toBe('请输入 6 位数字验证码');
+    await input(page, '#code', '042917');
+    await tap(page, '#reset');
+    expect(wxControl.lastToast()).toBe('两次输入的新密码不一致');
+    expect(api.calls('POST /api/v1/auth/password-reset')).toHaveLength(0);
+    await input(page, '#confirm-password', 'Forgot2026x');
+    await tap(page, '#reset');
+    const sent = api.calls('POST /api/v1/auth/password-reset')[0];
+    expect(sent.body).toEqual({ username: 'zhao', code: '042917', new_password: 'Forgot2026x' });
+    expect(sent.header.authorization).toBeUndefined();
+    expect(api.calls('POST /api/v1/auth/login')[0].body).toMatchObject({ username: 'zhao', password: 'Forgot2026x' });
+    expect(wxControl.lastNavigation()).toEqual({ type: 'reLaunch', url: '/pages/tasks/index' });
+  });
+
+  test('opened from the chat link in 忘记密码; a wrong code keeps the form with the message', async () => {
+    const api = useApi({
+      'POST /api/v1/auth/password-reset': fail(422, 'invalid_input', '验证码错误，还可尝试 4 次'),
+    });
+    const page = await mountPage('pages/login/index', { reset: '1' });
+    expect(page.querySelector('#reset')).toBeTruthy();
+    expect(page.querySelector('#submit')).toBeFalsy();
+    await input(page, '#reset-username', 'zhao');
+    await input(page, '#code', '000000');
+    await input(page, '#new-password', 'Forgot2026x');
+    await input(page, '#confirm-password', 'Forgot2026x');
+    await tap(page, '#reset');
+    expect(wxControl.lastToast()).toBe('验证码错误，还可尝试 4 次');
+    expect(api.calls('POST /api/v1/auth/login')).toHaveLength(0);
+    expect(page.instance.data.mode).toBe('reset');
+    expect(page.instance.data.submitting).toBe(false);
+    await tap(page, '#back-to-login');
+    expect(page.querySelector('#submit')).toBeTruthy();
+  });
 });

@@ -173,6 +173,20 @@ async function createAdmin({ role, unitId, username, name }) {
   return { token: changed.token, me };
 }
 
+// A message to the official account's callback as `openid`, signed and encrypted as WeChat
+// would (`fudao wechat simulate`); resolves the reply as the tool prints it.
+async function chat(openid, text) {
+  const { cli, baseUrl } = info();
+  // The test server has no EncodingAESKey: plain mode, signed with its token.
+  const args = ['wechat', 'simulate', '--url', `${baseUrl}/wechat/callback`, '--openid', openid, '--text', text, '--mode', 'plain'];
+  return new Promise((resolve, reject) => {
+    execFile(cli.bin, args, { env: Object.assign({}, process.env, cli.env) }, (error, out, err) => {
+      if (error) reject(new Error(`fudao ${args.join(' ')}: ${error.message}\n${err}`));
+      else resolve(out);
+    });
+  });
+}
+
 // A university of its own under the demo province (code: 5 digits, unique per flow), with
 // the given colleges and a school admin: {university, colleges, token, me}.
 async function isolatedSchool({ tag, code, name, colleges = [] }) {
@@ -201,6 +215,7 @@ function future(days) {
 }
 
 module.exports = {
+  chat,
   info,
   useRealServer,
   wxIdentity,
