@@ -20,6 +20,7 @@ mod m20261202_000011_outbox;
 mod m20261202_000013_catch_up_6_7;
 mod m20261202_000014_credential_handovers;
 mod m20261202_000015_password_reset_codes;
+mod m20261202_000016_task_change_notices;
 
 pub struct Migrator;
 
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000013_catch_up_6_7::Migration),
             Box::new(m20261202_000014_credential_handovers::Migration),
             Box::new(m20261202_000015_password_reset_codes::Migration),
+            Box::new(m20261202_000016_task_change_notices::Migration),
         ]
     }
 }

@@ -38,12 +38,18 @@ pub struct PushTemplates {
     pub reminder: TemplateSettings,
     /// After binding: the tasks still pending.
     pub summary: TemplateSettings,
+    /// A task the counselor was told of: content corrected or deadline moved ({change} says
+    /// which).
+    pub task_changed: TemplateSettings,
+    /// A task the counselor was told of was withdrawn.
+    pub task_withdrawn: TemplateSettings,
 }
 
 /// One template: its id in the official account, the web page for clients without mini
 /// programs, and what goes in each field. Values may use {title}, {marked_title} (【保密】 before
 /// a confidential task's title), {kind}, {kind_detail} (a live course's with its start),
-/// {deadline}, {publisher}, {starts_at} and {pending}.
+/// {deadline}, {publisher}, {starts_at}, {pending} and {change} (what changed, in a change or
+/// withdrawal notice).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TemplateSettings {
@@ -71,6 +77,8 @@ impl PushSettings {
             ("task", &self.templates.task),
             ("reminder", &self.templates.reminder),
             ("summary", &self.templates.summary),
+            ("task_changed", &self.templates.task_changed),
+            ("task_withdrawn", &self.templates.task_withdrawn),
         ] {
             if let Err(reason) = template.check() {
                 return invalid(&format!("push.templates.{name}.fields"), &reason);
@@ -81,7 +89,7 @@ impl PushSettings {
 }
 
 /// Placeholders a template field may use.
-pub const TEMPLATE_PLACEHOLDERS: [&str; 8] = [
+pub const TEMPLATE_PLACEHOLDERS: [&str; 9] = [
     "title",
     "marked_title",
     "kind",
@@ -90,6 +98,7 @@ pub const TEMPLATE_PLACEHOLDERS: [&str; 8] = [
     "publisher",
     "starts_at",
     "pending",
+    "change",
 ];
 
 impl TemplateSettings {

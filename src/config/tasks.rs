@@ -13,6 +13,8 @@ pub struct TaskSettings {
     pub remind_interval_minutes: u32,
     /// Remind everyone not done this many hours before the deadline (0 = no automatic reminder).
     pub auto_remind_hours_before: u32,
+    /// A change notice waits this long, so corrections made in a row reach counselors as one.
+    pub change_merge_minutes: u32,
     /// Largest attachment, in MiB, and how many one task may carry.
     pub attachment_limit_mib: u64,
     pub attachments_per_task: u32,

@@ -11,16 +11,77 @@ pub enum JobKind {
     Reminder,
     /// Sent once after binding: the tasks still pending.
     Summary,
+    /// The content of a task the counselor was told of was corrected, or its deadline moved.
+    Changed,
+    /// A task the counselor was told of was withdrawn.
+    Withdrawn,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 3] = [Self::Task, Self::Reminder, Self::Summary];
+    pub const ALL: [JobKind; 5] = [
+        Self::Task,
+        Self::Reminder,
+        Self::Summary,
+        Self::Changed,
+        Self::Withdrawn,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Task => "task",
             Self::Reminder => "reminder",
             Self::Summary => "summary",
+            Self::Changed => "task_changed",
+            Self::Withdrawn => "task_withdrawn",
+        }
+    }
+}
+
+/// What a change notice tells: which parts of a published task changed. Stored on the job as
+/// `content`, `deadline` or `content,deadline`; a second change within the merge window adds to
+/// the queued notice instead of queueing another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TaskChanges {
+    pub content: bool,
+    pub deadline: bool,
+}
+
+impl TaskChanges {
+    pub fn is_empty(self) -> bool {
+        !self.content && !self.deadline
+    }
+
+    pub fn union(self, other: Self) -> Self {
+        Self {
+            content: self.content || other.content,
+            deadline: self.deadline || other.deadline,
+        }
+    }
+
+    pub fn as_stored(self) -> &'static str {
+        match (self.content, self.deadline) {
+            (true, true) => "content,deadline",
+            (true, false) => "content",
+            (false, true) => "deadline",
+            (false, false) => "",
+        }
+    }
+
+    /// An unknown stored value tells nothing rather than failing a notice.
+    pub fn from_stored(text: &str) -> Self {
+        Self {
+            content: text.split(',').any(|part| part == "content"),
+            deadline: text.split(',').any(|part| part == "deadline"),
+        }
+    }
+
+    /// What the notice says, e.g. `内容已更新，截止时间已调整`.
+    pub fn describe(self) -> &'static str {
+        match (self.content, self.deadline) {
+            (true, true) => "内容已更新，截止时间已调整",
+            (true, false) => "任务内容已更新",
+            (false, true) => "截止时间已调整",
+            (false, false) => "任务已更新",
         }
     }
 }
@@ -93,6 +154,25 @@ mod tests {
 
     fn at(s: &str) -> DateTime<Utc> {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn task_changes_merge_and_read_back_what_they_stored() {
+        let content = TaskChanges {
+            content: true,
+            deadline: false,
+        };
+        let deadline = TaskChanges {
+            content: false,
+            deadline: true,
+        };
+        let both = content.union(deadline);
+        assert_eq!(both.as_stored(), "content,deadline");
+        for changes in [content, deadline, both] {
+            assert_eq!(TaskChanges::from_stored(changes.as_stored()), changes);
+        }
+        assert_eq!(both.describe(), "内容已更新，截止时间已调整");
+        assert!(TaskChanges::from_stored("garbage").is_empty());
     }
 
     #[test]

@@ -23,6 +23,8 @@ pub enum Subject {
         publisher: String,
         /// 保密: not to be forwarded to students.
         confidential: bool,
+        /// A change or withdrawal notice: what happened (`{change}`).
+        change: Option<String>,
     },
     Summary {
         pending: u64,
@@ -40,6 +42,8 @@ fn template(templates: &PushTemplates, kind: JobKind) -> &TemplateSettings {
         JobKind::Task => &templates.task,
         JobKind::Reminder => &templates.reminder,
         JobKind::Summary => &templates.summary,
+        JobKind::Changed => &templates.task_changed,
+        JobKind::Withdrawn => &templates.task_withdrawn,
     }
 }
 
@@ -79,6 +83,7 @@ fn fill(pattern: &str, subject: &Subject) -> String {
             starts_at,
             publisher,
             confidential,
+            change,
             ..
         } => {
             put("title", title);
@@ -97,6 +102,7 @@ fn fill(pattern: &str, subject: &Subject) -> String {
                     .unwrap_or_else(|| crate::domain::time::long_date_minute(*deadline)),
             );
             put("pending", "1");
+            put("change", change.as_deref().unwrap_or_default());
         }
         Subject::Summary {
             pending,
@@ -116,6 +122,7 @@ fn fill(pattern: &str, subject: &Subject) -> String {
             );
             put("starts_at", "");
             put("publisher", "辅导员任务");
+            put("change", "");
         }
     }
     out
@@ -151,9 +158,12 @@ pub fn build(
         Subject::Task { task_id, .. } => Some(*task_id),
         Subject::Summary { .. } => None,
     };
+    // A withdrawn task has no page any more: its notice opens the task list.
     let pagepath = match task_id {
-        Some(id) => mini.task_path.replace("{task_id}", &id.to_string()),
-        None => mini.tasks_path.clone(),
+        Some(id) if kind != JobKind::Withdrawn => {
+            mini.task_path.replace("{task_id}", &id.to_string())
+        }
+        _ => mini.tasks_path.clone(),
     };
     let url = Some(&settings.url).filter(|u| !u.is_empty()).map(|u| {
         u.replace(
@@ -193,6 +203,7 @@ mod tests {
             starts_at: None,
             publisher: "中华人民共和国教育部".into(),
             confidential: false,
+            change: None,
         };
         let message = build(
             7,
@@ -231,6 +242,7 @@ mod tests {
             starts_at: starts_at.map(|at| at.parse().unwrap()),
             publisher: "江南大学".into(),
             confidential,
+            change: None,
         };
         build(
             1,
@@ -255,6 +267,49 @@ mod tests {
         // A start time on another kind is not a live course's: the kind alone.
         let other = task_message(TaskKind::Policy, Some("2026-12-05T11:00:00Z"), false);
         assert_eq!(other["thing2"]["value"], "就业创业政策");
+    }
+
+    #[test]
+    fn change_and_withdrawal_notices_say_what_happened_and_where_to_look() {
+        let mut settings = Settings::defaults().unwrap();
+        settings.push.templates.task_changed.template_id = "TPL_C".into();
+        settings.push.templates.task_withdrawn.template_id = "TPL_W".into();
+        settings.miniprogram.app_id = "wxmini".into();
+        let subject = |change: &str| Subject::Task {
+            task_id: 9,
+            title: "毕业去向登记".into(),
+            kind: TaskKind::Policy,
+            deadline: "2026-12-05T14:00:00Z".parse().unwrap(),
+            starts_at: None,
+            publisher: "江南大学".into(),
+            confidential: true,
+            change: Some(change.into()),
+        };
+        let build_for = |kind, change: &str| {
+            build(
+                3,
+                kind,
+                "o",
+                &subject(change),
+                &settings.push.templates,
+                &settings.miniprogram,
+            )
+            .unwrap()
+        };
+        let changed = build_for(JobKind::Changed, "截止时间已调整");
+        assert_eq!(changed.template_id, "TPL_C");
+        assert_eq!(changed.data["thing1"]["value"], "【保密】毕业去向登记");
+        assert_eq!(changed.data["thing2"]["value"], "截止时间已调整");
+        assert_eq!(changed.data["time3"]["value"], "2026年12月05日 22:00");
+        assert_eq!(
+            changed.miniprogram.unwrap().pagepath,
+            "pages/task/detail?id=9"
+        );
+        let withdrawn = build_for(JobKind::Withdrawn, "任务已撤回，无需再办理");
+        assert_eq!(withdrawn.template_id, "TPL_W");
+        assert_eq!(withdrawn.data["thing2"]["value"], "任务已撤回，无需再办理");
+        // The task has no page any more: the list opens.
+        assert_eq!(withdrawn.miniprogram.unwrap().pagepath, "pages/tasks/index");
     }
 
     #[test]

@@ -15,7 +15,7 @@ use super::limiter::RateLimiter;
 use super::message::{self, NotReady, Subject};
 use crate::config::Settings;
 use crate::db::entities::{push_jobs, tasks};
-use crate::domain::push::{next_minute, JobKind};
+use crate::domain::push::{next_minute, JobKind, TaskChanges};
 use crate::domain::task::TaskStatus;
 use crate::error::AppResult;
 use crate::outbox::backoff::jittered;
@@ -280,7 +280,7 @@ impl PushWorker {
             .collect();
         let reminded: Vec<i32> = jobs
             .iter()
-            .filter(|j| j.kind == JobKind::Reminder)
+            .filter(|j| matches!(j.kind, JobKind::Reminder | JobKind::Changed))
             .filter_map(|j| j.task_id)
             .collect();
         let done = batch::done_pairs(db, reminded, account_ids)
@@ -350,12 +350,29 @@ impl PushWorker {
                 let Some((task, publisher)) = context.tasks.get(&task_id) else {
                     return Err(Self::cancel("任务已删除"));
                 };
-                if task.status != TaskStatus::Published {
-                    return Err(Self::cancel("任务已撤回"));
+                // A withdrawal notice is about a withdrawn task; every other notice needs it live.
+                let live = task.status == TaskStatus::Published;
+                match kind {
+                    JobKind::Withdrawn if task.status != TaskStatus::Withdrawn => {
+                        return Err(Self::cancel("任务未撤回"));
+                    }
+                    JobKind::Withdrawn => {}
+                    _ if !live => return Err(Self::cancel("任务已撤回")),
+                    _ => {}
                 }
-                if kind == JobKind::Reminder && context.done.contains(&(task_id, job.account_id)) {
-                    return Err(Self::cancel("任务已完成，无需催办"));
+                let done = context.done.contains(&(task_id, job.account_id));
+                if done && matches!(kind, JobKind::Reminder | JobKind::Changed) {
+                    return Err(Self::cancel("任务已完成，无需通知"));
                 }
+                let change = match kind {
+                    JobKind::Changed => Some(
+                        TaskChanges::from_stored(job.changes.as_deref().unwrap_or_default())
+                            .describe()
+                            .to_string(),
+                    ),
+                    JobKind::Withdrawn => Some("任务已撤回，无需再办理".to_string()),
+                    _ => None,
+                };
                 Ok(Subject::Task {
                     task_id,
                     title: task.title.clone(),
@@ -364,6 +381,7 @@ impl PushWorker {
                     starts_at: task.starts_at,
                     publisher: publisher.clone(),
                     confidential: task.confidential,
+                    change,
                 })
             }
             (_, None) => Err(Self::cancel("通知缺少任务")),

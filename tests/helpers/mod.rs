@@ -225,6 +225,8 @@ impl TestApp {
         settings.push.templates.task.template_id = "TPL_TASK".into();
         settings.push.templates.reminder.template_id = "TPL_REMIND".into();
         settings.push.templates.summary.template_id = "TPL_SUMMARY".into();
+        settings.push.templates.task_changed.template_id = "TPL_CHANGED".into();
+        settings.push.templates.task_withdrawn.template_id = "TPL_WITHDRAWN".into();
         let files = tempfile::tempdir().expect("files dir");
         settings.storage.dir = files.path().display().to_string();
         // Credentials go out by SMS (a provider is configured), but they stay queued, password

@@ -393,3 +393,132 @@ async fn a_confidential_live_course_notice_says_so_and_gives_the_start() {
     })
     .await;
 }
+
+/// The template messages of one template, as (recipient, field thing2).
+fn sends_of(app: &crate::helpers::TestApp, template: &str) -> Vec<(String, String)> {
+    let mut sends: Vec<(String, String)> = app
+        .mock
+        .state
+        .calls(SEND)
+        .into_iter()
+        .filter(|c| c.body["template_id"] == template)
+        .map(|c| {
+            (
+                c.body["touser"].as_str().unwrap().to_string(),
+                c.body["data"]["thing2"]["value"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+            )
+        })
+        .collect();
+    sends.sort();
+    sends
+}
+
+#[tokio::test]
+async fn corrections_merge_into_one_notice_and_a_withdrawal_is_told_to_those_not_done() {
+    each_backend_with(
+        |s| s.tasks.change_merge_minutes = 10,
+        |app| async move {
+            let w = app.world().await;
+            let crew = app.crew(&w).await;
+            app.follow_and_bind(&w.counselor_a1, "o_a1").await;
+            app.follow_and_bind(&crew.a1_master, "o_a1m").await;
+            app.follow_and_bind(&crew.a2, "o_a2").await;
+            let (id, _) = app.publish(&w.school_a, task("毕业去向登记", json!({}))).await;
+            app.notices_settled(&w.school_a, id, "notices").await;
+            app.complete(&w.counselor_a1, id).await;
+
+            // A correction, then a later deadline, within the merge window: one notice each.
+            let path = format!("/api/v1/tasks/{id}");
+            app.patch(&path, &w.school_a, json!({ "content": "更正：请于周五前完成登记。" }))
+                .await
+                .expect(200);
+            let later = (Utc::now() + TimeDelta::days(5)).to_rfc3339();
+            app.patch(&path, &w.school_a, json!({ "deadline": later }))
+                .await
+                .expect(200);
+            let queued = app
+                .count("push_jobs WHERE kind = 'task_changed' AND status = 'queued' AND changes = 'content,deadline'")
+                .await;
+            assert_eq!(queued, 2, "one merged notice for each counselor told and not done");
+            // The window passes.
+            app.execute("UPDATE push_jobs SET next_attempt_at = created_at WHERE kind = 'task_changed'")
+                .await;
+            let progress = app.notices_settled(&w.school_a, id, "updates").await;
+            assert_eq!(progress["updates"]["sent"], 2, "{progress}");
+            let merged = "内容已更新，截止时间已调整".to_string();
+            assert_eq!(
+                sends_of(&app, "TPL_CHANGED"),
+                vec![("o_a1m".to_string(), merged.clone()), ("o_a2".to_string(), merged)]
+            );
+
+            let withdrawn = app
+                .post(&format!("{path}/withdraw"), &w.school_a, json!({}))
+                .await
+                .expect(200);
+            assert_eq!(withdrawn["withdrawal_notices"], 2);
+            let progress = app.notices_settled(&w.school_a, id, "updates").await;
+            assert_eq!(progress["updates"]["sent"], 4, "{progress}");
+            let off = "任务已撤回，无需再办理".to_string();
+            assert_eq!(
+                sends_of(&app, "TPL_WITHDRAWN"),
+                vec![("o_a1m".to_string(), off.clone()), ("o_a2".to_string(), off)]
+            );
+            let call = app
+                .mock
+                .state
+                .calls(SEND)
+                .into_iter()
+                .find(|c| c.body["template_id"] == "TPL_WITHDRAWN")
+                .unwrap();
+            assert_eq!(call.body["miniprogram"]["pagepath"], "pages/tasks/index");
+            // The counselor who was done hears of neither; everyone got their task notice once.
+            assert_eq!(sends_to(&app, "o_a1").len(), 1);
+            for openid in ["o_a1m", "o_a2"] {
+                assert_eq!(sends_to(&app, openid).len(), 3, "{openid}");
+            }
+        },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_withdrawal_cancels_a_pending_change_notice_and_only_the_told_hear_of_it() {
+    each_backend_with(
+        |s| s.tasks.change_merge_minutes = 10,
+        |app| async move {
+            let w = app.world().await;
+            let crew = app.crew(&w).await;
+            app.follow_and_bind(&crew.a1_master, "o_a1m").await;
+            let (id, _) = app.publish(&w.school_a, task("简历门诊", json!({}))).await;
+            app.notices_settled(&w.school_a, id, "notices").await;
+            // Bound after the task went out: told by the summary, not by a task notice.
+            app.follow_and_bind(&crew.a2, "o_a2").await;
+            let path = format!("/api/v1/tasks/{id}");
+            app.patch(
+                &path,
+                &w.school_a,
+                json!({ "content": "地点改为图书馆报告厅。" }),
+            )
+            .await
+            .expect(200);
+            assert_eq!(app.count("push_jobs WHERE kind = 'task_changed'").await, 1);
+            let withdrawn = app
+                .post(&format!("{path}/withdraw"), &w.school_a, json!({}))
+                .await
+                .expect(200);
+            assert_eq!(
+                withdrawn["cancelled_notices"], 1,
+                "the queued change notice"
+            );
+            assert_eq!(withdrawn["withdrawal_notices"], 1);
+            app.notices_settled(&w.school_a, id, "updates").await;
+            assert!(sends_of(&app, "TPL_CHANGED").is_empty());
+            assert_eq!(sends_of(&app, "TPL_WITHDRAWN").len(), 1);
+            assert_eq!(sends_of(&app, "TPL_WITHDRAWN")[0].0, "o_a1m");
+        },
+    )
+    .await;
+}

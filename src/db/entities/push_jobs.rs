@@ -24,6 +24,8 @@ pub struct Model {
     pub sent_at: Option<DateTimeUtc>,
     pub finished_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
+    /// A change notice: what changed (`TaskChanges` as text), merged across quick edits.
+    pub changes: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

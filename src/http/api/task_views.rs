@@ -367,6 +367,8 @@ pub struct ProgressView {
     pub notices: NoticeView,
     /// Reminder (催办) notices.
     pub reminders: NoticeView,
+    /// Notices of the task's corrections, later deadlines and withdrawal.
+    pub updates: NoticeView,
     pub last_reminded_at: Option<DateTime<Utc>>,
 }
 
@@ -398,6 +400,7 @@ impl ProgressView {
                 .collect(),
             notices: NoticeView::new(&progress.notices),
             reminders: NoticeView::new(&progress.reminders),
+            updates: NoticeView::new(&progress.updates),
             last_reminded_at: progress.task.last_reminded_at,
         }
     }

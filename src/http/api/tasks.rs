@@ -239,7 +239,8 @@ pub async fn update(
             }
         }
     };
-    let detail = tasks::update(&state.services, actor, id, change, &meta(depot)).await?;
+    let merge = chrono::TimeDelta::minutes(i64::from(state.settings.tasks.change_merge_minutes));
+    let detail = tasks::update(&state.services, actor, id, change, merge, &meta(depot)).await?;
     Ok(Json(TaskView::new(&detail, None)))
 }
 
@@ -287,13 +288,15 @@ pub async fn publish(id: PathParam<i32>, depot: &mut Depot) -> ApiResult<Json<Pu
 pub struct WithdrawResponse {
     /// Template messages that had not gone out and never will.
     pub cancelled_notices: u64,
+    /// Withdrawal notices queued, to the counselors told of the task and not done with it.
+    pub withdrawal_notices: u64,
 }
 
 /// Withdraw a published task: counselors no longer see it; unsent notices are cancelled.
 #[endpoint(tags("tasks"))]
 pub async fn withdraw(id: PathParam<i32>, depot: &mut Depot) -> ApiResult<Json<WithdrawResponse>> {
     let state = AppState::from_depot(depot)?;
-    let cancelled = tasks::withdraw(
+    let withdrawal = tasks::withdraw(
         &state.services,
         actor(depot)?,
         id.into_inner(),
@@ -301,7 +304,8 @@ pub async fn withdraw(id: PathParam<i32>, depot: &mut Depot) -> ApiResult<Json<W
     )
     .await?;
     Ok(Json(WithdrawResponse {
-        cancelled_notices: cancelled,
+        cancelled_notices: withdrawal.cancelled,
+        withdrawal_notices: withdrawal.told,
     }))
 }
 

@@ -9,7 +9,7 @@ pub mod context;
 pub mod queue;
 pub mod quota;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use sea_orm::sea_query::{Alias, Expr, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
@@ -17,7 +17,7 @@ use sea_orm::{
 };
 
 use crate::db::entities::{account_wechat, accounts, assignments, followers, push_jobs, tasks};
-use crate::domain::push::{JobKind, JobStatus};
+use crate::domain::push::{JobKind, JobStatus, TaskChanges};
 use crate::error::{AppError, AppResult};
 
 pub use context::{pending_summary, publisher_names};
@@ -31,6 +31,13 @@ pub struct TaskNotice {
     pub only_pending: bool,
     /// Not sent before this (a scheduled reminder); `now` for at once.
     pub not_before: DateTime<Utc>,
+    /// Only counselors whose task notice went out: news of a change is for those who were told.
+    pub only_told: bool,
+    /// Not to counselors who already have a queued notice of this kind for the task: it will
+    /// say the news when it goes out.
+    pub merged: bool,
+    /// What a change notice reports.
+    pub change: Option<TaskChanges>,
 }
 
 impl TaskNotice {
@@ -40,15 +47,36 @@ impl TaskNotice {
             kind,
             only_pending: false,
             not_before: now,
+            only_told: false,
+            merged: false,
+            change: None,
         }
     }
 
     /// To the counselors not done yet, at once.
     pub fn to_pending(kind: JobKind, now: DateTime<Utc>) -> Self {
         Self {
-            kind,
             only_pending: true,
-            not_before: now,
+            ..Self::to_all(kind, now)
+        }
+    }
+
+    /// A correction or later deadline, to the counselors told of the task and not done, after
+    /// `merge` (changes in between join this notice).
+    pub fn changed(changes: TaskChanges, now: DateTime<Utc>, merge: TimeDelta) -> Self {
+        Self {
+            only_told: true,
+            merged: true,
+            change: Some(changes),
+            ..Self::to_pending(JobKind::Changed, now + merge)
+        }
+    }
+
+    /// The withdrawal, to the counselors told of the task and not done, at once.
+    pub fn withdrawn(now: DateTime<Utc>) -> Self {
+        Self {
+            only_told: true,
+            ..Self::to_pending(JobKind::Withdrawn, now)
         }
     }
 
@@ -84,6 +112,9 @@ pub async fn enqueue_for_task<C: ConnectionTrait>(
         .expr(Expr::val(notice.not_before))
         .expr(Expr::val(task.deadline))
         .expr(Expr::val(now))
+        .expr(Expr::val(
+            notice.change.map(|change| change.as_stored().to_string()),
+        ))
         .from_as(assignments::Entity, s.clone())
         .join_as(
             sea_orm::JoinType::InnerJoin,
@@ -118,6 +149,19 @@ pub async fn enqueue_for_task<C: ConnectionTrait>(
     if notice.only_pending {
         select.and_where(Expr::col((s.clone(), assignments::Column::DoneAt)).is_null());
     }
+    if notice.only_told {
+        select.and_where(Expr::exists(task_jobs_of(
+            &s,
+            task.id,
+            JobKind::Task,
+            JobStatus::Sent,
+        )));
+    }
+    if notice.merged {
+        select.and_where(
+            Expr::exists(task_jobs_of(&s, task.id, notice.kind, JobStatus::Queued)).not(),
+        );
+    }
     let insert = Query::insert()
         .into_table(push_jobs::Entity)
         .columns([
@@ -130,6 +174,7 @@ pub async fn enqueue_for_task<C: ConnectionTrait>(
             push_jobs::Column::NextAttemptAt,
             push_jobs::Column::DeadlineAt,
             push_jobs::Column::CreatedAt,
+            push_jobs::Column::Changes,
         ])
         .select_from(select)
         .map_err(|e| AppError::internal(format!("push job insert: {e}")))?
@@ -139,6 +184,51 @@ pub async fn enqueue_for_task<C: ConnectionTrait>(
         .execute(StatementBuilder::build(&insert, &backend))
         .await?;
     Ok(result.rows_affected())
+}
+
+/// `SELECT 1 FROM push_jobs` of this task's `kind` in `status` for the assignment row `s`.
+fn task_jobs_of(
+    s: &Alias,
+    task_id: i32,
+    kind: JobKind,
+    status: JobStatus,
+) -> sea_orm::sea_query::SelectStatement {
+    let p = Alias::new("p");
+    Query::select()
+        .expr(Expr::val(1))
+        .from_as(push_jobs::Entity, p.clone())
+        .and_where(Expr::col((p.clone(), push_jobs::Column::TaskId)).eq(task_id))
+        .and_where(
+            Expr::col((p.clone(), push_jobs::Column::AccountId))
+                .equals((s.clone(), assignments::Column::AccountId)),
+        )
+        .and_where(Expr::col((p.clone(), push_jobs::Column::Kind)).eq(kind))
+        .and_where(Expr::col((p.clone(), push_jobs::Column::Status)).eq(status))
+        .to_owned()
+}
+
+/// A change notice still queued takes the new change too: one notice says everything changed
+/// within the merge window.
+pub async fn merge_into_queued_changes<C: ConnectionTrait>(
+    conn: &C,
+    task_id: i32,
+    changes: TaskChanges,
+) -> AppResult<()> {
+    for stored in ["content", "deadline", "content,deadline"] {
+        let merged = TaskChanges::from_stored(stored).union(changes);
+        if merged.as_stored() == stored {
+            continue;
+        }
+        push_jobs::Entity::update_many()
+            .col_expr(push_jobs::Column::Changes, Expr::value(merged.as_stored()))
+            .filter(push_jobs::Column::TaskId.eq(task_id))
+            .filter(push_jobs::Column::Kind.eq(JobKind::Changed))
+            .filter(push_jobs::Column::Status.eq(JobStatus::Queued))
+            .filter(push_jobs::Column::Changes.eq(stored))
+            .exec(conn)
+            .await?;
+    }
+    Ok(())
 }
 
 /// After a binding: one summary notice when the account has pending tasks. Queued notices of

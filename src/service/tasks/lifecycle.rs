@@ -1,7 +1,7 @@
 //! A task's life as its publisher drives it: draft, edit, publish (assignments and push jobs in
 //! one transaction, set-based), withdraw, delete a draft.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use sea_orm::sea_query::{Expr, Query, SelectStatement};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
@@ -14,7 +14,7 @@ use super::require_dispatcher;
 use super::targeting::{matching_counselors, target_json, target_of, target_patterns};
 use crate::db::entities::{account_levels, account_wechat, accounts, assignments, tasks};
 use crate::domain::education::EducationLevel;
-use crate::domain::push::JobKind;
+use crate::domain::push::{JobKind, TaskChanges};
 use crate::domain::scope::Actor;
 use crate::domain::task::{PublishedEdit, Target, TaskFields, TaskStatus};
 use crate::domain::Invalid;
@@ -89,11 +89,14 @@ pub enum TaskChange {
     Published(PublishedEdit),
 }
 
+/// Change a task. Counselors told of a published task and not done with it get one notice of a
+/// correction or later deadline, `change_merge` later (changes in between join it).
 pub async fn update(
     services: &Services,
     actor: &Actor,
     id: i32,
     change: TaskChange,
+    change_merge: TimeDelta,
     meta: &RequestMeta,
 ) -> AppResult<TaskDetail> {
     let txn = services.db.begin().await?;
@@ -122,6 +125,10 @@ pub async fn update(
             if edit.is_empty() {
                 return Err(Invalid::new("content", "没有要修改的内容").into());
             }
+            let changes = TaskChanges {
+                content: edit.content.as_ref().is_some_and(|c| *c != task.content),
+                deadline: edit.deadline.is_some_and(|d| d != task.deadline),
+            };
             if let Some(content) = &edit.content {
                 active.content = Set(content.clone());
             }
@@ -130,7 +137,14 @@ pub async fn update(
                 // Queued notices follow the task's new place in the queue.
                 push::move_deadline(&txn, task.id, deadline).await?;
             }
-            json!({ "before": before, "content_changed": edit.content.is_some(), "deadline": edit.deadline })
+            let mut change_notices = 0;
+            if !changes.is_empty() {
+                push::merge_into_queued_changes(&txn, task.id, changes).await?;
+                let notice = TaskNotice::changed(changes, now, change_merge);
+                change_notices = push::enqueue_for_task(&txn, &task, notice, now).await?;
+            }
+            json!({ "before": before, "content_changed": edit.content.is_some(),
+                    "deadline": edit.deadline, "change_notices": change_notices })
         }
         (TaskStatus::Withdrawn, _) => return Err(Conflict::TaskWithdrawn.into()),
         (TaskStatus::Draft, TaskChange::Published(_))
@@ -300,13 +314,23 @@ fn bound_subquery() -> SelectStatement {
     bound
 }
 
-/// Withdraw a published task: counselors stop seeing it and its unsent notices are cancelled.
+/// What withdrawing did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Withdrawal {
+    /// Unsent notices (the task's, reminders, changes) that will not go out.
+    pub cancelled: u64,
+    /// Withdrawal notices queued: counselors told of the task and not done with it.
+    pub told: u64,
+}
+
+/// Withdraw a published task: counselors stop seeing it, its unsent notices are cancelled, and
+/// those told of it and not done hear that it is off.
 pub async fn withdraw(
     services: &Services,
     actor: &Actor,
     id: i32,
     meta: &RequestMeta,
-) -> AppResult<u64> {
+) -> AppResult<Withdrawal> {
     let txn = services.db.begin().await?;
     let task = managed_task(&txn, actor, id).await?;
     let now = Utc::now();
@@ -322,6 +346,8 @@ pub async fn withdraw(
         return Err(Conflict::WithdrawUnpublished.into());
     }
     let cancelled = push::cancel_for_task(&txn, task.id, "任务已撤回", now).await?;
+    // Those told of the task and not done hear that it is off.
+    let told = push::enqueue_for_task(&txn, &task, TaskNotice::withdrawn(now), now).await?;
     audit::record(
         &txn,
         Some(actor),
@@ -331,12 +357,12 @@ pub async fn withdraw(
             target_type: "task",
             target_id: Some(task.id.to_string()),
             org_path: &task.org_path,
-            detail: json!({ "cancelled_notices": cancelled }),
+            detail: json!({ "cancelled_notices": cancelled, "withdrawal_notices": told }),
         },
     )
     .await?;
     txn.commit().await?;
-    Ok(cancelled)
+    Ok(Withdrawal { cancelled, told })
 }
 
 /// Delete a draft (published tasks are withdrawn, never deleted: their history stays).

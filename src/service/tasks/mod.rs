@@ -11,7 +11,9 @@ mod reminders;
 pub mod share;
 mod targeting;
 
-pub use lifecycle::{create, delete_draft, publish, update, withdraw, Published, TaskChange};
+pub use lifecycle::{
+    create, delete_draft, publish, update, withdraw, Published, TaskChange, Withdrawal,
+};
 pub use query::{get, list, managed_task, status_for_edit, visible_task, TaskDetail, TaskFilter};
 pub use reminders::{auto_remind, remind, AutoRemindWindow};
 pub use targeting::{preview, Reach};

@@ -36,6 +36,15 @@ pub struct NoticeStats {
     pub expected_done_at: Option<DateTime<Utc>>,
 }
 
+/// A task's notices in three groups: the task notice itself, reminders (催办), and the notices
+/// of its changes and withdrawal.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TaskNotices {
+    pub notices: NoticeStats,
+    pub reminders: NoticeStats,
+    pub updates: NoticeStats,
+}
+
 /// Daily quota and send rate, to estimate when queued notices go out.
 #[derive(Debug, Clone, Copy)]
 pub struct Throughput {
@@ -49,7 +58,7 @@ pub async fn notice_stats(
     task: &tasks::Model,
     subtree: Option<&str>,
     throughput: Throughput,
-) -> AppResult<(NoticeStats, NoticeStats)> {
+) -> AppResult<TaskNotices> {
     #[derive(FromQueryResult)]
     struct Row {
         kind: JobKind,
@@ -82,12 +91,12 @@ pub async fn notice_stats(
     let rows = Row::find_by_statement(crate::db::inlined(&services.db, &grouped))
         .all(&services.db)
         .await?;
-    let mut notices = NoticeStats::default();
-    let mut reminders = NoticeStats::default();
+    let mut all = TaskNotices::default();
     for row in rows {
         let stats = match row.kind {
-            JobKind::Reminder => &mut reminders,
-            JobKind::Task | JobKind::Summary => &mut notices,
+            JobKind::Reminder => &mut all.reminders,
+            JobKind::Task | JobKind::Summary => &mut all.notices,
+            JobKind::Changed | JobKind::Withdrawn => &mut all.updates,
         };
         let n = row.n.max(0) as u64;
         match row.status {
@@ -105,15 +114,16 @@ pub async fn notice_stats(
             JobStatus::Cancelled => stats.cancelled += n,
         }
     }
-    if notices.queued + notices.sending + reminders.queued + reminders.sending > 0 {
+    let waiting = |s: &NoticeStats| s.queued + s.sending > 0;
+    if waiting(&all.notices) || waiting(&all.reminders) || waiting(&all.updates) {
         let expected = expected_for(services, task, throughput).await?;
-        for stats in [&mut notices, &mut reminders] {
-            if stats.queued + stats.sending > 0 {
+        for stats in [&mut all.notices, &mut all.reminders, &mut all.updates] {
+            if waiting(stats) {
                 stats.expected_done_at = Some(expected);
             }
         }
     }
-    Ok((notices, reminders))
+    Ok(all)
 }
 
 /// When the queue reaches this task's last notice: everything queued at or before its deadline

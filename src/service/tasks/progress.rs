@@ -52,6 +52,8 @@ pub struct Progress {
     pub by_level: Vec<GroupRow>,
     pub notices: NoticeStats,
     pub reminders: NoticeStats,
+    /// Notices of the task's corrections, later deadlines and withdrawal.
+    pub updates: NoticeStats,
 }
 
 fn scoped(task_id: i32, actor: &Actor) -> SelectStatement {
@@ -219,14 +221,15 @@ pub async fn progress(
         notices::notice_stats(services, &task, received.as_deref(), throughput),
     );
     let (totals, by_college, by_level) = scanned?;
-    let (notices, reminders) = notices?;
+    let notices = notices?;
     Ok(Progress {
         task,
         totals,
         by_college,
         by_level,
-        notices,
-        reminders,
+        notices: notices.notices,
+        reminders: notices.reminders,
+        updates: notices.updates,
     })
 }
 
