@@ -9,7 +9,7 @@ use salvo::Server;
 
 use crate::bot::context::Links;
 use crate::bot::Bot;
-use crate::config::{Settings, SmsProviderKind};
+use crate::config::Settings;
 use crate::db;
 use crate::error::StartupError;
 use crate::http;
@@ -19,7 +19,7 @@ use crate::service::accounts::bootstrap::{self, InitialAdmin};
 use crate::service::identity::binding::{BindGuard, BindLimits};
 use crate::service::identity::mini_login::{ExchangeError, MiniLogin, MiniSession};
 use crate::service::identity::profiles::{FollowerProfiles, ProfileLookups};
-use crate::service::notifier::{CredentialChannel, SmsOutboxNotifier};
+use crate::service::notifier::SmsOutboxNotifier;
 use crate::service::Services;
 use crate::sms::worker::SmsWorker;
 use crate::wechat::client::{Credentials, Transport, WechatClient};
@@ -120,10 +120,7 @@ pub async fn services(settings: &Settings) -> Result<Services, StartupError> {
     let mut services = Services::new(
         db,
         Arc::new(SmsOutboxNotifier {
-            channel: match settings.sms.provider {
-                SmsProviderKind::Log => CredentialChannel::ShowOnce,
-                SmsProviderKind::Aliyun | SmsProviderKind::Tencent => CredentialChannel::Sms,
-            },
+            sent: settings.sms.templates_sent(),
         }),
         settings.auth.clone(),
         files,

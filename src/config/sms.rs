@@ -4,6 +4,7 @@ use serde::Deserialize;
 
 use super::Secret;
 use super::{invalid, ConfigError};
+use crate::domain::outbox::SmsTemplate;
 
 /// Which SMS provider sends credentials.
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
@@ -35,12 +36,45 @@ pub struct SmsSettings {
     pub tencent: TencentSmsSettings,
 }
 
-/// Template codes per notice; each template takes the variables name, username and password.
+/// Template codes per message. The credentials templates take name, username and password; the
+/// others are optional (empty = that message is not offered by SMS): `reset_code` takes code,
+/// `bind_steps` takes name.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SmsTemplates {
     pub account_created: String,
     pub password_reset: String,
+    #[serde(default)]
+    pub reset_code: String,
+    #[serde(default)]
+    pub bind_steps: String,
+}
+
+impl SmsTemplates {
+    /// The provider's code of a template; empty when not configured.
+    pub fn code_of(&self, template: SmsTemplate) -> &str {
+        match template {
+            SmsTemplate::AccountCreated => &self.account_created,
+            SmsTemplate::PasswordReset => &self.password_reset,
+            SmsTemplate::ResetCode => &self.reset_code,
+            SmsTemplate::BindSteps => &self.bind_steps,
+        }
+    }
+}
+
+impl SmsSettings {
+    /// The messages this configuration sends by SMS: none with the log provider.
+    pub fn templates_sent(&self) -> Vec<SmsTemplate> {
+        let templates = match self.provider {
+            SmsProviderKind::Log => return Vec::new(),
+            SmsProviderKind::Aliyun => &self.aliyun.templates,
+            SmsProviderKind::Tencent => &self.tencent.templates,
+        };
+        SmsTemplate::ALL
+            .into_iter()
+            .filter(|t| !templates.code_of(*t).is_empty())
+            .collect()
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

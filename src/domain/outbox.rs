@@ -75,3 +75,53 @@ mod tests {
         }
     }
 }
+
+/// Which message an SMS carries; each maps to a template approved at the provider.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SmsTemplate {
+    /// A new account's username and initial password.
+    AccountCreated,
+    /// A password an admin reset.
+    PasswordReset,
+    /// A code to set a forgotten password (忘记密码).
+    ResetCode,
+    /// How to bind WeChat, to a counselor who has not.
+    BindSteps,
+}
+
+impl SmsTemplate {
+    pub const ALL: [SmsTemplate; 4] = [
+        Self::AccountCreated,
+        Self::PasswordReset,
+        Self::ResetCode,
+        Self::BindSteps,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::AccountCreated => "account_created",
+            Self::PasswordReset => "password_reset",
+            Self::ResetCode => "reset_code",
+            Self::BindSteps => "bind_steps",
+        }
+    }
+
+    pub fn from_db(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.as_str() == value)
+    }
+
+    /// Messages that carry a password: a newer one for the account replaces an unsent older
+    /// one, and the account page shows the latest.
+    pub fn carries_credentials(self) -> bool {
+        matches!(self, Self::AccountCreated | Self::PasswordReset)
+    }
+
+    /// Credentials and codes are secrets: erased from the outbox once handled.
+    pub fn secret_param(self) -> Option<&'static str> {
+        match self {
+            Self::AccountCreated | Self::PasswordReset => Some("password"),
+            Self::ResetCode => Some("code"),
+            Self::BindSteps => None,
+        }
+    }
+}

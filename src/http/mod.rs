@@ -102,7 +102,12 @@ fn json_api(body_limit: u64) -> Router {
     Router::with_path("api/v1")
         .hoop(max_size(body_limit))
         .push(Router::with_path("auth/login").post(api::auth::login))
-        .push(Router::with_path("auth/password-reset").post(api::auth::reset_password_with_code))
+        .push(
+            Router::with_path("auth/password-reset")
+                .get(api::auth::password_reset_options)
+                .post(api::auth::reset_password_with_code)
+                .push(Router::with_path("sms").post(api::auth::send_reset_code_by_sms)),
+        )
         .push(Router::with_path("auth/wx-login").post(api::wechat::wx_login))
         .push(
             Router::with_path("share/{token}")
@@ -229,9 +234,13 @@ fn counselor_routes() -> Router {
 
 /// Who follows the official account, as an admin sees it.
 fn wechat_routes() -> Router {
-    Router::with_path("wechat/follow-status")
-        .get(api::wechat::follow_status)
-        .push(Router::with_path("counselors").get(api::wechat::follow_status_list))
+    Router::with_path("wechat")
+        .push(
+            Router::with_path("follow-status")
+                .get(api::wechat::follow_status)
+                .push(Router::with_path("counselors").get(api::wechat::follow_status_list)),
+        )
+        .push(Router::with_path("bind-sms").post(api::wechat::bind_sms))
 }
 
 /// Uploads carry their own size limit (`server.upload_limit_mib`), not the JSON body limit.

@@ -13,7 +13,7 @@ use crate::db::entities::{accounts, sms_outbox};
 use crate::error::AppResult;
 use crate::outbox::claim::Table;
 
-pub use crate::domain::outbox::SmsStatus;
+pub use crate::domain::outbox::{SmsStatus, SmsTemplate};
 
 pub const TABLE: Table<sms_outbox::Entity, SmsStatus> = Table {
     id: sms_outbox::Column::Id,
@@ -32,7 +32,7 @@ pub const TABLE: Table<sms_outbox::Entity, SmsStatus> = Table {
 pub struct NewSms<'a> {
     pub account_id: i32,
     pub phone: &'a str,
-    pub template: &'static str,
+    pub template: SmsTemplate,
     pub params: serde_json::Value,
 }
 
@@ -44,7 +44,7 @@ pub async fn enqueue<C: ConnectionTrait>(
 ) -> AppResult<i32> {
     let row = sms_outbox::ActiveModel {
         phone: Set(sms.phone.to_string()),
-        template: Set(sms.template.to_string()),
+        template: Set(sms.template.as_str().to_string()),
         params: Set(sms.params.to_string()),
         status: Set(SmsStatus::Pending),
         attempts: Set(0),
@@ -74,14 +74,29 @@ pub async fn claim_next(
     Ok(TABLE.claim(db, 1, lease, now).await?.pop())
 }
 
-/// Whether a newer message went to the same account since (its password replaces this
-/// one's). Another account's message never does, even to the same number.
+/// The stored names of the templates that carry credentials.
+pub fn credential_templates() -> Vec<&'static str> {
+    SmsTemplate::ALL
+        .into_iter()
+        .filter(|t| t.carries_credentials())
+        .map(SmsTemplate::as_str)
+        .collect()
+}
+
+/// Whether a newer message of the same kind went to the same account since (a newer password
+/// replaces this one's, a newer code this code). Another account's message never does, even to
+/// the same number; a reminder to bind never replaces credentials.
 pub async fn superseded(db: &DatabaseConnection, row: &sms_outbox::Model) -> AppResult<bool> {
     let Some(account_id) = row.account_id else {
         return Ok(false);
     };
+    let same_kind = match SmsTemplate::from_db(&row.template) {
+        Some(t) if t.carries_credentials() => credential_templates(),
+        _ => vec![row.template.as_str()],
+    };
     Ok(sms_outbox::Entity::find()
         .filter(sms_outbox::Column::AccountId.eq(account_id))
+        .filter(sms_outbox::Column::Template.is_in(same_kind))
         .filter(sms_outbox::Column::Id.gt(row.id))
         .one(db)
         .await?

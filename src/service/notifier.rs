@@ -6,7 +6,7 @@ use sea_orm::DatabaseTransaction;
 
 use crate::domain::phone::MobilePhone;
 use crate::error::AppResult;
-use crate::outbox::sms::{self, NewSms};
+use crate::outbox::sms::{self, NewSms, SmsTemplate};
 
 /// Why credentials are being sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,10 +16,10 @@ pub enum CredentialReason {
 }
 
 impl CredentialReason {
-    pub fn template(self) -> &'static str {
+    pub fn template(self) -> SmsTemplate {
         match self {
-            Self::AccountCreated => "account_created",
-            Self::PasswordReset => "password_reset",
+            Self::AccountCreated => SmsTemplate::AccountCreated,
+            Self::PasswordReset => SmsTemplate::PasswordReset,
         }
     }
 }
@@ -50,6 +50,17 @@ pub enum CredentialChannel {
 pub trait Notifier: Send + Sync {
     fn channel(&self) -> CredentialChannel;
 
+    /// Whether this message goes out by SMS (a provider and its template are configured).
+    fn sends(&self, template: SmsTemplate) -> bool;
+
+    /// Queue a message other than credentials (a reset code, the binding steps) in `txn`.
+    async fn send(
+        &self,
+        txn: &DatabaseTransaction,
+        phone: &MobilePhone,
+        message: OtherSms<'_>,
+    ) -> AppResult<()>;
+
     async fn send_credentials(
         &self,
         txn: &DatabaseTransaction,
@@ -58,17 +69,60 @@ pub trait Notifier: Send + Sync {
     ) -> AppResult<()>;
 }
 
-/// Default notifier: a credentials SMS queued in the outbox for an SMS provider to deliver,
-/// and a log line with the masked phone. Without a provider that delivers (`sms.provider =
-/// "log"`) nothing is queued: the password would wait in the outbox for nobody.
+/// An SMS that is not credentials: for one account, its name and username, and the code of a
+/// password reset (secret: erased once handled).
+pub struct OtherSms<'a> {
+    pub account_id: i32,
+    pub template: SmsTemplate,
+    pub name: &'a str,
+    pub username: &'a str,
+    pub code: Option<&'a str>,
+}
+
+/// Default notifier: SMS queued in the outbox for an SMS provider to deliver, and a log line
+/// with the masked phone. Without a provider that delivers (`sms.provider = "log"`) nothing is
+/// queued: a password would wait in the outbox for nobody.
 pub struct SmsOutboxNotifier {
-    pub channel: CredentialChannel,
+    /// The messages configured to go out by SMS (`SmsSettings::templates_sent`).
+    pub sent: Vec<SmsTemplate>,
 }
 
 #[async_trait]
 impl Notifier for SmsOutboxNotifier {
     fn channel(&self) -> CredentialChannel {
-        self.channel
+        if self.sends(SmsTemplate::AccountCreated) {
+            CredentialChannel::Sms
+        } else {
+            CredentialChannel::ShowOnce
+        }
+    }
+
+    fn sends(&self, template: SmsTemplate) -> bool {
+        self.sent.contains(&template)
+    }
+
+    async fn send(
+        &self,
+        txn: &DatabaseTransaction,
+        phone: &MobilePhone,
+        message: OtherSms<'_>,
+    ) -> AppResult<()> {
+        let mut params = serde_json::json!({
+            "name": message.name,
+            "username": message.username,
+        });
+        if let (Some(code), Some(map)) = (message.code, params.as_object_mut()) {
+            map.insert("code".into(), code.into());
+        }
+        let sms = NewSms {
+            account_id: message.account_id,
+            phone: phone.as_str(),
+            template: message.template,
+            params,
+        };
+        let id = sms::enqueue(txn, sms, Utc::now()).await?;
+        tracing::info!(sms_id = id, to = %phone.masked(), template = message.template.as_str(), "SMS queued");
+        Ok(())
     }
 
     async fn send_credentials(
@@ -92,7 +146,7 @@ impl Notifier for SmsOutboxNotifier {
         tracing::info!(
             sms_id = id,
             to = %phone.masked(),
-            template = notice.reason.template(),
+            template = notice.reason.template().as_str(),
             "credentials SMS queued"
         );
         Ok(())

@@ -12,7 +12,7 @@ use hmac::{Hmac, KeyInit, Mac};
 use serde::Deserialize;
 use sha1::Sha1;
 
-use super::{transport, Accepted, SendError, SmsMessage, SmsProvider, SmsTemplate};
+use super::{transport, Accepted, SendError, SmsMessage, SmsProvider};
 use crate::config::AliyunSmsSettings;
 
 /// RFC 3986 percent-encoding: everything but `A-Z a-z 0-9 - _ . ~`, with upper-case hex
@@ -111,15 +111,13 @@ impl AliyunSms {
         now: DateTime<Utc>,
         nonce: &str,
     ) -> BTreeMap<String, String> {
-        let template = match message.template {
-            SmsTemplate::AccountCreated => &self.settings.templates.account_created,
-            SmsTemplate::PasswordReset => &self.settings.templates.password_reset,
-        };
-        let variables = serde_json::json!({
-            "name": message.name,
-            "username": message.username,
-            "password": message.password,
-        });
+        let template = self.settings.templates.code_of(message.template);
+        let variables: serde_json::Map<String, serde_json::Value> = message
+            .variables()
+            .into_iter()
+            .map(|(key, value)| (key.to_string(), value.into()))
+            .collect();
+        let variables = serde_json::Value::Object(variables);
         [
             ("AccessKeyId", self.settings.access_key_id.as_str()),
             ("Action", "SendSms"),
@@ -130,7 +128,7 @@ impl AliyunSms {
             ("SignatureMethod", "HMAC-SHA1"),
             ("SignatureNonce", nonce),
             ("SignatureVersion", "1.0"),
-            ("TemplateCode", template.as_str()),
+            ("TemplateCode", template),
             ("Version", "2017-05-25"),
         ]
         .into_iter()

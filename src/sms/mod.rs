@@ -14,31 +14,32 @@ use async_trait::async_trait;
 
 use crate::config::{SmsProviderKind, SmsSettings};
 
-/// Which notice a message carries; each maps to a template approved at the provider.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SmsTemplate {
-    AccountCreated,
-    PasswordReset,
-}
+pub use crate::domain::outbox::SmsTemplate;
 
-impl SmsTemplate {
-    pub fn from_db(value: &str) -> Option<Self> {
-        match value {
-            "account_created" => Some(Self::AccountCreated),
-            "password_reset" => Some(Self::PasswordReset),
-            _ => None,
-        }
-    }
-}
-
-/// One SMS to send. `Debug` leaves the password out.
+/// One SMS to send. `Debug` leaves the secret out.
 pub struct SmsMessage {
     /// Eleven-digit mainland number.
     pub phone: String,
     pub template: SmsTemplate,
     pub name: String,
     pub username: String,
-    pub password: String,
+    /// The password (credentials) or the code (忘记密码); empty for the binding steps.
+    pub secret: String,
+}
+
+impl SmsMessage {
+    /// The template's variables, by name, in the order Tencent's positional templates take.
+    pub fn variables(&self) -> Vec<(&'static str, &str)> {
+        match self.template {
+            SmsTemplate::AccountCreated | SmsTemplate::PasswordReset => vec![
+                ("name", &self.name),
+                ("username", &self.username),
+                ("password", &self.secret),
+            ],
+            SmsTemplate::ResetCode => vec![("code", &self.secret)],
+            SmsTemplate::BindSteps => vec![("name", &self.name)],
+        }
+    }
 }
 
 impl std::fmt::Debug for SmsMessage {
@@ -131,6 +132,41 @@ fn transport(error: reqwest::Error) -> SendError {
 mod tests {
     use super::*;
     use crate::config::Settings;
+
+    #[test]
+    fn each_template_takes_its_own_variables_in_order() {
+        let message = |template| SmsMessage {
+            phone: "13900000001".into(),
+            template,
+            name: "李老师".into(),
+            username: "li".into(),
+            secret: "042917".into(),
+        };
+        let names = |template| -> Vec<&'static str> {
+            message(template)
+                .variables()
+                .into_iter()
+                .map(|(k, _)| k)
+                .collect()
+        };
+        assert_eq!(
+            names(SmsTemplate::AccountCreated),
+            ["name", "username", "password"]
+        );
+        assert_eq!(
+            names(SmsTemplate::PasswordReset),
+            ["name", "username", "password"]
+        );
+        assert_eq!(names(SmsTemplate::ResetCode), ["code"]);
+        assert_eq!(names(SmsTemplate::BindSteps), ["name"]);
+        assert_eq!(message(SmsTemplate::ResetCode).variables()[0].1, "042917");
+        assert!(format!("{:?}", message(SmsTemplate::ResetCode))
+            .find("042917")
+            .is_none());
+        for template in SmsTemplate::ALL {
+            assert_eq!(SmsTemplate::from_db(template.as_str()), Some(template));
+        }
+    }
 
     #[test]
     fn only_the_log_provider_warns_that_nothing_is_delivered() {

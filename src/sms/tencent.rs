@@ -8,7 +8,7 @@ use hmac::{Hmac, KeyInit, Mac};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-use super::{transport, Accepted, SendError, SmsMessage, SmsProvider, SmsTemplate};
+use super::{transport, Accepted, SendError, SmsMessage, SmsProvider};
 use crate::config::TencentSmsSettings;
 
 pub const CONTENT_TYPE: &str = "application/json; charset=utf-8";
@@ -132,16 +132,14 @@ impl TencentSms {
     }
 
     fn payload(&self, message: &SmsMessage) -> String {
-        let template = match message.template {
-            SmsTemplate::AccountCreated => &self.settings.templates.account_created,
-            SmsTemplate::PasswordReset => &self.settings.templates.password_reset,
-        };
+        let template = self.settings.templates.code_of(message.template);
+        let values: Vec<&str> = message.variables().into_iter().map(|(_, v)| v).collect();
         serde_json::json!({
             "PhoneNumberSet": [format!("+86{}", message.phone)],
             "SmsSdkAppId": self.settings.sdk_app_id,
             "SignName": self.settings.sign_name,
             "TemplateId": template,
-            "TemplateParamSet": [message.name, message.username, message.password],
+            "TemplateParamSet": values,
         })
         .to_string()
     }

@@ -39,20 +39,26 @@ pub struct SmsWorker {
 fn message_of(row: &sms_outbox::Model) -> Option<SmsMessage> {
     let params: Value = serde_json::from_str(&row.params).ok()?;
     let text = |key: &str| params[key].as_str().map(str::to_string);
+    let template = SmsTemplate::from_db(&row.template)?;
+    let secret = match template.secret_param() {
+        Some(key) => text(key)?,
+        None => String::new(),
+    };
     Some(SmsMessage {
         phone: row.phone.clone(),
-        template: SmsTemplate::from_db(&row.template)?,
+        template,
         name: text("name")?,
         username: text("username")?,
-        password: text("password")?,
+        secret,
     })
 }
 
-/// The stored parameters once sent: everything but the password.
-fn without_password(params: &str) -> String {
+/// The stored parameters once handled: everything but the password or code.
+fn without_secret(params: &str) -> String {
     match serde_json::from_str::<Value>(params) {
         Ok(Value::Object(mut map)) => {
             map.remove("password");
+            map.remove("code");
             Value::Object(map).to_string()
         }
         _ => "{}".to_string(),
@@ -141,7 +147,7 @@ impl SmsWorker {
         match self.provider.send(&message).await {
             Ok(accepted) => self.sent(row, accepted.reference, report).await,
             Err(error) => {
-                let error = redacted(error, &message.password);
+                let error = redacted(error, &message.secret);
                 self.unsent(row, error, report).await
             }
         }
@@ -162,7 +168,7 @@ impl SmsWorker {
             },
             provider: self.provider.name(),
             reference,
-            params: without_password(&row.params),
+            params: without_secret(&row.params),
         };
         queue::mark_sent(&self.outbox.db, row, handled, self.outbox.now()).await?;
         if delivered {
@@ -210,7 +216,7 @@ impl SmsWorker {
         ending: Ending,
         reason: &str,
     ) -> AppResult<()> {
-        let params = without_password(&row.params);
+        let params = without_secret(&row.params);
         queue::finish(&self.outbox.db, row, ending, reason, params).await
     }
 
@@ -242,8 +248,8 @@ mod tests {
 
     #[test]
     fn a_sent_message_keeps_everything_but_the_password() {
-        let kept = without_password(r#"{"name":"王","username":"wang","password":"Abc12345"}"#);
+        let kept = without_secret(r#"{"name":"王","username":"wang","password":"Abc12345"}"#);
         assert_eq!(kept, r#"{"name":"王","username":"wang"}"#);
-        assert_eq!(without_password("not json"), "{}");
+        assert_eq!(without_secret("not json"), "{}");
     }
 }

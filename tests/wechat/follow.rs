@@ -98,7 +98,7 @@ fn services(app: &TestApp) -> fudao::service::Services {
     fudao::service::Services::new(
         app.db.clone(),
         std::sync::Arc::new(fudao::service::notifier::SmsOutboxNotifier {
-            channel: fudao::service::notifier::CredentialChannel::Sms,
+            sent: vec![fudao::domain::outbox::SmsTemplate::AccountCreated],
         }),
         auth,
         std::sync::Arc::new(fudao::storage::LocalDir::new(&app.settings.storage.dir)),

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::capabilities::{CapabilitiesView, MeView};
 use super::views::AccountView;
+use crate::domain::outbox::SmsTemplate;
 use crate::error::AppError;
 use crate::http::auth::{actor, meta, BearerToken};
 use crate::http::error::ApiResult;
@@ -99,6 +100,46 @@ pub async fn reset_password_with_code(
     Ok(())
 }
 
+/// How a forgotten password can get its code.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PasswordResetOptions {
+    /// `重置密码` in the official account: always, for accounts with a bound WeChat.
+    pub chat: bool,
+    /// A code by SMS to the account's phone (an SMS provider with a `reset_code` template).
+    pub sms: bool,
+}
+
+/// Which ways to a reset code this server offers (the login page's 忘记密码 asks first).
+#[endpoint(tags("auth"))]
+pub async fn password_reset_options(depot: &mut Depot) -> ApiResult<Json<PasswordResetOptions>> {
+    let state = AppState::from_depot(depot)?;
+    Ok(Json(PasswordResetOptions {
+        chat: true,
+        sms: state.services.notifier.sends(SmsTemplate::ResetCode),
+    }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ResetCodeRequest {
+    pub username: String,
+}
+
+/// Send a reset code by SMS to the account's phone. The answer is the same whether or not the
+/// account exists or has a phone; at most three codes an hour per phone.
+#[endpoint(tags("auth"), status_codes(202))]
+pub async fn send_reset_code_by_sms(
+    body: JsonBody<ResetCodeRequest>,
+    req: &mut Request,
+    depot: &mut Depot,
+    res: &mut Response,
+) -> ApiResult<()> {
+    let state = AppState::from_depot(depot)?;
+    let meta = request_meta(req, state.settings.server.forwarded_hops());
+    password_reset::send_code_by_sms(&state.services, &body.username, &meta).await?;
+    res.status_code(StatusCode::ACCEPTED);
+    Ok(())
+}
+
 /// End the current session.
 #[endpoint(tags("auth"), status_codes(204))]
 pub async fn logout(depot: &mut Depot, res: &mut Response) -> ApiResult<()> {
@@ -116,7 +157,7 @@ pub async fn me(depot: &mut Depot) -> ApiResult<Json<MeView>> {
     let state = AppState::from_depot(depot)?;
     let detail = accounts::me(&state.services, actor(depot)?).await?;
     Ok(Json(MeView {
-        capabilities: CapabilitiesView::of(detail.role, state.services.notifier.channel()),
+        capabilities: CapabilitiesView::of(detail.role, state.services.notifier.as_ref()),
         account: AccountView::new(&detail, true),
     }))
 }

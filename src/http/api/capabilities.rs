@@ -8,7 +8,8 @@ use crate::domain::capabilities::Capabilities;
 use crate::domain::role::Role;
 
 use super::views::{AccountView, CredentialDelivery};
-use crate::service::notifier::CredentialChannel;
+use crate::domain::outbox::SmsTemplate;
+use crate::service::notifier::Notifier;
 
 /// A code with the label people read.
 #[derive(Debug, Serialize, ToSchema)]
@@ -47,10 +48,13 @@ pub struct CapabilitiesView {
     /// How the initial passwords of the accounts the caller creates or resets travel: by SMS,
     /// or shown to the caller once (no SMS provider configured).
     pub credentials_delivery: CredentialDelivery,
+    /// May text the binding steps to counselors who have not bound WeChat (an admin, with an
+    /// SMS provider and its `bind_steps` template).
+    pub bind_sms: bool,
 }
 
 impl CapabilitiesView {
-    pub fn of(role: Role, channel: CredentialChannel) -> Self {
+    pub fn of(role: Role, notifier: &dyn Notifier) -> Self {
         let caps = Capabilities::of(role);
         Self {
             creatable_roles: caps
@@ -97,7 +101,8 @@ impl CapabilitiesView {
             imports_employment: caps.imports_employment,
             imports_accounts: caps.imports_accounts,
             unit_kind: caps.unit_kind.as_str(),
-            credentials_delivery: CredentialDelivery::of(channel),
+            credentials_delivery: CredentialDelivery::of(notifier.channel()),
+            bind_sms: role != Role::Counselor && notifier.sends(SmsTemplate::BindSteps),
         }
     }
 }

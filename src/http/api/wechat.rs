@@ -11,7 +11,7 @@ use super::auth::TokenResponse;
 use crate::domain::page::PageRequest;
 use crate::domain::phone::mask;
 use crate::domain::Invalid;
-use crate::http::auth::actor;
+use crate::http::auth::{actor, meta};
 use crate::http::error::ApiResult;
 use crate::http::request_meta::request_meta;
 use crate::http::state::AppState;
@@ -193,5 +193,47 @@ pub async fn follow_status_list(
         page: page.page,
         per_page: page.per_page,
         total: page.total,
+    }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct BindStepsRequest {
+    /// Counselors in the caller's scope (at most 500), e.g. a page of the not-bound list.
+    pub account_ids: Vec<i32>,
+}
+
+/// What a request to text the binding steps did, per counselor named.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BindStepsView {
+    /// SMS queued.
+    pub queued: u64,
+    /// Bound already: no SMS.
+    pub already_bound: u64,
+    /// Texted within the last 24 hours: no second SMS.
+    pub sent_today: u64,
+    /// No mobile number on the account.
+    pub no_phone: u64,
+}
+
+/// Text the binding steps to counselors who have not bound WeChat: at most one SMS a day each,
+/// through the SMS outbox (needs an SMS provider with the `bind_steps` template).
+#[endpoint(tags("wechat"))]
+pub async fn bind_sms(
+    body: JsonBody<BindStepsRequest>,
+    depot: &mut Depot,
+) -> ApiResult<Json<BindStepsView>> {
+    let state = AppState::from_depot(depot)?;
+    let outcome = crate::service::identity::bind_steps::send(
+        &state.services,
+        actor(depot)?,
+        &body.account_ids,
+        &meta(depot),
+    )
+    .await?;
+    Ok(Json(BindStepsView {
+        queued: outcome.queued,
+        already_bound: outcome.already_bound,
+        sent_today: outcome.sent_today,
+        no_phone: outcome.no_phone,
     }))
 }

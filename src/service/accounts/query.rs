@@ -204,6 +204,7 @@ async fn latest_sms_by_account<C: ConnectionTrait>(
     let mut sms_of: HashMap<i32, CredentialsSms> = HashMap::new();
     for row in sms_outbox::Entity::find()
         .filter(sms_outbox::Column::AccountId.is_in(ids.to_vec()))
+        .filter(sms_outbox::Column::Template.is_in(crate::outbox::sms::credential_templates()))
         .order_by_desc(sms_outbox::Column::Id)
         .all(conn)
         .await?

@@ -2,6 +2,7 @@
 //! to an account, and the official account's followers.
 
 pub mod auth;
+pub mod bind_steps;
 pub mod binding;
 pub mod chat_sender;
 pub mod followers;

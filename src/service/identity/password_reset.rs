@@ -6,18 +6,24 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
+    Set, TransactionTrait,
+};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
-use crate::db::entities::{accounts, password_reset_codes};
+use crate::db::entities::{accounts, password_reset_codes, sms_outbox};
+use crate::domain::outbox::SmsTemplate;
 use crate::domain::password::NewPassword;
+use crate::domain::phone::MobilePhone;
 use crate::domain::scope::Actor;
 use crate::domain::Invalid;
 use crate::error::{AppError, AppResult};
 use crate::infra::{password_hash, random};
 use crate::service::identity::{auth, login_throttle, mini_link};
+use crate::service::notifier::OtherSms;
 use crate::service::{audit, RequestMeta, Services};
 
 /// How long a code can be used.
@@ -26,6 +32,8 @@ pub const CODE_MINUTES: i64 = 10;
 pub const CODE_TRIES: i32 = 5;
 /// A new code replaces the old one at most this often, so a chat cannot churn codes.
 const REISSUE_AFTER: TimeDelta = TimeDelta::seconds(60);
+/// Codes by SMS to one phone per hour.
+const SMS_CODES_PER_HOUR: u64 = 3;
 /// Longest code or username worth a look; anything longer is wrong without a query.
 const MAX_FIELD_CHARS: usize = 64;
 
@@ -54,11 +62,92 @@ fn unusable() -> AppError {
 
 /// A new code for the account bound to the chat's sender (replacing any earlier one).
 pub async fn issue(services: &Services, actor: &Actor) -> AppResult<Issued> {
-    let now = services.clock.now();
     let txn = services.db.begin().await?;
+    let issued = issue_in(services, &txn, actor, "official_account").await?;
+    txn.commit().await?;
+    Ok(issued)
+}
+
+/// A code for the account of `username`, by SMS to its phone, when the SMS provider has a
+/// `reset_code` template. Whether the account exists is not told: an unknown username, a
+/// disabled account or one without a phone get the same answer and no SMS. At most
+/// `SMS_CODES_PER_HOUR` codes per phone, and attempts count against the per-address limit.
+pub async fn send_code_by_sms(
+    services: &Services,
+    username: &str,
+    meta: &RequestMeta,
+) -> AppResult<()> {
+    if !services.notifier.sends(SmsTemplate::ResetCode) {
+        return Err(Invalid::new(
+            "username",
+            "未开通短信验证码，请在服务号中发送“重置密码”获取验证码，或联系管理员重置",
+        )
+        .into());
+    }
+    if let Some(ip) = meta.ip.as_deref() {
+        if !services.sessions.allow_attempt(ip).await {
+            return Err(AppError::TooManyRequests);
+        }
+    }
+    let username = username.trim();
+    if username.is_empty() || username.chars().count() > MAX_FIELD_CHARS {
+        return Err(Invalid::new("username", "请填写用户名").into());
+    }
+    let Some(account) = accounts::Entity::find()
+        .filter(accounts::Column::Username.eq(username))
+        .filter(accounts::Column::Disabled.eq(false))
+        .one(&services.db)
+        .await?
+    else {
+        return Ok(());
+    };
+    let Some(phone) = account
+        .phone
+        .as_deref()
+        .and_then(|p| MobilePhone::parse(p).ok())
+    else {
+        return Ok(());
+    };
+    let now = services.clock.now();
+    let recent = sms_outbox::Entity::find()
+        .filter(sms_outbox::Column::Phone.eq(phone.as_str()))
+        .filter(sms_outbox::Column::Template.eq(SmsTemplate::ResetCode.as_str()))
+        .filter(sms_outbox::Column::CreatedAt.gt(now - TimeDelta::hours(1)))
+        .count(&services.db)
+        .await?;
+    if recent >= SMS_CODES_PER_HOUR {
+        return Err(AppError::TooManyRequests);
+    }
+    let actor = auth::actor_of(&account)?;
+    let txn = services.db.begin().await?;
+    match issue_in(services, &txn, &actor, "sms").await? {
+        Issued::Code { code, .. } => {
+            let message = OtherSms {
+                account_id: account.id,
+                template: SmsTemplate::ResetCode,
+                name: &account.name,
+                username: &account.username,
+                code: Some(&code),
+            };
+            services.notifier.send(&txn, &phone, message).await?;
+        }
+        // The code of a minute ago is on its way or arrived; it still works.
+        Issued::TooSoon { .. } => {}
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+async fn issue_in(
+    services: &Services,
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    via: &str,
+) -> AppResult<Issued> {
+    let now = services.clock.now();
     let previous = password_reset_codes::Entity::find()
         .filter(password_reset_codes::Column::AccountId.eq(actor.account_id))
-        .one(&txn)
+        .one(txn)
         .await?;
     if let Some(previous) = &previous {
         let wait = previous.created_at + REISSUE_AFTER - now;
@@ -68,7 +157,7 @@ pub async fn issue(services: &Services, actor: &Actor) -> AppResult<Issued> {
             });
         }
         password_reset_codes::Entity::delete_by_id(previous.id)
-            .exec(&txn)
+            .exec(txn)
             .await?;
     }
     let code = format!("{:06}", random::in_range(0..1_000_000u32));
@@ -81,10 +170,10 @@ pub async fn issue(services: &Services, actor: &Actor) -> AppResult<Issued> {
         expires_at: Set(expires_at),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
     audit::record(
-        &txn,
+        txn,
         Some(actor),
         &RequestMeta::default(),
         audit::Entry {
@@ -92,11 +181,10 @@ pub async fn issue(services: &Services, actor: &Actor) -> AppResult<Issued> {
             target_type: "account",
             target_id: Some(actor.account_id.to_string()),
             org_path: actor.org_path.as_str(),
-            detail: json!({ "via": "official_account", "expires_at": expires_at }),
+            detail: json!({ "via": via, "expires_at": expires_at }),
         },
     )
     .await?;
-    txn.commit().await?;
     Ok(Issued::Code { code, expires_at })
 }
 
