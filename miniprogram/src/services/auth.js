@@ -32,6 +32,16 @@ function resetWithCode(username, code, newPassword) {
   );
 }
 
+// Which ways to a reset code the server offers: {chat, sms}.
+function resetOptions() {
+  return http.get('/api/v1/auth/password-reset', undefined, { auth: false, toast: false });
+}
+
+// A reset code by SMS to the account's phone (the same answer whether or not it exists).
+function sendResetCode(username) {
+  return http.post('/api/v1/auth/password-reset/sms', { username: username.trim() }, { auth: false });
+}
+
 async function logout() {
   try {
     const token = session.getToken();
@@ -42,4 +52,12 @@ async function logout() {
   session.clear();
 }
 
-module.exports = { login, changePassword, resetWithCode, logout, silentLogin: http.silentLogin };
+module.exports = {
+  login,
+  changePassword,
+  resetWithCode,
+  resetOptions,
+  sendResetCode,
+  logout,
+  silentLogin: http.silentLogin,
+};

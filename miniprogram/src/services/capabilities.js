@@ -15,6 +15,7 @@ const NONE = {
   imports_accounts: false,
   unit_kind: '',
   credentials_delivery: 'sms',
+  bind_sms: false,
 };
 
 // The capabilities of the cached profile, or of a fresh GET /me when the cache has none (a

@@ -91,4 +91,33 @@ describe('login page', () => {
     await tap(page, '#back-to-login');
     expect(page.querySelector('#submit')).toBeTruthy();
   });
+
+  test('忘记密码 offers a code by SMS when the server sends them, then waits a minute', async () => {
+    const api = useApi({
+      'GET /api/v1/auth/password-reset': ok({ chat: true, sms: true }),
+      'POST /api/v1/auth/password-reset/sms': { status: 202, body: '' },
+    });
+    const page = await mountPage('pages/login/index', { reset: '1' });
+    expect(textOf(page.querySelector('#reset-steps'))).toContain('短信获取');
+    await tap(page, '#sms-code');
+    expect(wxControl.lastToast()).toBe('请先输入用户名');
+    await input(page, '#reset-username', ' zhao ');
+    await tap(page, '#sms-code');
+    expect(api.calls('POST /api/v1/auth/password-reset/sms')[0].body).toEqual({ username: 'zhao' });
+    expect(api.calls('POST /api/v1/auth/password-reset/sms')[0].header.authorization).toBeUndefined();
+    expect(wxControl.lastToast()).toBe('如该账号登记了手机号，验证码已发送');
+    expect(textOf(page.querySelector('#sms-code'))).toBe('60 秒');
+    await tap(page, '#sms-code');
+    expect(api.calls('POST /api/v1/auth/password-reset/sms')).toHaveLength(1);
+    page.instance.onUnload();
+  });
+
+  test('without SMS codes the chat is the only way', async () => {
+    useApi({ 'GET /api/v1/auth/password-reset': ok({ chat: true, sms: false }) });
+    const page = await mountPage('pages/login/index');
+    await tap(page, '#forgot');
+    expect(page.querySelector('#reset')).toBeTruthy();
+    expect(page.querySelector('#sms-code')).toBeFalsy();
+    expect(textOf(page.querySelector('#reset-steps'))).not.toContain('短信获取');
+  });
 });

@@ -70,6 +70,7 @@ function capabilitiesOf(role) {
     imports_accounts: imports,
     unit_kind: ROLE[role].unit_kind,
     credentials_delivery: 'sms',
+    bind_sms: false,
   };
 }
 

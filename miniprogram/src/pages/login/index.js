@@ -17,19 +17,57 @@ Component({
     confirmPassword: '',
     submitting: false,
     redirect: '',
+    // 忘记密码: the server also sends codes by SMS; seconds until another may be asked.
+    smsOffered: false,
+    smsWait: 0,
   },
   methods: {
     onLoad(options) {
+      const reset = Boolean(options && options.reset === '1');
       this.setData({
         redirect: nav.safeReturn(nav.decodeParam(options && options.redirect)),
-        mode: options && options.reset === '1' ? 'reset' : 'login',
+        mode: reset ? 'reset' : 'login',
       });
+      if (reset) return this.loadResetOptions();
+      return undefined;
+    },
+    onUnload() {
+      if (this._timer) clearInterval(this._timer);
+    },
+    async loadResetOptions() {
+      try {
+        const options = await authService.resetOptions();
+        this.setData({ smsOffered: Boolean(options && options.sms) });
+      } catch (error) {
+        // The chat remains the way to a code.
+      }
+    },
+    async onSmsCode() {
+      const username = this.data.username.trim();
+      if (!username) {
+        wx.showToast({ title: '请先输入用户名', icon: 'none' });
+        return;
+      }
+      if (this.data.smsWait > 0) return;
+      try {
+        await authService.sendResetCode(username);
+      } catch (error) {
+        return; // Shown by the request layer (e.g. 尝试过于频繁).
+      }
+      wx.showToast({ title: '如该账号登记了手机号，验证码已发送', icon: 'none' });
+      this.setData({ smsWait: 60 });
+      this._timer = setInterval(() => {
+        const left = this.data.smsWait - 1;
+        this.setData({ smsWait: Math.max(0, left) });
+        if (left <= 0) clearInterval(this._timer);
+      }, 1000);
     },
     onInput(event) {
       this.setData({ [event.currentTarget.dataset.field]: event.detail.value });
     },
     onForgot() {
       this.setData({ mode: 'reset', code: '', newPassword: '', confirmPassword: '' });
+      return this.loadResetOptions();
     },
     onBackToLogin() {
       this.setData({ mode: 'login', password: '' });
