@@ -21,6 +21,7 @@ mod m20261202_000013_catch_up_6_7;
 mod m20261202_000014_credential_handovers;
 mod m20261202_000015_password_reset_codes;
 mod m20261202_000016_task_change_notices;
+mod m20261202_000017_account_cohorts;
 
 pub struct Migrator;
 
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000014_credential_handovers::Migration),
             Box::new(m20261202_000015_password_reset_codes::Migration),
             Box::new(m20261202_000016_task_change_notices::Migration),
+            Box::new(m20261202_000017_account_cohorts::Migration),
         ]
     }
 }

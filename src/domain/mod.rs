@@ -4,6 +4,7 @@ pub mod account_sheet;
 pub mod attachment;
 pub mod bind_code;
 pub mod capabilities;
+pub mod cohort;
 pub mod education;
 pub mod employment;
 pub mod news;

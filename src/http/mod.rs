@@ -152,6 +152,11 @@ fn account_routes() -> Router {
         .push(Router::with_path("import-template").get(api::account_import::template))
         .push(Router::with_path("credentials/{token}").get(api::account_import::credentials))
         .push(
+            Router::with_path("turnover")
+                .post(accounts::turnover)
+                .push(Router::with_path("{id}/undo").post(accounts::undo_turnover)),
+        )
+        .push(
             Router::with_path("{id}")
                 .get(accounts::get)
                 .patch(accounts::update)

@@ -28,7 +28,17 @@ pub async fn record<C: ConnectionTrait>(
     meta: &RequestMeta,
     entry: Entry<'_>,
 ) -> AppResult<()> {
-    audit_log::ActiveModel {
+    record_with_id(conn, actor, meta, entry).await.map(|_| ())
+}
+
+/// `record`, returning the entry's id (for actions that can be undone by naming it).
+pub async fn record_with_id<C: ConnectionTrait>(
+    conn: &C,
+    actor: Option<&Actor>,
+    meta: &RequestMeta,
+    entry: Entry<'_>,
+) -> AppResult<i64> {
+    let row = audit_log::ActiveModel {
         actor_id: Set(actor.map(|a| a.account_id)),
         actor_name: Set(actor
             .map(|a| format!("{}({})", a.name, a.username))
@@ -44,7 +54,7 @@ pub async fn record<C: ConnectionTrait>(
     }
     .insert(conn)
     .await?;
-    Ok(())
+    Ok(row.id.into())
 }
 
 /// A WeChat identity as admins see it: enough to tell two apart, not enough to message or

@@ -10,3 +10,4 @@ mod paging;
 mod phones;
 mod platform;
 mod scope;
+mod turnover;

@@ -6,9 +6,9 @@ use std::sync::Arc;
 use fudao::db::entities::{accounts, sms_outbox};
 use fudao::sms::worker::SmsWorker;
 use migrations::{Migrator, MigratorTrait};
-use sea_orm::ActiveValue::{NotSet, Set};
+use sea_orm::ActiveValue::Set;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Statement,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Statement,
 };
 use serde_json::{json, Value};
 
@@ -193,21 +193,26 @@ async fn credentials_sms_belong_to_their_account_not_to_the_number() {
     .await;
 }
 
-/// Insert an account row straight into the database, as data older than the unique index.
+/// Insert an account row straight into the database, as data older than the unique index: a
+/// copy of the account with that phone, in the columns that schema had.
 async fn insert_raw_account(app: &TestApp, username: &str, phone: &str) -> i32 {
-    let template = accounts::Entity::find()
-        .filter(accounts::Column::Phone.eq(phone))
+    let columns = "password_hash, role, org_unit_id, org_path, phone, must_change_password, \
+                   disabled, failed_logins, locked_until, created_at, updated_at";
+    app.execute(&format!(
+        "INSERT INTO accounts (username, name, {columns}) \
+         SELECT '{username}', '旧数据', {columns} FROM accounts WHERE phone = '{phone}'"
+    ))
+    .await;
+    let (id,): (i32,) = accounts::Entity::find()
+        .select_only()
+        .column(accounts::Column::Id)
+        .filter(accounts::Column::Username.eq(username))
+        .into_tuple()
         .one(&app.db)
         .await
         .unwrap()
-        .expect("an account with that phone");
-    let twin = accounts::ActiveModel {
-        id: NotSet,
-        username: Set(username.to_string()),
-        name: Set("旧数据".into()),
-        ..template.into()
-    };
-    twin.insert(&app.db).await.unwrap().id
+        .expect("the copy");
+    id
 }
 
 #[tokio::test]

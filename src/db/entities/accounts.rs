@@ -22,6 +22,8 @@ pub struct Model {
     /// When the failure ceiling locked the account (the lock lasts until an admin lifts it;
     /// the column is named after the timed lockout it replaced).
     pub locked_until: Option<DateTimeUtc>,
+    /// The graduating class (届) a counselor serves, e.g. 2027; none for admins.
+    pub cohort: Option<i32>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

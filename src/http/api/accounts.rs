@@ -6,6 +6,7 @@ use salvo::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::views::{AccountPage, AccountView, CredentialsView};
+use crate::domain::cohort::Cohort;
 use crate::domain::education::EducationLevel;
 use crate::domain::page::PageRequest;
 use crate::domain::phone::MobilePhone;
@@ -28,6 +29,8 @@ pub struct AccountQuery {
     #[salvo(parameter(value_type = Option<EducationLevel>))]
     pub education_level: Option<String>,
     pub disabled: Option<bool>,
+    /// Counselors of this class (届), e.g. 2027.
+    pub cohort: Option<String>,
     /// Part of the name, username or phone.
     pub q: Option<String>,
     /// From 1 (at most 10000).
@@ -51,6 +54,11 @@ pub async fn list(query: AccountQuery, depot: &mut Depot) -> ApiResult<Json<Acco
             .map(EducationLevel::parse)
             .transpose()?,
         disabled: query.disabled,
+        cohort: query
+            .cohort
+            .as_deref()
+            .map(|c| Cohort::parse("cohort", c))
+            .transpose()?,
         q: query.q.clone(),
     };
     let page = accounts::list(
@@ -84,6 +92,8 @@ pub struct CreateAccountRequest {
     /// Counselors: majors from the college's catalog, at the chosen levels.
     #[serde(default)]
     pub major_ids: Vec<i32>,
+    /// Counselors: the class (届) served, e.g. 2027; the class under way when left out.
+    pub cohort: Option<i32>,
 }
 
 /// A new account, and how its initial password travels.
@@ -112,7 +122,8 @@ pub async fn create(
         body.username.as_deref(),
         &body.education_levels,
         &body.major_ids,
-    )?;
+    )?
+    .with_cohort(body.cohort)?;
     let created = accounts::create(&state.services, actor(depot)?, new, &meta(depot)).await?;
     res.status_code(StatusCode::CREATED);
     // The password may be in this answer: no cache or proxy keeps a copy.
@@ -206,4 +217,79 @@ pub async fn reset_password(
     .await?;
     no_store(res);
     Ok(Json(CredentialsView::new(handover)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct TurnoverRequest {
+    /// The class (届) whose counselors turn over, e.g. 2026; the carried ones move to the next.
+    pub from: i32,
+    /// Counselors of that class, in the caller's scope, who stay on for the next class.
+    #[serde(default)]
+    pub carry: Vec<i32>,
+    /// Disable every other counselor of that class in scope.
+    #[serde(default)]
+    pub disable_rest: bool,
+}
+
+/// What a turnover changed; `id` undoes it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TurnoverView {
+    /// The audit entry of the turnover: `POST /accounts/turnover/{id}/undo`.
+    pub id: Option<i64>,
+    pub from: i32,
+    pub to: i32,
+    pub carried: Vec<i32>,
+    pub disabled: Vec<i32>,
+}
+
+/// Year turnover: carry chosen counselors of a class over to the next (login, WeChat binding
+/// and history kept) and disable the rest, in one audited action that can be undone.
+#[endpoint(tags("accounts"))]
+pub async fn turnover(
+    body: JsonBody<TurnoverRequest>,
+    depot: &mut Depot,
+) -> ApiResult<Json<TurnoverView>> {
+    let state = AppState::from_depot(depot)?;
+    let body = body.into_inner();
+    let from = Cohort::from_year(body.from)
+        .ok_or_else(|| crate::domain::Invalid::new("from", "届别应为四位年份，如 2026"))?;
+    let outcome = accounts::turnover::run(
+        &state.services,
+        actor(depot)?,
+        accounts::turnover::Turnover {
+            from,
+            carry: body.carry,
+            disable_rest: body.disable_rest,
+        },
+        &meta(depot),
+    )
+    .await?;
+    let r = outcome.record;
+    Ok(Json(TurnoverView {
+        id: Some(outcome.id),
+        from: r.from,
+        to: r.to,
+        carried: r.carried,
+        disabled: r.disabled,
+    }))
+}
+
+/// Undo a turnover: carried counselors return to their class, disabled ones are enabled.
+#[endpoint(tags("accounts"))]
+pub async fn undo_turnover(id: PathParam<i64>, depot: &mut Depot) -> ApiResult<Json<TurnoverView>> {
+    let state = AppState::from_depot(depot)?;
+    let r = accounts::turnover::undo(
+        &state.services,
+        actor(depot)?,
+        id.into_inner(),
+        &meta(depot),
+    )
+    .await?;
+    Ok(Json(TurnoverView {
+        id: None,
+        from: r.from,
+        to: r.to,
+        carried: r.carried,
+        disabled: r.disabled,
+    }))
 }

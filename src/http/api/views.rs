@@ -147,6 +147,8 @@ pub struct AccountView {
     pub org_unit: UnitRef,
     pub education_levels: Vec<String>,
     pub majors: Vec<MajorView>,
+    /// Counselors: the class (届) served, e.g. 2027.
+    pub cohort: Option<i32>,
     pub wechat: WechatLinkView,
     /// The latest credentials SMS (account created, password reset).
     pub credentials_sms: Option<CredentialsSmsView>,
@@ -188,6 +190,7 @@ impl AccountView {
                 .map(|l| l.as_str().to_string())
                 .collect(),
             majors: detail.majors.iter().map(MajorView::new).collect(),
+            cohort: account.cohort,
             wechat: WechatLinkView {
                 bound: detail.wechat.bound,
                 following: detail.wechat.following,

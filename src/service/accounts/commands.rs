@@ -14,6 +14,7 @@ use super::provisioning::{
 };
 use super::query::{find_manageable, load_details, one_detail, AccountDetail};
 use crate::db::entities::{accounts, majors, org_units};
+use crate::domain::cohort::Cohort;
 use crate::domain::education::{EducationLevel, EducationLevels};
 use crate::domain::password::generate_initial;
 use crate::domain::phone::MobilePhone;
@@ -52,6 +53,8 @@ pub struct NewAccount {
     pub phone: MobilePhone,
     pub username: Username,
     pub duties: Duties,
+    /// A counselor's class (届); none means the class under way.
+    pub cohort: Option<Cohort>,
 }
 
 pub(super) fn parse_duties(
@@ -101,6 +104,23 @@ impl NewAccount {
             phone,
             username,
             duties: parse_duties(role, education_levels, major_ids)?,
+            cohort: None,
+        })
+    }
+
+    /// The class (届) a counselor serves; left out, the class under way.
+    pub fn with_cohort(self, cohort: Option<i32>) -> Result<Self, Invalid> {
+        let Some(year) = cohort else {
+            return Ok(self);
+        };
+        if self.role != Role::Counselor {
+            return Err(Invalid::new("cohort", "只有辅导员需要填写届别"));
+        }
+        let cohort = Cohort::from_year(year)
+            .ok_or_else(|| Invalid::new("cohort", "届别应为四位年份，如 2027"))?;
+        Ok(Self {
+            cohort: Some(cohort),
+            ..self
         })
     }
 }
@@ -245,6 +265,7 @@ pub async fn create(
             name: &new.name,
             phone: Some(&new.phone),
             password_hash,
+            cohort: new.cohort,
         },
     )
     .await?;

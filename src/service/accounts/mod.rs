@@ -7,6 +7,7 @@ pub mod import;
 mod provisioning;
 mod query;
 mod records;
+pub mod turnover;
 
 pub use crate::domain::username::parse_person_name;
 pub use commands::{

@@ -10,6 +10,7 @@ use serde_json::json;
 
 use super::handover::Handover;
 use crate::db::entities::{account_levels, account_majors, accounts, org_units};
+use crate::domain::cohort::Cohort;
 use crate::domain::education::EducationLevels;
 use crate::domain::password::generate_initial;
 use crate::domain::phone::MobilePhone;
@@ -120,6 +121,7 @@ pub async fn create_unchecked<C: ConnectionTrait>(
             name,
             phone,
             password_hash: password_hash::hash(&password).await?,
+            cohort: None,
         },
     )
     .await?;
@@ -224,6 +226,8 @@ pub struct NewRow<'a> {
     pub name: &'a str,
     pub phone: Option<&'a MobilePhone>,
     pub password_hash: String,
+    /// A counselor's class; none means the class under way. Admins have none.
+    pub cohort: Option<Cohort>,
 }
 
 /// Insert an account that must change its initial password at first login.
@@ -232,6 +236,10 @@ pub async fn insert_account<C: ConnectionTrait>(
     new: NewRow<'_>,
 ) -> AppResult<accounts::Model> {
     let now = Utc::now();
+    let cohort = match new.role {
+        Role::Counselor => Some(new.cohort.unwrap_or_else(|| Cohort::current(now)).year()),
+        _ => None,
+    };
     crate::service::identity::login_throttle::forget(conn, new.username.as_str()).await?;
     accounts::ActiveModel {
         username: Set(new.username.as_str().to_string()),
@@ -245,6 +253,7 @@ pub async fn insert_account<C: ConnectionTrait>(
         disabled: Set(false),
         failed_logins: Set(0),
         locked_until: Set(None),
+        cohort: Set(cohort),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()

@@ -14,6 +14,7 @@ use crate::db::entities::{
     account_levels, account_majors, account_wechat, accounts, followers, majors, org_units,
     sms_outbox,
 };
+use crate::domain::cohort::Cohort;
 use crate::domain::education::EducationLevel;
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::role::Role;
@@ -62,6 +63,8 @@ pub struct AccountFilter {
     pub role: Option<Role>,
     pub education_level: Option<EducationLevel>,
     pub disabled: Option<bool>,
+    /// Counselors of this class (届).
+    pub cohort: Option<Cohort>,
     pub q: Option<String>,
 }
 
@@ -256,6 +259,9 @@ pub async fn list(
     }
     if let Some(disabled) = filter.disabled {
         query = query.filter(accounts::Column::Disabled.eq(disabled));
+    }
+    if let Some(cohort) = filter.cohort {
+        query = query.filter(accounts::Column::Cohort.eq(cohort.year()));
     }
     if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         query = query.filter(

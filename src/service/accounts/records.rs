@@ -17,6 +17,8 @@ pub struct AccountRecord {
     pub failed_logins: i32,
     /// When the failure ceiling locked the account, until an admin lifts it.
     pub locked_at: Option<DateTime<Utc>>,
+    /// A counselor's class (届).
+    pub cohort: Option<i32>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -32,6 +34,7 @@ impl From<accounts::Model> for AccountRecord {
             disabled: account.disabled,
             failed_logins: account.failed_logins,
             locked_at: account.locked_until,
+            cohort: account.cohort,
             created_at: account.created_at,
             updated_at: account.updated_at,
         }
