@@ -29,6 +29,7 @@ struct Capabilities {
     imports_accounts: bool,
     unit_kind: String,
     credentials_delivery: String,
+    current_cohort: i32,
 }
 
 #[derive(Debug, Deserialize)]
@@ -67,6 +68,8 @@ async fn each_role_is_told_what_it_may_do() {
             caps.credentials_delivery, "sms",
             "the test apps configure a provider"
         );
+        let class = fudao::domain::cohort::Cohort::current(chrono::Utc::now()).year();
+        assert_eq!(caps.current_cohort, class);
 
         let school = me(&app, &w.school_a).await.capabilities;
         assert_eq!(

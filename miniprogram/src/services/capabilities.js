@@ -16,6 +16,7 @@ const NONE = {
   unit_kind: '',
   credentials_delivery: 'sms',
   bind_sms: false,
+  current_cohort: 0,
 };
 
 // The capabilities of the cached profile, or of a fresh GET /me when the cache has none (a

@@ -54,6 +54,9 @@ describe('account form', () => {
     await tap(p, '#submit');
     expect(wxControl.lastToast()).toBe('请至少选择一个负责专业');
     await tap(p, '#major-1');
+    // The class under way is offered first; the next one is picked here.
+    expect(textOf(p.querySelector('#cohort'))).toContain('2027届');
+    await change(p, '#cohort', '1');
     await tap(p, '#submit');
     expect(api.calls('POST /api/v1/accounts')[0].body).toEqual({
       role: 'counselor',
@@ -62,6 +65,7 @@ describe('account form', () => {
       phone: '13900019999',
       education_levels: ['bachelor'],
       major_ids: [1],
+      cohort: 2028,
     });
     expect(wxControl.lastToast()).toBe('已创建，初始密码已短信发送');
     expect(wxControl.lastNavigation()).toEqual({ type: 'navigateBack', delta: 1 });
@@ -88,12 +92,15 @@ describe('account form', () => {
   test('edits an existing counselor', async () => {
     loggedIn(admin('college_admin', { id: 4, kind: 'college', name: '计算机科学与技术学院' }));
     const api = useApi({
-      'GET /api/v1/accounts/12': ok(counselor12()),
+      'GET /api/v1/accounts/12': ok(counselor12({ cohort: 2026 })),
       'GET /api/v1/org/units/4/majors': ok(MAJORS),
       'PATCH /api/v1/accounts/12': (req) => ok(req.body),
     });
     const p = await mountPage(ROUTE, { id: '12' });
     expect(p.instance.data.name).toBe('赵欣怡');
+    // The class is shown, not edited here (the year turnover moves it).
+    expect(textOf(p.querySelector('#cohort-fixed'))).toBe('2026届');
+    expect(p.querySelector('#cohort')).toBeFalsy();
     expect(p.instance.data.majors).toEqual([{ id: 1, name: '软件工程（本科）', checked: true }]);
     await tap(p, '#level-master');
     await tap(p, '#major-2');

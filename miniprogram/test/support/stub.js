@@ -71,6 +71,7 @@ function capabilitiesOf(role) {
     unit_kind: ROLE[role].unit_kind,
     credentials_delivery: 'sms',
     bind_sms: false,
+    current_cohort: 2027,
   };
 }
 

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::capabilities::{CapabilitiesView, MeView};
 use super::views::AccountView;
+use crate::domain::cohort::Cohort;
 use crate::domain::outbox::SmsTemplate;
 use crate::error::AppError;
 use crate::http::auth::{actor, meta, BearerToken};
@@ -157,7 +158,11 @@ pub async fn me(depot: &mut Depot) -> ApiResult<Json<MeView>> {
     let state = AppState::from_depot(depot)?;
     let detail = accounts::me(&state.services, actor(depot)?).await?;
     Ok(Json(MeView {
-        capabilities: CapabilitiesView::of(detail.role, state.services.notifier.as_ref()),
+        capabilities: CapabilitiesView::of(
+            detail.role,
+            state.services.notifier.as_ref(),
+            Cohort::current(state.services.clock.now()),
+        ),
         account: AccountView::new(&detail, true),
     }))
 }

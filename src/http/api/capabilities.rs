@@ -8,6 +8,7 @@ use crate::domain::capabilities::Capabilities;
 use crate::domain::role::Role;
 
 use super::views::{AccountView, CredentialDelivery};
+use crate::domain::cohort::Cohort;
 use crate::domain::outbox::SmsTemplate;
 use crate::service::notifier::Notifier;
 
@@ -51,10 +52,12 @@ pub struct CapabilitiesView {
     /// May text the binding steps to counselors who have not bound WeChat (an admin, with an
     /// SMS provider and its `bind_steps` template).
     pub bind_sms: bool,
+    /// The class (届) under way: new counselors serve it unless told otherwise.
+    pub current_cohort: i32,
 }
 
 impl CapabilitiesView {
-    pub fn of(role: Role, notifier: &dyn Notifier) -> Self {
+    pub fn of(role: Role, notifier: &dyn Notifier, current_cohort: Cohort) -> Self {
         let caps = Capabilities::of(role);
         Self {
             creatable_roles: caps
@@ -103,6 +106,7 @@ impl CapabilitiesView {
             unit_kind: caps.unit_kind.as_str(),
             credentials_delivery: CredentialDelivery::of(notifier.channel()),
             bind_sms: role != Role::Counselor && notifier.sends(SmsTemplate::BindSteps),
+            current_cohort: current_cohort.year(),
         }
     }
 }

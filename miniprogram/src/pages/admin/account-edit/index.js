@@ -11,6 +11,12 @@ const labels = require('../../../utils/labels');
 const capabilities = require('../../../services/capabilities');
 const credentials = require('../../../services/credentials');
 
+// The class under way first, then the next and the last (a counselor may start early or stay).
+function cohortChoices(current) {
+  if (!current) return [];
+  return [current, current + 1, current - 1].map((year) => ({ value: year, label: `${year}届` }));
+}
+
 Component({
   data: {
     id: '',
@@ -28,6 +34,10 @@ Component({
     levels: [],
     majors: [],
     isCounselor: false,
+    // 服务届别: new counselors serve the class under way unless another is picked.
+    cohorts: [],
+    cohortIndex: 0,
+    cohortText: '',
     submitting: false,
     phoneHint: '用于接收账号和密码短信',
     // After creating without SMS: {name, username, password}, shown once.
@@ -51,6 +61,7 @@ Component({
         id,
         editing: Boolean(id),
         levels: caps.levels.map((l) => ({ value: l.value, label: l.label, checked: false })),
+        cohorts: cohortChoices(caps.current_cohort),
         phoneHint: credentials.showsOnce(caps) ? '11 位手机号，也是默认用户名' : '用于接收账号和密码短信',
       });
       wx.setNavigationBarTitle({ title: id ? '编辑账号' : '新建账号' });
@@ -74,6 +85,7 @@ Component({
           phone: account.phone || '',
           username: account.username,
           sms: labels.credentialsSmsLine(account.credentials_sms),
+          cohortText: account.cohort ? `${account.cohort}届` : '',
           levels: this.data.levels.map((l) =>
             Object.assign({}, l, { checked: account.education_levels.indexOf(l.value) >= 0 }),
           ),
@@ -139,6 +151,9 @@ Component({
     onDone() {
       wx.navigateBack({ delta: 1 });
     },
+    onCohortChange(event) {
+      this.setData({ cohortIndex: Number(event.detail.value) });
+    },
     onRoleChange(event) {
       return this.selectRole(Number(event.detail.value));
     },
@@ -189,6 +204,8 @@ Component({
             duties,
           );
           if (d.username.trim()) body.username = d.username.trim();
+          const cohort = d.isCounselor && d.cohorts[d.cohortIndex];
+          if (cohort) body.cohort = cohort.value;
           const created = await accounts.createAccount(body);
           const password = credentials.shownPassword(created.credentials);
           if (password) {

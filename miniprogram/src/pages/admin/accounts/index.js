@@ -18,6 +18,7 @@ function decorate(account) {
     role: account.role,
     roleLabel: account.role_label,
     unitName: account.org_unit.name,
+    cohortText: account.cohort ? `${account.cohort}届` : '',
     disabled: account.disabled,
     mustChange: account.must_change_password,
     bound: account.wechat.bound,
