@@ -2,6 +2,7 @@
 //! one spreadsheet. Names are checked against the catalog by the caller, which suggests the
 //! closest catalog names when one does not match.
 
+use super::cohort::Cohort;
 use super::education::EducationLevel;
 use super::employment::level_of;
 use super::phone::MobilePhone;
@@ -18,6 +19,8 @@ pub enum AccountColumn {
     Levels,
     Majors,
     Username,
+    /// 届别: a counselor's class; empty means the class under way.
+    Cohort,
 }
 
 impl SheetColumn for AccountColumn {
@@ -30,6 +33,7 @@ impl SheetColumn for AccountColumn {
             Self::Levels,
             Self::Majors,
             Self::Username,
+            Self::Cohort,
         ]
     }
 
@@ -42,6 +46,7 @@ impl SheetColumn for AccountColumn {
             Self::Levels => &["学历层次", "负责学历层次", "学历"],
             Self::Majors => &["负责专业", "专业"],
             Self::Username => &["用户名", "登录名"],
+            Self::Cohort => &["届别", "服务届别", "所带届别"],
         }
     }
 
@@ -63,6 +68,8 @@ pub struct AccountRow {
     pub levels: Vec<EducationLevel>,
     pub majors: Vec<String>,
     pub username: Username,
+    /// A counselor's class (届); none means the class under way.
+    pub cohort: Option<Cohort>,
 }
 
 /// Cells holding several values: 本科、硕士研究生 / 软件工程,计算机科学与技术.
@@ -126,6 +133,15 @@ pub fn parse_row(
         );
     }
     let username = parse_username(cell(AccountColumn::Username), phone.as_ref(), &mut problems);
+    let cohort_cell = cell(AccountColumn::Cohort);
+    let cohort = if cohort_cell.is_empty() {
+        None
+    } else if role.is_some_and(|r| r != Role::Counselor) {
+        problems.add(AccountColumn::Cohort, "院系管理员不填写届别");
+        None
+    } else {
+        problems.take(AccountColumn::Cohort, Cohort::parse("届别", cohort_cell))
+    };
     match (name, phone, role, username) {
         (Some(name), Some(phone), Some(role), Some(username)) if problems.is_empty() => {
             Ok(AccountRow {
@@ -137,6 +153,7 @@ pub fn parse_row(
                 levels,
                 majors,
                 username,
+                cohort,
             })
         }
         _ => Err(problems.into_errors()),

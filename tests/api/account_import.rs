@@ -216,7 +216,45 @@ async fn college_admins_import_counselors_of_their_college_only() {
             .iter()
             .map(|c| c.to_string())
             .collect();
-        assert_eq!(headers.join(","), HEADER);
+        assert_eq!(headers.join(","), format!("{HEADER},届别"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_class_column_sets_each_counselors_class() {
+    each_backend(|app| async move {
+        let w = app.world().await;
+        let text = [
+            "姓名,手机号,角色,院系,学历层次,负责专业,用户名,届别",
+            "周一,13911110001,辅导员,计算机学院,本科,软件工程,,2026届",
+            "周二,13911110002,辅导员,计算机学院,本科,软件工程,,",
+            "周三,13911110003,辅导员,计算机学院,本科,软件工程,,26",
+            "周四,13911110004,院系管理员,计算机学院,,,,2026",
+        ]
+        .join("\n");
+        let report = import(&app, &w.school_a, text.into_bytes(), false)
+            .await
+            .expect(200);
+        assert_eq!(report["created"], 2);
+        assert_eq!(
+            row_errors(&report),
+            vec![(4, "届别".to_string()), (5, "届别".to_string())]
+        );
+        let class = |phone: &'static str| {
+            let app = &app;
+            let token = w.school_a.clone();
+            async move {
+                let list = app
+                    .get(&format!("/api/v1/accounts?q={phone}"), &token)
+                    .await
+                    .expect(200);
+                list["items"][0]["cohort"].as_i64().unwrap()
+            }
+        };
+        assert_eq!(class("13911110001").await, 2026);
+        let current = fudao::domain::cohort::Cohort::current(chrono::Utc::now()).year();
+        assert_eq!(class("13911110002").await, i64::from(current));
     })
     .await;
 }

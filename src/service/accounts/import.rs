@@ -365,7 +365,7 @@ impl SheetImport for AccountImport<'_> {
                     name: &row.name,
                     phone: Some(&row.phone),
                     password_hash: hash,
-                    cohort: None,
+                    cohort: row.cohort,
                 },
             )
             .await?;
