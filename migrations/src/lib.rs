@@ -22,6 +22,7 @@ mod m20261202_000014_credential_handovers;
 mod m20261202_000015_password_reset_codes;
 mod m20261202_000016_task_change_notices;
 mod m20261202_000017_account_cohorts;
+mod m20261202_000018_task_target_cohort;
 
 pub struct Migrator;
 
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000015_password_reset_codes::Migration),
             Box::new(m20261202_000016_task_change_notices::Migration),
             Box::new(m20261202_000017_account_cohorts::Migration),
+            Box::new(m20261202_000018_task_target_cohort::Migration),
         ]
     }
 }

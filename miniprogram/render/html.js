@@ -17,7 +17,35 @@ const BUILT_IN = `
     border-radius: 5px; background: #f8f8f8; color: #000; }
   wx-input { display: block; height: 1.4rem; min-height: 1.4rem; overflow: hidden; }
   wx-input[data-placeholder]:empty::before { content: attr(data-placeholder); color: #999; }
+  wx-input[data-value]:empty::before { content: attr(data-value); color: inherit; }
+  wx-switch { display: inline-block; position: relative; width: 52px; height: 32px;
+    border-radius: 16px; background: #dfdfdf; vertical-align: middle; }
+  wx-switch::after { content: ''; position: absolute; top: 2px; left: 2px; width: 28px;
+    height: 28px; border-radius: 14px; background: #fff; box-shadow: 0 1px 3px rgba(0,0,0,.3); }
+  wx-switch[data-checked] { background: #04be02; }
+  wx-switch[data-checked]::after { left: 22px; }
 `;
+
+// Built-in components keep their properties out of the DOM; copy the ones that change how
+// they look (a switch's state, an input's placeholder or value) onto data- attributes.
+function exposeProperties(page) {
+  const look = {
+    switch: (dom, data) => {
+      if (!data.checked) return;
+      dom.setAttribute('data-checked', '');
+      if (data.color) dom.style.background = data.color;
+    },
+    input: (dom, data) => {
+      if (data.value) dom.setAttribute('data-value', String(data.value));
+      else if (data.placeholder) dom.setAttribute('data-placeholder', data.placeholder);
+    },
+  };
+  page.dom.querySelectorAll('wx-switch, wx-input').forEach((dom) => {
+    const node = dom.__wxElement;
+    const apply = node && look[node.is];
+    if (apply && node.data) apply(dom, node.data);
+  });
+}
 
 function rpx(css) {
   return css.replace(/(-?\d*\.?\d+)rpx/g, (_, n) => `${(parseFloat(n) / 2).toFixed(2)}px`);
@@ -69,6 +97,7 @@ function save(name, page, route) {
   const title = json ? JSON.parse(json).navigationBarTitleText : '';
   const out = path.resolve(__dirname, 'out');
   fs.mkdirSync(out, { recursive: true });
+  exposeProperties(page);
   fs.writeFileSync(path.join(out, `${name}.html`), pageHtml(page, route, title));
 }
 

@@ -4,6 +4,7 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::cohort::Cohort;
 use super::education::EducationLevel;
 use super::org::OrgKind;
 use super::role::Role;
@@ -314,15 +315,46 @@ pub fn target_kinds(role: Role) -> &'static [OrgKind] {
 }
 
 /// The parsed target of a task: units (each within the publisher's scope, checked by the
-/// service against the database) and education levels (empty = every level).
+/// service against the database), education levels (empty = every level) and the class (届) of
+/// counselors it reaches (`None` = every class).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Target {
     pub unit_ids: Vec<i32>,
     pub levels: Vec<EducationLevel>,
+    pub cohort: Option<Cohort>,
+}
+
+/// Which classes a request asks a task to reach.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CohortChoice {
+    /// The class under way when the target is saved: what a task usually means.
+    Current,
+    One(i32),
+    Every,
+}
+
+impl CohortChoice {
+    /// A request's `cohort` and `all_cohorts` fields; both at once contradict each other.
+    pub fn of(cohort: Option<i32>, all_cohorts: bool) -> Result<Self, Invalid> {
+        match (cohort, all_cohorts) {
+            (Some(_), true) => Err(Invalid::new(
+                "cohort",
+                "不能同时指定届别和“全部届别”，请二选一",
+            )),
+            (Some(year), false) => Ok(Self::One(year)),
+            (None, true) => Ok(Self::Every),
+            (None, false) => Ok(Self::Current),
+        }
+    }
 }
 
 impl Target {
-    pub fn parse(unit_ids: &[i32], levels: &[String]) -> Result<Self, Invalid> {
+    pub fn parse(
+        unit_ids: &[i32],
+        levels: &[String],
+        cohort: CohortChoice,
+        now: DateTime<Utc>,
+    ) -> Result<Self, Invalid> {
         let mut unit_ids = unit_ids.to_vec();
         unit_ids.sort_unstable();
         unit_ids.dedup();
@@ -335,9 +367,17 @@ impl Target {
             .collect::<Result<Vec<_>, _>>()?;
         parsed.sort();
         parsed.dedup();
+        let cohort = match cohort {
+            CohortChoice::Current => Some(Cohort::current(now)),
+            CohortChoice::One(year) => Some(Cohort::from_year(year).ok_or_else(|| {
+                Invalid::new("cohort", format!("届别 {year} 无效，应为四位年份，如 2027"))
+            })?),
+            CohortChoice::Every => None,
+        };
         Ok(Self {
             unit_ids,
             levels: parsed,
+            cohort,
         })
     }
 }
@@ -449,8 +489,28 @@ mod tests {
             &[OrgKind::Province, OrgKind::University]
         );
         assert!(target_kinds(Role::CollegeAdmin).is_empty());
-        let target = Target::parse(&[3, 3, 1], &["本科".into(), "bachelor".into()]).unwrap();
+        let now = at("2026-12-02T00:00:00Z");
+        let levels = ["本科".to_string(), "bachelor".to_string()];
+        let target = Target::parse(&[3, 3, 1], &levels, CohortChoice::Current, now).unwrap();
         assert_eq!(target.unit_ids, vec![1, 3]);
         assert_eq!(target.levels, vec![EducationLevel::Bachelor]);
+        assert_eq!(target.cohort.map(Cohort::year), Some(2027));
+    }
+
+    #[test]
+    fn a_task_reaches_the_class_under_way_unless_told_otherwise() {
+        let now = at("2026-12-02T00:00:00Z");
+        let with = |choice| Target::parse(&[], &[], choice, now).map(|t| t.cohort);
+        assert_eq!(
+            with(CohortChoice::One(2028)).unwrap().map(Cohort::year),
+            Some(2028)
+        );
+        assert_eq!(with(CohortChoice::Every).unwrap(), None);
+        assert!(with(CohortChoice::One(27)).is_err());
+        assert_eq!(
+            CohortChoice::of(None, false).unwrap(),
+            CohortChoice::Current
+        );
+        assert!(CohortChoice::of(Some(2027), true).is_err());
     }
 }

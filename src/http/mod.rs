@@ -10,6 +10,7 @@ pub mod state;
 pub mod template_file;
 pub mod upload;
 pub mod wechat_callback;
+pub mod xlsx_reply;
 
 use std::time::Duration;
 
@@ -149,6 +150,7 @@ fn account_routes() -> Router {
     Router::with_path("accounts")
         .get(accounts::list)
         .post(accounts::create)
+        .push(Router::with_path("export").get(accounts::export))
         .push(Router::with_path("import-template").get(api::account_import::template))
         .push(Router::with_path("credentials/{token}").get(api::account_import::credentials))
         .push(

@@ -1,7 +1,5 @@
 //! Downloadable templates: one sheet with the headers to fill in.
 
-use salvo::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
-use salvo::http::HeaderValue;
 use salvo::prelude::*;
 
 use crate::error::AppError;
@@ -12,7 +10,7 @@ pub fn send(
     res: &mut Response,
     sheet_name: &str,
     headers: &[&str],
-    download_name: &'static str,
+    filename: &str,
 ) -> ApiResult<()> {
     let fail = |e: rust_xlsxwriter::XlsxError| ApiError(AppError::internal(format!("xlsx: {e}")));
     let mut book = rust_xlsxwriter::Workbook::new();
@@ -26,15 +24,5 @@ pub fn send(
         sheet.set_column_width(col as u16, 16).map_err(fail)?;
     }
     let bytes = book.save_to_buffer().map_err(fail)?;
-    res.headers_mut().insert(
-        CONTENT_TYPE,
-        HeaderValue::from_static(
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        ),
-    );
-    res.headers_mut()
-        .insert(CONTENT_DISPOSITION, HeaderValue::from_static(download_name));
-    res.write_body(bytes)
-        .map_err(|e| ApiError(AppError::internal(format!("template body: {e}"))))?;
-    Ok(())
+    crate::http::xlsx_reply::send(res, bytes, filename)
 }

@@ -1,3 +1,4 @@
+mod account_export;
 mod account_import;
 mod accounts;
 mod audit;

@@ -1,6 +1,7 @@
 use super::{cohort_2027, csv};
 use crate::helpers::each_backend;
 use crate::helpers::wechat::text;
+use serde_json::json;
 
 #[tokio::test]
 async fn a_counselor_sees_the_figures_of_their_own_majors_and_no_student() {
@@ -286,6 +287,46 @@ async fn each_cohort_is_grouped_by_its_own_code_table() {
             .await
             .expect(200);
         assert_eq!(nation["cohorts"], serde_json::json!([2026, 2025, 2023]));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn statistics_open_on_the_class_served_when_it_has_data() {
+    each_backend(|app| async move {
+        let w = app.world().await;
+        let me = app.get("/api/v1/me", &w.school_a).await.expect(200);
+        let current = me["capabilities"]["current_cohort"].as_i64().unwrap();
+        let (before, next) = (current - 1, current + 1);
+        let row = |id: i64, cohort: i64| format!("{id},学生{id},计算机学院,软件工程,本科,{cohort},10,,,");
+        let lines = [row(1, before), row(2, current), row(3, current), row(4, next)];
+        let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+        app.upload(&w.school_a, csv(&lines), false).await.expect(200);
+        let (_, leaving) = app
+            .account(
+                &w.school_a,
+                json!({ "role": "counselor", "org_unit_id": w.college_a1, "name": "往届老师", "phone": "13900000051",
+                        "education_levels": ["bachelor"], "major_ids": [w.major_a1_bachelor], "cohort": before }),
+            )
+            .await;
+
+        // Not the newest class with data (next year's), the class under way.
+        let school = app.get("/api/v1/employment/stats", &w.school_a).await.expect(200);
+        assert_eq!(school["cohort"], current);
+        assert_eq!(school["cohorts"], json!([next, current, before]));
+        let mine = app.get("/api/v1/my/employment-stats", &w.counselor_a1).await.expect(200);
+        assert_eq!(mine["cohort"], current);
+        assert_eq!(mine["total"]["graduates"], 2);
+        // A counselor of the class before opens on theirs.
+        let theirs = app.get("/api/v1/my/employment-stats", &leaving).await.expect(200);
+        assert_eq!(theirs["cohort"], before);
+        assert_eq!(theirs["total"]["graduates"], 1);
+        // Asking for a class still wins.
+        let asked = app
+            .get(&format!("/api/v1/my/employment-stats?cohort={next}"), &leaving)
+            .await
+            .expect(200);
+        assert_eq!(asked["cohort"], next);
     })
     .await;
 }

@@ -538,3 +538,80 @@ async fn an_unknown_stored_status_or_kind_is_an_error_not_a_draft() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_task_reaches_the_class_under_way_unless_it_names_another_or_every_class() {
+    each_backend_with(no_push, |app| async move {
+        let w = app.world().await;
+        let me = app.get("/api/v1/me", &w.school_a).await.expect(200);
+        let current = me["capabilities"]["current_cohort"].as_i64().unwrap();
+        // The world's counselors serve the class under way; one more serves the class before.
+        let (_, leaving) = app
+            .account(
+                &w.school_a,
+                json!({ "role": "counselor", "org_unit_id": w.college_a1, "name": "往届老师", "phone": "13900000031",
+                        "education_levels": ["bachelor"], "major_ids": [w.major_a1_bachelor], "cohort": current - 1 }),
+            )
+            .await;
+        let reach = |target: serde_json::Value| {
+            let app = &app;
+            let token = w.school_a.clone();
+            async move {
+                app.post("/api/v1/tasks/preview", &token, target)
+                    .await
+                    .expect(200)["matched"]
+                    .as_i64()
+                    .unwrap()
+            }
+        };
+        let under_way = reach(json!({})).await;
+        assert_eq!(reach(json!({ "cohort": current - 1 })).await, 1);
+        assert_eq!(reach(json!({ "all_cohorts": true })).await, under_way + 1);
+        assert_eq!(reach(json!({ "cohort": current + 5 })).await, 0);
+
+        // Published without a class: the class under way only, and the task says which.
+        let (id, published) = app.publish(&w.school_a, task("本届任务", json!({}))).await;
+        assert_eq!(published["assigned"], under_way);
+        let shown = app.get(&format!("/api/v1/tasks/{id}"), &w.school_a).await.expect(200);
+        assert_eq!(shown["target"]["cohort"], current);
+        let mine = app.get("/api/v1/my/tasks", &leaving).await.expect(200);
+        assert_eq!(mine["total"], 0, "{mine}");
+
+        // Every class: the counselor of the class before is told too.
+        let (id, published) = app
+            .publish(&w.school_a, task("全体任务", json!({ "target": { "all_cohorts": true } })))
+            .await;
+        assert_eq!(published["assigned"], under_way + 1);
+        let shown = app.get(&format!("/api/v1/tasks/{id}"), &w.school_a).await.expect(200);
+        assert!(shown["target"]["cohort"].is_null(), "{shown}");
+        let mine = app.get("/api/v1/my/tasks", &leaving).await.expect(200);
+        assert_eq!(mine["total"], 1, "{mine}");
+
+        // A class with nobody in it says so, and nothing is published.
+        let empty = app
+            .draft(&w.school_a, task("无人", json!({ "target": { "cohort": current + 5 } })))
+            .await;
+        let refused = app
+            .post(&format!("/api/v1/tasks/{empty}/publish"), &w.school_a, json!({}))
+            .await;
+        refused.expect_error(422, "invalid_input");
+        assert!(refused.body["message"].as_str().unwrap().contains(&format!("{}届", current + 5)));
+        let still = app.get(&format!("/api/v1/tasks/{empty}"), &w.school_a).await.expect(200);
+        assert_eq!(still["status"], "draft");
+
+        // Contradictions and nonsense years are refused before anything is written.
+        let before = app.count("tasks").await;
+        for target in [
+            json!({ "cohort": current, "all_cohorts": true }),
+            json!({ "cohort": 27 }),
+            json!({ "cohort": "2027" }),
+        ] {
+            let reply = app
+                .post("/api/v1/tasks", &w.school_a, task("坏届别", json!({ "target": target })))
+                .await;
+            assert!(matches!(reply.status.as_u16(), 400 | 422), "{target}: {}", reply.body);
+        }
+        assert_eq!(app.count("tasks").await, before);
+    })
+    .await;
+}

@@ -1,8 +1,38 @@
 // Account management by admins.
 const http = require('../api/request');
 
-function listAccounts({ q, role, page, perPage }) {
-  return http.get('/api/v1/accounts', { q, role, page, per_page: perPage });
+// Filters: q (name, username or phone), role, cohort (a counselor's class, e.g. 2027),
+// disabled (true / false / undefined for both).
+function listAccounts({ q, role, cohort, disabled, page, perPage }) {
+  return http.get('/api/v1/accounts', { q, role, cohort, disabled, page, per_page: perPage });
+}
+
+// The accounts the same filters select, as an XLSX file for services/files.js (phones masked).
+function exportFile({ q, role, cohort }) {
+  const query = [
+    ['q', q],
+    ['role', role],
+    ['cohort', cohort],
+  ]
+    .filter(([, value]) => value !== undefined && value !== null && value !== '')
+    .map(([key, value]) => `${key}=${encodeURIComponent(value)}`)
+    .join('&');
+  return {
+    url: `/api/v1/accounts/export${query ? `?${query}` : ''}`,
+    filename: '账号列表.xlsx',
+    content_type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  };
+}
+
+// 换届: counselors of class `from` listed in carry move to the next class; with disableRest
+// every other counselor of that class in scope is disabled. Answers {id, from, to, carried,
+// disabled}; undoTurnover(id) reverses it.
+function turnover({ from, carry, disableRest }) {
+  return http.post('/api/v1/accounts/turnover', { from, carry, disable_rest: disableRest });
+}
+
+function undoTurnover(id) {
+  return http.post(`/api/v1/accounts/turnover/${encodeURIComponent(id)}/undo`, {});
 }
 
 function fetchAccount(id) {
@@ -49,6 +79,9 @@ function importAccounts(file, { dryRun }) {
 
 module.exports = {
   listAccounts,
+  exportFile,
+  turnover,
+  undoTurnover,
   fetchAccount,
   createAccount,
   updateAccount,

@@ -96,4 +96,34 @@ describe('accounts page', () => {
     expect(wxControl.state.sheets).toHaveLength(0);
     expect(wxControl.lastToast()).toContain('仅可查看');
   });
+
+  test('narrows to a class, exports what is listed, and leads to the turnover', async () => {
+    loggedIn(admin('school_admin', { id: 3, kind: 'university', name: '江南示范大学' }));
+    const api = useApi({
+      'GET /api/v1/accounts': ok(page([account(1, 'counselor', { cohort: 2026 })])),
+      'GET /api/v1/accounts/export': { status: 200, body: Buffer.from('PK accounts') },
+    });
+    const p = await mountPage(ROUTE);
+    expect(p.instance.data.cohortOptions.map((c) => c.label)).toEqual(['全部届别', '2027届', '2026届', '2028届']);
+    expect(textOf(p.querySelector('#account-1'))).toContain('2026届');
+    await change(p, '#cohort-filter', '2');
+    expect(api.calls('GET /api/v1/accounts')[1].query).toEqual({ cohort: '2026', page: '1', per_page: '20' });
+
+    await tap(p, '#export');
+    const [exported] = api.calls('GET /api/v1/accounts/export');
+    expect(exported.query).toEqual({ cohort: '2026' });
+    expect(exported.header.authorization).toBe('Bearer token-1');
+    expect(wxControl.state.documents[0]).toMatchObject({ fileType: 'xlsx', showMenu: true });
+
+    await tap(p, '#turnover');
+    expect(wxControl.lastNavigation()).toEqual({ type: 'navigateTo', url: '/pages/admin/turnover/index' });
+  });
+
+  test('admins who manage no counselors see no turnover', async () => {
+    loggedIn(admin('province_admin', { id: 2, kind: 'province', name: '江苏省' }));
+    useApi({ 'GET /api/v1/accounts': ok(page([account(1, 'school_admin')])) });
+    const p = await mountPage(ROUTE);
+    expect(p.querySelector('#export')).toBeTruthy();
+    expect(p.querySelector('#turnover')).toBeFalsy();
+  });
 });

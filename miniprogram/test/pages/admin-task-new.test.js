@@ -38,6 +38,19 @@ describe('create task page', () => {
     expect(p.instance.data.reach.matched).toBe(4);
   });
 
+  test('the class under way by default; every class on request', async () => {
+    loggedIn(SCHOOL);
+    const api = schoolApi();
+    const p = await mountPage(ROUTE);
+    expect(textOf(p.querySelector('#cohort-current'))).toBe('2027届（当前毕业班）');
+    expect(p.instance.data.cohortChoice).toBe('current');
+    expect(api.calls('POST /api/v1/tasks/preview').pop().body).not.toHaveProperty('all_cohorts');
+    await tap(p, '#cohort-all');
+    expect(api.calls('POST /api/v1/tasks/preview').pop().body).toEqual({ unit_ids: [], education_levels: [], all_cohorts: true });
+    await tap(p, '#cohort-current');
+    expect(api.calls('POST /api/v1/tasks/preview').pop().body).toEqual({ unit_ids: [], education_levels: [] });
+  });
+
   test('a college admin picks no unit, only levels', async () => {
     loggedIn(admin('college_admin', { id: 4, kind: 'college', name: '计算机科学与技术学院' }));
     const api = useApi({ 'POST /api/v1/tasks/preview': reachOf });

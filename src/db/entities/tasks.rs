@@ -26,6 +26,8 @@ pub struct Model {
     pub target_unit_ids: JsonText<Vec<i32>>,
     #[sea_orm(column_type = "Text")]
     pub target_levels: JsonText<Vec<EducationLevel>>,
+    /// 届 the task reaches; NULL for every class (tasks saved before classes were targeted).
+    pub target_cohort: Option<i32>,
     pub share_nonce: String,
     pub published_at: Option<DateTimeUtc>,
     pub withdrawn_at: Option<DateTimeUtc>,

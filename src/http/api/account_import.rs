@@ -156,6 +156,6 @@ pub async fn template(res: &mut Response) -> ApiResult<()> {
         res,
         "账号",
         &account_import::template_headers(),
-        "attachment; filename=\"accounts-template.xlsx\"",
+        "accounts-template.xlsx",
     )
 }

@@ -5,16 +5,19 @@ use salvo::oapi::{ToParameters, ToSchema};
 use salvo::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::account_export;
 use super::views::{AccountPage, AccountView, CredentialsView};
 use crate::domain::cohort::Cohort;
 use crate::domain::education::EducationLevel;
 use crate::domain::page::PageRequest;
 use crate::domain::phone::MobilePhone;
 use crate::domain::role::Role;
+use crate::domain::Invalid;
 use crate::http::auth::{actor, meta};
 use crate::http::error::ApiResult;
 use crate::http::private::no_store;
 use crate::http::state::AppState;
+use crate::http::xlsx_reply;
 use crate::service::accounts::{self, AccountFilter, AccountPatch, NewAccount};
 
 #[derive(Debug, Deserialize, ToParameters)]
@@ -41,36 +44,58 @@ pub struct AccountQuery {
     pub per_page: Option<String>,
 }
 
+impl AccountQuery {
+    fn filter(&self) -> Result<AccountFilter, Invalid> {
+        Ok(AccountFilter {
+            org_unit_id: self.college_id.or(self.org_unit_id),
+            role: self.role.as_deref().map(Role::parse).transpose()?,
+            education_level: self
+                .education_level
+                .as_deref()
+                .map(EducationLevel::parse)
+                .transpose()?,
+            disabled: self.disabled,
+            cohort: self
+                .cohort
+                .as_deref()
+                .map(|c| Cohort::parse("cohort", c))
+                .transpose()?,
+            q: self.q.clone(),
+        })
+    }
+}
+
 /// Accounts inside the caller's scope; phones masked.
 #[endpoint(tags("accounts"))]
 pub async fn list(query: AccountQuery, depot: &mut Depot) -> ApiResult<Json<AccountPage>> {
     let state = AppState::from_depot(depot)?;
-    let filter = AccountFilter {
-        org_unit_id: query.college_id.or(query.org_unit_id),
-        role: query.role.as_deref().map(Role::parse).transpose()?,
-        education_level: query
-            .education_level
-            .as_deref()
-            .map(EducationLevel::parse)
-            .transpose()?,
-        disabled: query.disabled,
-        cohort: query
-            .cohort
-            .as_deref()
-            .map(|c| Cohort::parse("cohort", c))
-            .transpose()?,
-        q: query.q.clone(),
-    };
     let page = accounts::list(
         &state.services,
         actor(depot)?,
-        filter,
+        query.filter()?,
         PageRequest::parse(query.page.as_deref(), query.per_page.as_deref())?,
     )
     .await?;
     Ok(Json(AccountPage::new(page, |d| {
         AccountView::new(&d, false)
     })))
+}
+
+/// The accounts the list's filters select as an XLSX workbook (paging ignored; at most
+/// 20 000 accounts, phones masked). Audited.
+#[endpoint(tags("accounts"))]
+pub async fn export(query: AccountQuery, depot: &mut Depot, res: &mut Response) -> ApiResult<()> {
+    let state = AppState::from_depot(depot)?;
+    let rows = accounts::export(
+        &state.services,
+        actor(depot)?,
+        query.filter()?,
+        &meta(depot),
+    )
+    .await?;
+    let bytes = account_export::workbook(&rows)?;
+    no_store(res);
+    xlsx_reply::send(res, bytes, "accounts.xlsx")
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

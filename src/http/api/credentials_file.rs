@@ -1,8 +1,6 @@
 //! The one-time workbook of initial passwords from a bulk import.
 
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
-use salvo::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
-use salvo::http::HeaderValue;
 use salvo::prelude::*;
 
 use crate::domain::role::Role;
@@ -57,17 +55,5 @@ fn build(rows: &[IssuedCredential]) -> Result<Vec<u8>, XlsxError> {
 /// Answer with the workbook as an attachment.
 pub fn send(res: &mut Response, rows: &[IssuedCredential]) -> ApiResult<()> {
     let bytes = build(rows).map_err(|e| ApiError(AppError::internal(format!("xlsx: {e}"))))?;
-    res.headers_mut().insert(
-        CONTENT_TYPE,
-        HeaderValue::from_static(
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        ),
-    );
-    res.headers_mut().insert(
-        CONTENT_DISPOSITION,
-        HeaderValue::from_static("attachment; filename=\"initial-passwords.xlsx\""),
-    );
-    res.write_body(bytes)
-        .map_err(|e| ApiError(AppError::internal(format!("credentials body: {e}"))))?;
-    Ok(())
+    crate::http::xlsx_reply::send(res, bytes, "initial-passwords.xlsx")
 }

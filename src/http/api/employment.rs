@@ -205,7 +205,7 @@ pub async fn template(res: &mut Response) -> ApiResult<()> {
         res,
         "就业数据",
         &employment::template_headers(),
-        "attachment; filename=\"employment-template.xlsx\"",
+        "employment-template.xlsx",
     )
 }
 

@@ -189,19 +189,7 @@ pub async fn export(query: StatsQuery, depot: &mut Depot, res: &mut Response) ->
             .await?;
     let bytes = workbook(&StatisticsView::new(&stats))
         .map_err(|e| crate::error::AppError::internal(format!("xlsx: {e}")))?;
-    res.headers_mut().insert(
-        salvo::http::header::CONTENT_TYPE,
-        salvo::http::HeaderValue::from_static(
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        ),
-    );
-    res.headers_mut().insert(
-        salvo::http::header::CONTENT_DISPOSITION,
-        salvo::http::HeaderValue::from_static("attachment; filename=\"employment-stats.xlsx\""),
-    );
-    res.write_body(bytes)
-        .map_err(|e| crate::error::AppError::internal(format!("export body: {e}")))?;
-    Ok(())
+    crate::http::xlsx_reply::send(res, bytes, "employment-stats.xlsx")
 }
 
 /// Every group label across the rows, in first-seen order: the workbook's group columns.

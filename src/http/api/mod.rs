@@ -1,5 +1,6 @@
 //! JSON API endpoints under /api/v1, with their request and response types.
 
+pub mod account_export;
 pub mod account_import;
 pub mod accounts;
 pub mod attachments;

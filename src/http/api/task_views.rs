@@ -20,6 +20,8 @@ pub struct TargetView {
     pub unit_ids: Vec<i32>,
     /// Education levels; empty = every level.
     pub education_levels: Vec<String>,
+    /// 届别 of the counselors reached; null = every class.
+    pub cohort: Option<i32>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -102,6 +104,7 @@ impl TaskView {
                     .iter()
                     .map(|l| l.as_str().to_string())
                     .collect(),
+                cohort: detail.target.cohort.map(|c| c.year()),
             },
             published_at: task.published_at,
             withdrawn_at: task.withdrawn_at,

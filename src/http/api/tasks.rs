@@ -1,8 +1,6 @@
 //! Tasks for admins: drafts, preview, publish, edit, withdraw, remind, progress and export.
 
 use chrono::{DateTime, TimeDelta, Utc};
-use salvo::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
-use salvo::http::HeaderValue;
 use salvo::oapi::extract::{JsonBody, PathParam};
 use salvo::oapi::{ToParameters, ToSchema};
 use salvo::prelude::*;
@@ -14,11 +12,14 @@ use super::task_views::{
 };
 use crate::domain::education::EducationLevel;
 use crate::domain::page::PageRequest;
-use crate::domain::task::{PublishedEdit, RawTask, Target, TaskFields, TaskKind, TaskStatus};
+use crate::domain::task::{
+    CohortChoice, PublishedEdit, RawTask, Target, TaskFields, TaskKind, TaskStatus,
+};
 use crate::domain::Invalid;
 use crate::http::auth::{actor, meta};
 use crate::http::error::ApiResult;
 use crate::http::state::AppState;
+use crate::http::xlsx_reply;
 use crate::service::tasks::notices::Throughput;
 use crate::service::tasks::progress;
 use crate::service::tasks::{self, TaskChange, TaskFilter};
@@ -33,11 +34,21 @@ pub struct TargetRequest {
     #[serde(default)]
     #[salvo(schema(value_type = Vec<EducationLevel>))]
     pub education_levels: Vec<String>,
+    /// 届别 of the counselors reached, e.g. 2027; the class under way when absent.
+    pub cohort: Option<i32>,
+    /// Every class (届) at once, e.g. a policy for all counselors; excludes `cohort`.
+    #[serde(default)]
+    pub all_cohorts: bool,
 }
 
 impl TargetRequest {
-    fn parse(&self) -> Result<Target, Invalid> {
-        Target::parse(&self.unit_ids, &self.education_levels)
+    fn parse(&self, now: DateTime<Utc>) -> Result<Target, Invalid> {
+        Target::parse(
+            &self.unit_ids,
+            &self.education_levels,
+            CohortChoice::of(self.cohort, self.all_cohorts)?,
+            now,
+        )
     }
 }
 
@@ -88,7 +99,7 @@ pub async fn create(
     let state = AppState::from_depot(depot)?;
     let body = body.into_inner();
     let fields = body.fields()?;
-    let target = body.target.parse()?;
+    let target = body.target.parse(state.services.clock.now())?;
     let detail =
         tasks::create(&state.services, actor(depot)?, fields, target, &meta(depot)).await?;
     res.status_code(StatusCode::CREATED);
@@ -154,7 +165,7 @@ pub async fn preview(
     depot: &mut Depot,
 ) -> ApiResult<Json<ReachView>> {
     let state = AppState::from_depot(depot)?;
-    let target = body.into_inner().parse()?;
+    let target = body.into_inner().parse(state.services.clock.now())?;
     let reach = tasks::preview(&state.services, actor(depot)?, &target).await?;
     Ok(Json(ReachView::new(reach)))
 }
@@ -230,7 +241,7 @@ pub async fn update(
                 target: TargetRequest::default(),
             };
             let target = match &body.target {
-                Some(target) => target.parse()?,
+                Some(target) => target.parse(state.services.clock.now())?,
                 None => current_target,
             };
             TaskChange::Draft {
@@ -393,17 +404,5 @@ pub async fn export(id: PathParam<i32>, depot: &mut Depot, res: &mut Response) -
     let progress = progress::progress(&state.services, actor, id, throughput(state)).await?;
     let (_, rows) = progress::export_rows(&state.services, actor, id).await?;
     let bytes = task_export::workbook(&progress, &rows)?;
-    let filename = format!("task-{id}-progress.xlsx");
-    res.headers_mut().insert(
-        CONTENT_TYPE,
-        HeaderValue::from_static(
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        ),
-    );
-    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\"")) {
-        res.headers_mut().insert(CONTENT_DISPOSITION, value);
-    }
-    res.write_body(bytes)
-        .map_err(|e| crate::error::AppError::internal(format!("export body: {e}")))?;
-    Ok(())
+    xlsx_reply::send(res, bytes, &format!("task-{id}-progress.xlsx"))
 }

@@ -16,5 +16,7 @@ pub use commands::{
 pub use handover::Handover;
 pub use provisioning::{create_unchecked, insert_account, set_duties_unchecked, welcome, NewRow};
 pub(crate) use query::find_manageable;
-pub use query::{get, list, me, AccountDetail, AccountFilter, CredentialsSms, WechatLink};
+pub use query::{
+    export, get, list, me, AccountDetail, AccountFilter, CredentialsSms, WechatLink, EXPORT_LIMIT,
+};
 pub use records::AccountRecord;

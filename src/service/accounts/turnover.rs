@@ -129,9 +129,7 @@ pub async fn run(
             .filter(accounts::Column::Id.is_in(disabled.clone()))
             .exec(&txn)
             .await?;
-        for id in &disabled {
-            auth::revoke_all(&txn, *id).await?;
-        }
+        auth::revoke_all_of(&txn, &disabled).await?;
     }
     let record = TurnoverRecord {
         from: turnover.from.year(),

@@ -167,12 +167,24 @@ pub(super) async fn issue_token<C: ConnectionTrait>(
 /// Revoke every session of an account (password change, reset, disable). The caller drops the
 /// cache entries with `SessionStore::forget_account` once its transaction has committed.
 pub async fn revoke_all<C: ConnectionTrait>(conn: &C, account_id: i32) -> AppResult<()> {
-    sessions::Entity::update_many()
-        .col_expr(sessions::Column::RevokedAt, Expr::value(Utc::now()))
-        .filter(sessions::Column::AccountId.eq(account_id))
-        .filter(sessions::Column::RevokedAt.is_null())
-        .exec(conn)
-        .await?;
+    revoke_all_of(conn, &[account_id]).await
+}
+
+/// Accounts per statement when many are revoked at once (a turnover), inside every
+/// database's bind limit.
+const REVOKE_BATCH: usize = 1_000;
+
+/// `revoke_all` for many accounts, a statement per thousand rather than one per account.
+pub async fn revoke_all_of<C: ConnectionTrait>(conn: &C, account_ids: &[i32]) -> AppResult<()> {
+    let now = Utc::now();
+    for batch in account_ids.chunks(REVOKE_BATCH) {
+        sessions::Entity::update_many()
+            .col_expr(sessions::Column::RevokedAt, Expr::value(now))
+            .filter(sessions::Column::AccountId.is_in(batch.to_vec()))
+            .filter(sessions::Column::RevokedAt.is_null())
+            .exec(conn)
+            .await?;
+    }
     Ok(())
 }
 

@@ -11,7 +11,7 @@ use serde_json::json;
 
 use super::query::{detail_of, managed_task, TaskDetail};
 use super::require_dispatcher;
-use super::targeting::{matching_counselors, target_json, target_of, target_patterns};
+use super::targeting::{matching_counselors, target_columns, target_of, target_patterns};
 use crate::db::entities::{account_levels, account_wechat, accounts, assignments, tasks};
 use crate::domain::education::EducationLevel;
 use crate::domain::push::{JobKind, TaskChanges};
@@ -38,7 +38,7 @@ pub async fn create(
     let txn = services.db.begin().await?;
     target_patterns(&txn, actor, &target).await?;
     let now = Utc::now();
-    let (unit_ids, levels) = target_json(&target);
+    let stored = target_columns(&target);
     let task = tasks::ActiveModel {
         kind: Set(fields.kind),
         title: Set(fields.title),
@@ -52,8 +52,9 @@ pub async fn create(
         org_unit_id: Set(actor.org_unit_id),
         org_path: Set(actor.org_path.as_str().to_string()),
         created_by: Set(actor.account_id),
-        target_unit_ids: Set(unit_ids),
-        target_levels: Set(levels),
+        target_unit_ids: Set(stored.unit_ids),
+        target_levels: Set(stored.levels),
+        target_cohort: Set(stored.cohort),
         share_nonce: Set(new_share_nonce()),
         published_at: Set(None),
         withdrawn_at: Set(None),
@@ -108,7 +109,7 @@ pub async fn update(
     let detail = match (status, change) {
         (TaskStatus::Draft, TaskChange::Draft { fields, target }) => {
             target_patterns(&txn, actor, &target).await?;
-            let (unit_ids, levels) = target_json(&target);
+            let stored = target_columns(&target);
             active.kind = Set(fields.kind);
             active.title = Set(fields.title);
             active.content = Set(fields.content);
@@ -117,8 +118,9 @@ pub async fn update(
             active.deadline = Set(fields.deadline);
             active.starts_at = Set(fields.live.map(|w| w.starts_at));
             active.ends_at = Set(fields.live.map(|w| w.ends_at));
-            active.target_unit_ids = Set(unit_ids);
-            active.target_levels = Set(levels);
+            active.target_unit_ids = Set(stored.unit_ids);
+            active.target_levels = Set(stored.levels);
+            active.target_cohort = Set(stored.cohort);
             json!({ "draft": true })
         }
         (TaskStatus::Published, TaskChange::Published(edit)) => {
@@ -204,11 +206,15 @@ pub async fn publish(
     if changed.rows_affected != 1 {
         return Err(Conflict::TaskNotDraft.into());
     }
-    let target = target_of(&task);
+    let target = target_of(&task)?;
     let patterns = target_patterns(&txn, actor, &target).await?;
-    let assigned = insert_assignments(&txn, actor, &task, &patterns, &target.levels, now).await?;
+    let assigned = insert_assignments(&txn, actor, &task, &patterns, &target, now).await?;
     if assigned == 0 {
-        return Err(Invalid::new("unit_ids", "所选范围内没有辅导员，无法发布").into());
+        let message = match target.cohort {
+            Some(cohort) => format!("所选范围内没有{}届的辅导员，无法发布", cohort.year()),
+            None => "所选范围内没有辅导员，无法发布".to_string(),
+        };
+        return Err(Invalid::new("unit_ids", message).into());
     }
     let queued =
         push::enqueue_for_task(&txn, &task, TaskNotice::to_all(JobKind::Task, now), now).await?;
@@ -234,7 +240,7 @@ async fn insert_assignments(
     actor: &Actor,
     task: &tasks::Model,
     patterns: &[String],
-    levels: &[EducationLevel],
+    target: &Target,
     now: DateTime<Utc>,
 ) -> AppResult<u64> {
     let mut select = Query::select();
@@ -247,7 +253,7 @@ async fn insert_assignments(
         .expr(Expr::exists(bound_subquery()))
         .expr(Expr::val(now))
         .from(accounts::Entity)
-        .cond_where(matching_counselors(actor, patterns, levels));
+        .cond_where(matching_counselors(actor, patterns, target));
     let insert = Query::insert()
         .into_table(assignments::Entity)
         .columns([

@@ -40,7 +40,7 @@ pub(super) async fn detail_of<C: ConnectionTrait>(
         .await?
         .remove(&task.org_unit_id)
         .unwrap_or_default();
-    let target = target_of(&task);
+    let target = target_of(&task)?;
     Ok(TaskDetail {
         task,
         publisher,
@@ -165,13 +165,13 @@ pub async fn list(
         .into_iter()
         .map(|task| {
             let publisher = names.get(&task.org_unit_id).cloned().unwrap_or_default();
-            let target = target_of(&task);
-            TaskDetail {
+            let target = target_of(&task)?;
+            Ok(TaskDetail {
                 task,
                 publisher,
                 target,
-            }
+            })
         })
-        .collect();
+        .collect::<AppResult<Vec<_>>>()?;
     Ok(Page::new(items, page, total))
 }

@@ -7,12 +7,13 @@ use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter}
 use super::require_dispatcher;
 use crate::db::entities::columns::JsonText;
 use crate::db::entities::{account_levels, account_wechat, accounts, org_units, tasks};
+use crate::domain::cohort::Cohort;
 use crate::domain::education::EducationLevel;
 use crate::domain::role::Role;
 use crate::domain::scope::Actor;
 use crate::domain::task::{target_kinds, Target};
 use crate::domain::Invalid;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::service::{count_rows, Services};
 
 /// How many counselors a target reaches, and how many of them can get a template message.
@@ -22,20 +23,36 @@ pub struct Reach {
     pub bound: u64,
 }
 
-pub(super) fn target_json(target: &Target) -> (JsonText<Vec<i32>>, JsonText<Vec<EducationLevel>>) {
-    (
-        JsonText(target.unit_ids.clone()),
-        JsonText(target.levels.clone()),
-    )
+/// The target as the task row stores it.
+pub(super) struct StoredTarget {
+    pub unit_ids: JsonText<Vec<i32>>,
+    pub levels: JsonText<Vec<EducationLevel>>,
+    pub cohort: Option<i32>,
+}
+
+pub(super) fn target_columns(target: &Target) -> StoredTarget {
+    StoredTarget {
+        unit_ids: JsonText(target.unit_ids.clone()),
+        levels: JsonText(target.levels.clone()),
+        cohort: target.cohort.map(Cohort::year),
+    }
 }
 
 /// The stored target. The columns are typed: a row whose target does not parse never loads,
-/// so it cannot fall back to the empty target, which means the whole subtree.
-pub(super) fn target_of(task: &tasks::Model) -> Target {
-    Target {
+/// so it cannot fall back to the empty target, which means the whole subtree; a stored class
+/// that is no year is an error for the same reason (NULL, not garbage, means every class).
+pub(super) fn target_of(task: &tasks::Model) -> AppResult<Target> {
+    let cohort = match task.target_cohort {
+        None => None,
+        Some(year) => Some(Cohort::from_year(year).ok_or_else(|| {
+            AppError::internal(format!("task {} stores target cohort {year}", task.id))
+        })?),
+    };
+    Ok(Target {
         unit_ids: task.target_unit_ids.0.clone(),
         levels: task.target_levels.0.clone(),
-    }
+        cohort,
+    })
 }
 
 /// The subtree patterns a target covers, after checking every unit against the actor's scope
@@ -86,12 +103,13 @@ pub(super) async fn target_patterns<C: ConnectionTrait>(
     Ok(patterns)
 }
 
-/// Counselors reached by the patterns and levels: enabled, inside the actor's subtree.
+/// Counselors reached by the patterns, levels and class: enabled, inside the actor's subtree.
 pub(super) fn matching_counselors(
     actor: &Actor,
     patterns: &[String],
-    levels: &[EducationLevel],
+    target: &Target,
 ) -> Condition {
+    let levels = &target.levels;
     let path = || Expr::col((accounts::Entity, accounts::Column::OrgPath));
     let mut units = Condition::any();
     for pattern in patterns {
@@ -102,6 +120,10 @@ pub(super) fn matching_counselors(
         .add(Expr::col((accounts::Entity, accounts::Column::Disabled)).eq(false))
         .add(path().like(actor.subtree_pattern()))
         .add(units);
+    if let Some(cohort) = target.cohort {
+        condition = condition
+            .add(Expr::col((accounts::Entity, accounts::Column::Cohort)).eq(cohort.year()));
+    }
     if !levels.is_empty() {
         let mut sub = Query::select();
         sub.column(account_levels::Column::AccountId)
@@ -139,9 +161,5 @@ pub(super) async fn reach<C: ConnectionTrait>(conn: &C, condition: Condition) ->
 pub async fn preview(services: &Services, actor: &Actor, target: &Target) -> AppResult<Reach> {
     require_dispatcher(actor)?;
     let patterns = target_patterns(&services.db, actor, target).await?;
-    reach(
-        &services.db,
-        matching_counselors(actor, &patterns, &target.levels),
-    )
-    .await
+    reach(&services.db, matching_counselors(actor, &patterns, target)).await
 }

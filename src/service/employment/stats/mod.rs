@@ -8,7 +8,8 @@ use std::collections::{BTreeMap, HashMap};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
-use crate::db::entities::{account_levels, account_majors, graduates, majors, org_units};
+use crate::db::entities::{account_levels, account_majors, accounts, graduates, majors, org_units};
+use crate::domain::cohort::Cohort;
 use crate::domain::org::OrgKind;
 use crate::domain::role::Role;
 use crate::domain::scope::Actor;
@@ -187,6 +188,13 @@ fn assemble(
     }
 }
 
+/// The class a page opens on: the counselor's own (the admin's: the class under way) when it
+/// has data; otherwise `None`, which the figures read as the newest class with data rather
+/// than an empty page.
+fn default_cohort(with_data: &[i32], preferred: Option<i32>) -> Option<i32> {
+    preferred.filter(|year| with_data.contains(year))
+}
+
 /// A counselor's own figures: their college, education levels and majors.
 pub async fn for_counselor(
     services: &Services,
@@ -236,6 +244,11 @@ pub async fn for_counselor(
         },
     };
     let cohorts = own_cohorts(db, &filter).await?;
+    let served = accounts::Entity::find_by_id(actor.account_id)
+        .one(db)
+        .await?
+        .and_then(|a| a.cohort);
+    let cohort = cohort.or_else(|| default_cohort(&cohorts, served));
     let major = Expr::col(graduates::Column::MajorName).into();
     let mut stats = compute(db, filter, cohort, major, |k| k.to_string()).await?;
     stats.unit = Some(UnitRef::from(&college));
@@ -283,6 +296,8 @@ pub async fn for_admin(
     } else {
         cohorts_with_data(db, (kind != OrgKind::Ministry).then_some(ids.as_slice())).await?
     };
+    let current = Cohort::current(services.clock.now()).year();
+    let cohort = cohort.or_else(|| default_cohort(&cohorts, Some(current)));
     let mut stats = admin_figures(db, kind, &universities, filter, cohort).await?;
     stats.unit = Some(UnitRef::from(&unit));
     stats.cohorts = cohorts;

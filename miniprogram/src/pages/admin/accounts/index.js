@@ -1,13 +1,26 @@
 // Accounts in the admin's scope: search, filter by role, and for the accounts the admin
 // manages: edit, reset the password (sent by SMS, which is also how a failed SMS is sent
 // again; without an SMS contract the new password is shown once to copy and hand over),
-// disable or enable; create one, or many from a file (批量导入).
+// disable or enable; create one, or many from a file (批量导入). Counselors can be narrowed to a
+// class (届); the filtered list opens as an XLSX (导出), and admins who manage counselors reach
+// the year's turnover (换届) from here.
 const pagedList = require('../../../behaviors/paged-list');
 const accounts = require('../../../services/accounts');
 const session = require('../../../api/session');
 const labels = require('../../../utils/labels');
 const capabilities = require('../../../services/capabilities');
 const credentials = require('../../../services/credentials');
+const files = require('../../../services/files');
+
+// The classes a list is narrowed to: the one under way, the one before (until its turnover)
+// and the next (counselors carried over early).
+function cohortOptions(current) {
+  const all = [{ value: '', label: '全部届别' }];
+  if (!current) return all;
+  return all.concat(
+    [current, current - 1, current + 1].map((year) => ({ value: String(year), label: `${year}届` })),
+  );
+}
 
 function decorate(account) {
   return {
@@ -33,8 +46,11 @@ Component({
     q: '',
     roleOptions: [{ value: '', label: '全部角色' }],
     roleIndex: 0,
+    cohortOptions: [{ value: '', label: '全部届别' }],
+    cohortIndex: 0,
     canCreate: false,
     canImport: false,
+    canTurnover: false,
   },
   methods: {
     async onLoad() {
@@ -48,18 +64,22 @@ Component({
       this.setData({
         role: session.getRole(),
         roleOptions: [{ value: '', label: '全部角色' }].concat(caps.readable_roles),
+        cohortOptions: cohortOptions(caps.current_cohort),
         canCreate: caps.creatable_roles.length > 0,
         canImport: caps.imports_accounts,
+        canTurnover: capabilities.manages(caps, 'counselor'),
       });
       await this.loadPage(true);
     },
-    fetchPage(page, perPage) {
-      return accounts.listAccounts({
+    filters() {
+      return {
         q: this.data.q.trim(),
         role: this.data.roleOptions[this.data.roleIndex].value,
-        page,
-        perPage,
-      });
+        cohort: this.data.cohortOptions[this.data.cohortIndex].value,
+      };
+    },
+    fetchPage(page, perPage) {
+      return accounts.listAccounts(Object.assign(this.filters(), { page, perPage }));
     },
     decorateItem: decorate,
     onQueryInput(event) {
@@ -71,6 +91,16 @@ Component({
     onRoleChange(event) {
       this.setData({ roleIndex: Number(event.detail.value) });
       return this.loadPage(true);
+    },
+    onCohortChange(event) {
+      this.setData({ cohortIndex: Number(event.detail.value) });
+      return this.loadPage(true);
+    },
+    onExport() {
+      return files.openFile(accounts.exportFile(this.filters()));
+    },
+    onTurnover() {
+      wx.navigateTo({ url: '/pages/admin/turnover/index' });
     },
     onCreate() {
       wx.navigateTo({ url: '/pages/admin/account-edit/index' });

@@ -1,6 +1,7 @@
 // Create and publish a task. Targets stay inside the admin's scope: the ministry picks
 // provinces (or, opened up, their universities), a province its universities, a school its
-// colleges, a college nothing; all may narrow by education level. The reach (matched,
+// colleges, a college nothing; all may narrow by education level, and reach the class (届)
+// under way (the default) or every class. The reach (matched,
 // bound, not bound) is previewed live; publishing asks for confirmation first. Attachments
 // picked here are uploaded to the draft before it is published, so the counselors' notice
 // never arrives before its files.
@@ -43,6 +44,9 @@ Component({
     unitHint: '',
     units: [],
     levels: [],
+    // The class (届) reached: the one under way ('current') or every class ('all').
+    cohortChoice: 'current',
+    currentCohort: 0,
     reach: null,
     // Files picked from chats: {id, filename, sizeText, kind, kindLabel, path, note}.
     files: [],
@@ -67,6 +71,7 @@ Component({
       this.setData({
         kinds: caps.task_kinds,
         levels: caps.levels.map((l) => ({ value: l.value, label: l.label, checked: false })),
+        currentCohort: caps.current_cohort,
         canPickUnits,
         unitHint: UNIT_HINT[profile.role] || '',
       });
@@ -137,6 +142,12 @@ Component({
       this.setData({ [`levels[${index}].checked`]: !this.data.levels[index].checked });
       return this.preview();
     },
+    onCohortTap(event) {
+      const choice = event.currentTarget.dataset.choice;
+      if (choice === this.data.cohortChoice) return undefined;
+      this.setData({ cohortChoice: choice });
+      return this.preview();
+    },
     async onAddFile() {
       const file = await files.chooseFile({ type: 'all' });
       if (!file) return;
@@ -180,10 +191,13 @@ Component({
       return true;
     },
     target() {
-      return {
+      const target = {
         unit_ids: this.data.units.filter((u) => u.checked).map((u) => u.id),
         education_levels: this.data.levels.filter((l) => l.checked).map((l) => l.value),
       };
+      // Without a class the server takes the one under way.
+      if (this.data.cohortChoice === 'all') target.all_cohorts = true;
+      return target;
     },
     async preview() {
       this._previewSeq = (this._previewSeq || 0) + 1;
