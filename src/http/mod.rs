@@ -5,6 +5,7 @@ pub mod auth;
 pub mod error;
 pub mod news_pages;
 pub mod private;
+pub mod request_log;
 pub mod request_meta;
 pub mod state;
 pub mod template_file;
@@ -17,7 +18,6 @@ use std::time::Duration;
 use salvo::affix_state;
 use salvo::catch_panic::CatchPanic;
 use salvo::catcher::Catcher;
-use salvo::logging::Logger;
 use salvo::oapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use salvo::oapi::{OpenApi, SecurityRequirement};
 use salvo::prelude::*;
@@ -64,7 +64,7 @@ pub fn service(state: AppState, gateway: std::sync::Arc<wechat_callback::Gateway
     let router = Router::new()
         .hoop(CatchPanic::new())
         .hoop(RequestId::new())
-        .hoop(Logger::new())
+        .hoop(request_log::RequestLog)
         .hoop(Timeout::new(timeout))
         .hoop(affix_state::inject(state))
         .push(routes)

@@ -3,6 +3,7 @@
 //! store can take its place without touching the services.
 
 use std::path::PathBuf;
+use std::time::SystemTime;
 
 use async_trait::async_trait;
 
@@ -21,6 +22,14 @@ pub trait FileStore: Send + Sync {
     async fn put(&self, key: &str, bytes: &[u8]) -> Result<(), StorageError>;
     async fn get(&self, key: &str) -> Result<Vec<u8>, StorageError>;
     async fn delete(&self, key: &str) -> Result<(), StorageError>;
+    /// Keys of the files directly under `folder` last written before `before`, at most
+    /// `limit` of them: what a sweep of abandoned files looks at.
+    async fn written_before(
+        &self,
+        folder: &str,
+        before: SystemTime,
+        limit: usize,
+    ) -> Result<Vec<String>, StorageError>;
 }
 
 /// Files under one directory, a key being a relative path of `[a-z0-9_-]` segments.
@@ -77,6 +86,40 @@ impl FileStore for LocalDir {
             other => Ok(other?),
         }
     }
+
+    async fn written_before(
+        &self,
+        folder: &str,
+        before: SystemTime,
+        limit: usize,
+    ) -> Result<Vec<String>, StorageError> {
+        let mut entries = match tokio::fs::read_dir(self.path(folder)?).await {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            other => other?,
+        };
+        let mut keys = Vec::new();
+        while keys.len() < limit {
+            let Some(entry) = entries.next_entry().await? else {
+                break;
+            };
+            let Some(key) = entry
+                .file_name()
+                .to_str()
+                .map(|name| format!("{folder}/{name}"))
+            else {
+                continue;
+            };
+            // Only names that are keys: `delete` takes nothing else.
+            if self.path(&key).is_err() {
+                continue;
+            }
+            let meta = entry.metadata().await?;
+            if meta.is_file() && meta.modified()? < before {
+                keys.push(key);
+            }
+        }
+        Ok(keys)
+    }
 }
 
 #[cfg(test)]
@@ -94,6 +137,22 @@ mod tests {
             store.get("attachments/7/abc").await,
             Err(StorageError::NotFound(_))
         ));
+        store.put("sweep/old", b"x").await.unwrap();
+        let later = SystemTime::now() + std::time::Duration::from_secs(1);
+        assert_eq!(
+            store.written_before("sweep", later, 10).await.unwrap(),
+            vec!["sweep/old".to_string()]
+        );
+        assert!(store
+            .written_before("sweep", SystemTime::UNIX_EPOCH, 10)
+            .await
+            .unwrap()
+            .is_empty());
+        assert!(store
+            .written_before("nothing-here", later, 10)
+            .await
+            .unwrap()
+            .is_empty());
         for key in ["../etc/passwd", "/abs", "a//b", "A", "a/b.c", ""] {
             assert!(
                 matches!(store.put(key, b"x").await, Err(StorageError::InvalidKey(_))),

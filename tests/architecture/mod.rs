@@ -264,3 +264,19 @@ fn every_outgoing_client_is_built_with_the_crypto_provider() {
         "reqwest clients built outside infra::http_client (no TLS provider): {found:#?}"
     );
 }
+
+#[test]
+fn requests_are_logged_with_their_tokens_masked() {
+    // salvo's Logger logs the raw path, which carries the credentials download token.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&root, &mut files);
+    for file in files {
+        let text = fs::read_to_string(&file).unwrap();
+        assert!(
+            !text.contains("salvo::logging"),
+            "{} logs requests without masking tokens (use http::request_log)",
+            file.display()
+        );
+    }
+}

@@ -76,8 +76,16 @@ async fn idle(app: &TestApp) {
 /// An app sending through a fresh Aliyun mock (settings changed by `tweak`), with the test
 /// world loaded and its own SMS out of the way.
 async fn aliyun_world(tweak: impl Fn(&mut Settings)) -> (SmsMock, TestApp, World) {
+    aliyun_world_on(&Backend::Sqlite, tweak).await
+}
+
+/// `aliyun_world` on the given database.
+async fn aliyun_world_on(
+    backend: &Backend,
+    tweak: impl Fn(&mut Settings),
+) -> (SmsMock, TestApp, World) {
     let mock = sms_mock::aliyun().await;
-    let app = TestApp::spawn(&Backend::Sqlite, |s| {
+    let app = TestApp::spawn(backend, |s| {
         aliyun(s, &mock);
         tweak(s);
     })
@@ -482,149 +490,155 @@ async fn settled_of(app: &TestApp, phone: &str, template: &str) -> sms_outbox::M
 
 #[tokio::test]
 async fn a_forgotten_password_code_goes_by_sms_at_most_three_times_an_hour() {
-    let (mock, app, w) = aliyun_world(with_optional_templates).await;
-    let options = app.get("/api/v1/auth/password-reset", "").await.expect(200);
-    assert_eq!(options["sms"], true);
-    let me = app.get("/api/v1/me", &w.counselor_a1).await.expect(200);
-    let username = me["username"].as_str().unwrap().to_string();
-    let phone = me["phone"].as_str().unwrap().to_string();
-    let ask = |name: String| {
-        let app = &app;
-        async move {
-            app.post_anonymous(
-                "/api/v1/auth/password-reset/sms",
-                json!({ "username": name }),
-            )
-            .await
-        }
-    };
-    ask(username.clone()).await.expect(202);
-    let row = settled_of(&app, &phone, "reset_code").await;
-    assert_eq!(row.status, SmsStatus::Sent, "{row:?}");
-    assert!(
-        !row.params.contains("code"),
-        "erased once sent: {}",
-        row.params
-    );
-    let received = mock
-        .received()
-        .into_iter()
-        .rev()
-        .find(|r| r.template == "SMS_1003")
-        .expect("the code SMS");
-    assert_eq!(received.phone, phone);
-    let code = received.params["code"].as_str().unwrap().to_string();
-    assert_eq!(code.len(), 6);
-    app.post_anonymous(
-        "/api/v1/auth/password-reset",
-        json!({ "username": username, "code": code, "new_password": "BySms2026x" }),
-    )
-    .await
-    .expect(204);
-    app.login(&username, "BySms2026x").await.expect(200);
-
-    // The same answer, and no SMS, for an unknown username; a second ask within a minute
-    // keeps the code on its way.
-    ask("nobody_at_all".into()).await.expect(202);
-    ask(username.clone()).await.expect(202);
-    ask(username.clone()).await.expect(202);
-    assert_eq!(
-        app.count("sms_outbox WHERE template = 'reset_code'").await,
-        2
-    );
-    // At most three an hour to one phone.
-    app.execute("DELETE FROM password_reset_codes").await;
-    ask(username.clone()).await.expect(202);
-    app.execute("DELETE FROM password_reset_codes").await;
-    ask(username.clone())
+    // Every backend: the per-phone and per-day limits are counted in the database.
+    for backend in crate::helpers::backends() {
+        let (mock, app, w) = aliyun_world_on(&backend, with_optional_templates).await;
+        let options = app.get("/api/v1/auth/password-reset", "").await.expect(200);
+        assert_eq!(options["sms"], true);
+        let me = app.get("/api/v1/me", &w.counselor_a1).await.expect(200);
+        let username = me["username"].as_str().unwrap().to_string();
+        let phone = me["phone"].as_str().unwrap().to_string();
+        let ask = |name: String| {
+            let app = &app;
+            async move {
+                app.post_anonymous(
+                    "/api/v1/auth/password-reset/sms",
+                    json!({ "username": name }),
+                )
+                .await
+            }
+        };
+        ask(username.clone()).await.expect(202);
+        let row = settled_of(&app, &phone, "reset_code").await;
+        assert_eq!(row.status, SmsStatus::Sent, "{row:?}");
+        assert!(
+            !row.params.contains("code"),
+            "erased once sent: {}",
+            row.params
+        );
+        let received = mock
+            .received()
+            .into_iter()
+            .rev()
+            .find(|r| r.template == "SMS_1003")
+            .expect("the code SMS");
+        assert_eq!(received.phone, phone);
+        let code = received.params["code"].as_str().unwrap().to_string();
+        assert_eq!(code.len(), 6);
+        app.post_anonymous(
+            "/api/v1/auth/password-reset",
+            json!({ "username": username, "code": code, "new_password": "BySms2026x" }),
+        )
         .await
-        .expect_error(429, "too_many_requests");
-    assert_eq!(
-        app.count("sms_outbox WHERE template = 'reset_code'").await,
-        3
-    );
-    assert_eq!(mock.bad_signatures(), 0);
+        .expect(204);
+        app.login(&username, "BySms2026x").await.expect(200);
+
+        // The same answer, and no SMS, for an unknown username; a second ask within a minute
+        // keeps the code on its way.
+        ask("nobody_at_all".into()).await.expect(202);
+        ask(username.clone()).await.expect(202);
+        ask(username.clone()).await.expect(202);
+        assert_eq!(
+            app.count("sms_outbox WHERE template = 'reset_code'").await,
+            2
+        );
+        // At most three an hour to one phone.
+        app.execute("DELETE FROM password_reset_codes").await;
+        ask(username.clone()).await.expect(202);
+        app.execute("DELETE FROM password_reset_codes").await;
+        ask(username.clone())
+            .await
+            .expect_error(429, "too_many_requests");
+        assert_eq!(
+            app.count("sms_outbox WHERE template = 'reset_code'").await,
+            3
+        );
+        assert_eq!(mock.bad_signatures(), 0);
+    }
 }
 
 #[tokio::test]
 async fn admins_text_the_binding_steps_once_a_day_to_counselors_not_bound() {
-    let (mock, app, w) = aliyun_world(with_optional_templates).await;
-    app.bind(&w.counselor_a1, "o_bound").await;
-    new_counselor(
-        &app,
-        &w.school_a,
-        w.college_a1,
-        w.major_a1_bachelor,
-        "13955550077",
-    )
-    .await;
-    idle(&app).await;
-    let list = app
-        .get("/api/v1/accounts?q=13955550077", &w.school_a)
-        .await
-        .expect(200);
-    let fresh = list["items"][0]["id"].as_i64().unwrap();
-    let ids = json!({ "account_ids": [w.counselor_a1_id, fresh] });
-    let caps = |token: String| {
-        let app = &app;
-        async move {
-            app.get("/api/v1/me", &token).await.expect(200)["capabilities"]["bind_sms"].clone()
-        }
-    };
-    assert_eq!(caps(w.school_a.clone()).await, true);
-    assert_eq!(caps(w.counselor_a1.clone()).await, false);
+    // Every backend: the per-phone and per-day limits are counted in the database.
+    for backend in crate::helpers::backends() {
+        let (mock, app, w) = aliyun_world_on(&backend, with_optional_templates).await;
+        app.bind(&w.counselor_a1, "o_bound").await;
+        new_counselor(
+            &app,
+            &w.school_a,
+            w.college_a1,
+            w.major_a1_bachelor,
+            "13955550077",
+        )
+        .await;
+        idle(&app).await;
+        let list = app
+            .get("/api/v1/accounts?q=13955550077", &w.school_a)
+            .await
+            .expect(200);
+        let fresh = list["items"][0]["id"].as_i64().unwrap();
+        let ids = json!({ "account_ids": [w.counselor_a1_id, fresh] });
+        let caps = |token: String| {
+            let app = &app;
+            async move {
+                app.get("/api/v1/me", &token).await.expect(200)["capabilities"]["bind_sms"].clone()
+            }
+        };
+        assert_eq!(caps(w.school_a.clone()).await, true);
+        assert_eq!(caps(w.counselor_a1.clone()).await, false);
 
-    app.post("/api/v1/wechat/bind-sms", &w.counselor_a1, ids.clone())
+        app.post("/api/v1/wechat/bind-sms", &w.counselor_a1, ids.clone())
+            .await
+            .expect_error(403, "forbidden");
+        // Someone outside the admin's scope: nothing is queued for anyone.
+        app.post(
+            "/api/v1/wechat/bind-sms",
+            &w.school_a,
+            json!({ "account_ids": [fresh, w.counselor_b1_id] }),
+        )
         .await
-        .expect_error(403, "forbidden");
-    // Someone outside the admin's scope: nothing is queued for anyone.
-    app.post(
-        "/api/v1/wechat/bind-sms",
-        &w.school_a,
-        json!({ "account_ids": [fresh, w.counselor_b1_id] }),
-    )
-    .await
-    .expect_error(404, "not_found");
-    app.post(
-        "/api/v1/wechat/bind-sms",
-        &w.school_a,
-        json!({ "account_ids": [] }),
-    )
-    .await
-    .expect_error(422, "invalid_input");
-    let first = app
-        .post("/api/v1/wechat/bind-sms", &w.school_a, ids.clone())
+        .expect_error(404, "not_found");
+        app.post(
+            "/api/v1/wechat/bind-sms",
+            &w.school_a,
+            json!({ "account_ids": [] }),
+        )
         .await
-        .expect(200);
-    assert_eq!(first["queued"], 1);
-    assert_eq!(first["already_bound"], 1);
-    let again = app
-        .post("/api/v1/wechat/bind-sms", &w.school_a, ids)
-        .await
-        .expect(200);
-    assert_eq!(again["queued"], 0);
-    assert_eq!(again["sent_today"], 1);
-    let row = settled_of(&app, "13955550077", "bind_steps").await;
-    assert_eq!(row.status, SmsStatus::Sent);
-    let texts: Vec<_> = mock
-        .received()
-        .into_iter()
-        .filter(|r| r.template == "SMS_1004")
-        .collect();
-    assert_eq!(texts.len(), 1);
-    assert_eq!(texts[0].phone, "13955550077");
-    assert_eq!(texts[0].params["name"], "新老师");
-    // The account page still shows its credentials SMS, not the reminder.
-    let page = app
-        .get(&format!("/api/v1/accounts/{fresh}"), &w.school_a)
-        .await
-        .expect(200);
-    assert_eq!(page["credentials_sms"]["status"], "sent");
-    assert_eq!(
-        app.count("audit_log WHERE action = 'wechat.bind_sms'")
-            .await,
-        2
-    );
+        .expect_error(422, "invalid_input");
+        let first = app
+            .post("/api/v1/wechat/bind-sms", &w.school_a, ids.clone())
+            .await
+            .expect(200);
+        assert_eq!(first["queued"], 1);
+        assert_eq!(first["already_bound"], 1);
+        let again = app
+            .post("/api/v1/wechat/bind-sms", &w.school_a, ids)
+            .await
+            .expect(200);
+        assert_eq!(again["queued"], 0);
+        assert_eq!(again["sent_today"], 1);
+        let row = settled_of(&app, "13955550077", "bind_steps").await;
+        assert_eq!(row.status, SmsStatus::Sent);
+        let texts: Vec<_> = mock
+            .received()
+            .into_iter()
+            .filter(|r| r.template == "SMS_1004")
+            .collect();
+        assert_eq!(texts.len(), 1);
+        assert_eq!(texts[0].phone, "13955550077");
+        assert_eq!(texts[0].params["name"], "新老师");
+        // The account page still shows its credentials SMS, not the reminder.
+        let page = app
+            .get(&format!("/api/v1/accounts/{fresh}"), &w.school_a)
+            .await
+            .expect(200);
+        assert_eq!(page["credentials_sms"]["status"], "sent");
+        assert_eq!(
+            app.count("audit_log WHERE action = 'wechat.bind_sms'")
+                .await,
+            2
+        );
+    }
 }
 
 #[tokio::test]

@@ -25,6 +25,8 @@ pub const DOWNLOAD_MINUTES: i64 = 10;
 const NONCE_BYTES: usize = 12;
 /// Expired files removed per call, so one request never carries a large clean-up.
 const PURGE_BATCH: u64 = 50;
+/// Where the sealed files live in the file store.
+const FOLDER: &str = "credentials";
 
 /// How one account's initial password reached its owner.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,8 +104,9 @@ fn gone() -> AppError {
 }
 
 /// Seal the credentials into a file for `owner`, recorded in `txn` (the import's own
-/// transaction: no file is offered for accounts that were not created). The file is written
-/// first; if the transaction then fails it is left for the purge.
+/// transaction: no file is offered for accounts that were not created). The row is written
+/// before the file, so a failed write leaves no row behind; a file whose transaction then
+/// fails has no row, and the sweep in `purge_expired` removes it.
 pub async fn stash(
     services: &Services,
     txn: &DatabaseTransaction,
@@ -113,17 +116,12 @@ pub async fn stash(
     let now = services.clock.now();
     purge_expired(services, txn, now).await?;
     let token = random::hex_token::<32>();
-    let file_key = format!("credentials/{}", random::hex_token::<16>());
-    services
-        .files
-        .put(&file_key, &seal(&token, rows)?)
-        .await
-        .map_err(AppError::internal)?;
+    let file_key = format!("{FOLDER}/{}", random::hex_token::<16>());
     let expires_at = now + TimeDelta::minutes(DOWNLOAD_MINUTES);
     credential_handovers::ActiveModel {
         token_hash: Set(token_hash(&token)),
         owner_account_id: Set(owner.account_id),
-        file_key: Set(file_key),
+        file_key: Set(file_key.clone()),
         accounts: Set(i32::try_from(rows.len()).unwrap_or(i32::MAX)),
         created_at: Set(now),
         expires_at: Set(expires_at),
@@ -131,6 +129,11 @@ pub async fn stash(
     }
     .insert(txn)
     .await?;
+    services
+        .files
+        .put(&file_key, &seal(&token, rows)?)
+        .await
+        .map_err(AppError::internal)?;
     Ok(CredentialsDownload {
         token,
         expires_at,
@@ -195,7 +198,9 @@ pub async fn fetch(
     Ok(rows)
 }
 
-/// Remove files nobody fetched in time (and their rows).
+/// Remove files nobody fetched in time (and their rows), then files that never got a row (their
+/// import's transaction failed after the file was written): unreadable, since their token was
+/// never handed out, but not to be kept.
 async fn purge_expired<C: ConnectionTrait>(
     services: &Services,
     conn: &C,
@@ -214,6 +219,37 @@ async fn purge_expired<C: ConnectionTrait>(
         credential_handovers::Entity::delete_by_id(row.id)
             .exec(conn)
             .await?;
+    }
+    sweep_rowless(services, conn, now).await
+}
+
+async fn sweep_rowless<C: ConnectionTrait>(
+    services: &Services,
+    conn: &C,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    // Older than any download window: a file that young may belong to an import whose
+    // transaction has not committed yet.
+    let before = std::time::SystemTime::from(now - TimeDelta::minutes(2 * DOWNLOAD_MINUTES));
+    let old = services
+        .files
+        .written_before(FOLDER, before, PURGE_BATCH as usize)
+        .await
+        .map_err(AppError::internal)?;
+    if old.is_empty() {
+        return Ok(());
+    }
+    let kept: Vec<String> = credential_handovers::Entity::find()
+        .filter(credential_handovers::Column::FileKey.is_in(old.clone()))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|row| row.file_key)
+        .collect();
+    for key in old.iter().filter(|key| !kept.contains(key)) {
+        if let Err(error) = services.files.delete(key).await {
+            tracing::warn!(%error, "credentials file without a row not erased");
+        }
     }
     Ok(())
 }
