@@ -16,7 +16,7 @@ const BUILT_IN = `
     padding: 0 14px; font-size: 18px; text-align: center; line-height: 2.55555556;
     border-radius: 5px; background: #f8f8f8; color: #000; }
   wx-input { display: block; height: 1.4rem; min-height: 1.4rem; overflow: hidden; }
-  wx-input[data-placeholder]:empty::before { content: attr(data-placeholder); color: #999; }
+  wx-input[data-placeholder]:empty::before { content: attr(data-placeholder); color: #86909c; }
   wx-input[data-value]:empty::before { content: attr(data-value); color: inherit; }
   wx-switch { display: inline-block; position: relative; width: 52px; height: 32px;
     border-radius: 16px; background: #dfdfdf; vertical-align: middle; }

@@ -35,8 +35,22 @@ function credentialsSmsLine(sms, now) {
   return { text: `初始密码短信：${text}`, className };
 }
 
+// A username that is the person's phone number would undo the masked phone printed beside
+// it: such a username is not shown (''). `phone` is masked (138****1234) or in full.
+function shownUsername(username, phone) {
+  const name = String(username || '');
+  const number = String(phone || '');
+  if (!name || !number) return name;
+  if (name === number) return '';
+  const masked = /^(\d{3})\*{4}(\d{4})$/.exec(number);
+  const phoneLike = /^\d{11}$/.test(name) || /^\d{3}\*{4}\d{4}$/.test(name);
+  if (masked && phoneLike && name.slice(0, 3) === masked[1] && name.slice(-4) === masked[2]) return '';
+  return name;
+}
+
 module.exports = {
   TASK_STATUS,
+  shownUsername,
   credentialsSmsBadge,
   credentialsSmsLine,
 };

@@ -126,4 +126,21 @@ describe('accounts page', () => {
     expect(p.querySelector('#export')).toBeTruthy();
     expect(p.querySelector('#turnover')).toBeFalsy();
   });
+
+  test('a username that is the phone number is not printed beside the masked phone', async () => {
+    loggedIn(admin('college_admin', { id: 4, kind: 'college', name: '计算机科学与技术学院' }));
+    useApi({
+      'GET /api/v1/accounts': ok(
+        page([
+          account(1, 'counselor', { username: '139****0001', phone: '139****0001' }),
+          account(2, 'counselor', { username: 'lisiyu', phone: '139****0002' }),
+        ]),
+      ),
+    });
+    const p = await mountPage(ROUTE);
+    const first = textOf(p.querySelector('#account-1'));
+    expect(first).toContain('139****0001');
+    expect(first.split('139****0001')).toHaveLength(2);
+    expect(textOf(p.querySelector('#account-2'))).toContain('lisiyu · 139****0002');
+  });
 });

@@ -7,6 +7,7 @@ const spreadsheetCheck = require('../../../behaviors/spreadsheet-check');
 const accounts = require('../../../services/accounts');
 const files = require('../../../services/files');
 const capabilities = require('../../../services/capabilities');
+const labels = require('../../../utils/labels');
 const credentials = require('../../../services/credentials');
 const { formatDateTime } = require('../../../utils/format');
 
@@ -25,6 +26,7 @@ function accountRow(account) {
     row: account.row,
     name: account.name,
     username: account.username,
+    shownUsername: labels.shownUsername(account.username, account.phone_masked),
     roleLabel: capabilities.roleLabel(capabilities.cached(), account.role),
     college: account.college || '',
     phone: account.phone_masked || '',

@@ -27,6 +27,8 @@ function decorate(account) {
     id: account.id,
     name: account.name,
     username: account.username,
+    // Beside the masked phone only when it is not the phone number itself.
+    shownUsername: labels.shownUsername(account.username, account.phone),
     phone: account.phone || '',
     role: account.role,
     roleLabel: account.role_label,
@@ -150,9 +152,10 @@ Component({
     // The new password, once: 复制 puts it (with the username) on the clipboard.
     showNewPassword(item, password) {
       const issued = { name: item.name, username: item.username, password };
+      const login = item.shownUsername || '本人手机号';
       wx.showModal({
         title: '新密码（只显示这一次）',
-        content: `${item.name}\n用户名：${item.username}\n新密码：${password}\n关闭后无法再次查看，请复制后发给本人。`,
+        content: `${item.name}\n用户名：${login}\n新密码：${password}\n关闭后无法再次查看，请复制后发给本人。`,
         confirmText: '复制',
         cancelText: '关闭',
         success: (res) => {
