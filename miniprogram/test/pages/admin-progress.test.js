@@ -46,6 +46,9 @@ describe('task progress page', () => {
     expect(textOf(p.querySelector('#pending-2'))).toContain('已关注');
     expect(textOf(p.querySelector('#pending-2'))).toContain('已读未完成');
     expect(textOf(p.querySelector('#pending-3'))).toContain('已取关');
+    // Unfinished people are never green; those a notice cannot reach are orange.
+    const types = p.instance.data.items.map((item) => item.wechatType);
+    expect(types.slice(0, 3)).toEqual(['warn', 'muted', 'warn']);
     expect(textOf(p.querySelector('#pending-list'))).toContain('未完成名单（5）');
   });
 

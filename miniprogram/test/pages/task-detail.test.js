@@ -64,6 +64,8 @@ describe('task detail page', () => {
     expect(p.querySelector('#complete')).toBeFalsy();
     expect(p.querySelector('#completed-button')).toBeTruthy();
     expect(wxControl.lastToast()).toBe('已完成');
+    // Done: the badge says 已完成, so the deadline has a line of its own.
+    expect(textOf(p.querySelector('#deadline-line'))).toContain('截止时间');
   });
 
   test('a live course: sign-in window, sign in, and the API refusal shown', async () => {
@@ -83,12 +85,20 @@ describe('task detail page', () => {
     });
     const p = await mountPage(ROUTE, { id: '10' });
     expect(textOf(p.querySelector('#live'))).toContain('签到进行中');
+    // The deadline is said once: in the badge while the task is open.
+    expect(textOf(p).split('截止').length - 1).toBe(2); // the badge and the sign-in line
+    expect(p.querySelector('#deadline-line')).toBeFalsy();
+    // One primary action: 签到 while it is open, 完成任务 after.
+    const classOf = (id) => p.querySelector(id).dom.getAttribute('class');
+    expect(classOf('#sign-in')).toContain('btn-primary');
+    expect(classOf('#complete')).toContain('btn-secondary');
     await tap(p, '#sign-in');
     expect(wxControl.lastToast()).toBe('签到已结束');
     refuse = false;
     await tap(p, '#sign-in');
     expect(textOf(p.querySelector('#signed-in'))).toContain('已签到');
     expect(p.querySelector('#sign-in')).toBeFalsy();
+    expect(classOf('#complete')).toContain('btn-primary');
   });
 
   test('a live course not open yet says when sign-in opens', async () => {

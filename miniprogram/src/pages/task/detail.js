@@ -23,6 +23,8 @@ function view(task) {
     badgeText: badge.text,
     badgeType: badge.type,
     deadlineText: format.formatDateTime(task.deadline),
+    // The badge already says 截止 … while the task is open; the line is for done or late.
+    deadlineLine: badge.text.indexOf('截止') !== 0,
     publishedText: task.published_at ? format.formatDateTime(task.published_at) : '',
     liveText: task.starts_at
       ? `${format.formatDateTime(task.starts_at)} – ${format.formatDateTime(task.ends_at)}`

@@ -9,7 +9,7 @@ const format = require('../../../utils/format');
 
 function decorate(task) {
   const progress = task.progress || { assigned: 0, viewed: 0, completed: 0, done: 0, done_percent: 0 };
-  const statusType = { draft: 'muted', published: 'done', withdrawn: 'danger' }[task.status] || 'muted';
+  const statusType = { draft: 'muted', published: 'done', withdrawn: 'muted' }[task.status] || 'muted';
   return {
     id: task.id,
     title: task.title,

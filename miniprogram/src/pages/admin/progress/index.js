@@ -9,11 +9,13 @@ const format = require('../../../utils/format');
 const labels = require('../../../utils/labels');
 
 function pendingItem(row) {
+  // These people have not finished: green would read as done. Notices reach a follower
+  // (ordinary, grey); not bound or unfollowed, they cannot (orange: chase by other means).
   let wechatText = '未绑定';
-  let wechatType = 'danger';
+  let wechatType = 'warn';
   if (row.bound && row.following) {
     wechatText = '已关注';
-    wechatType = 'done';
+    wechatType = 'muted';
   } else if (row.bound) {
     wechatText = '已取关';
     wechatType = 'warn';
