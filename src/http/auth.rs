@@ -65,6 +65,25 @@ pub async fn require_password_changed(depot: &mut Depot, res: &mut Response, ctr
     }
 }
 
+/// Admin areas answer 403 to anyone else before a body is read or a field is checked: whether
+/// the caller may ask comes before what they asked.
+#[handler]
+pub async fn require_admin(depot: &mut Depot, res: &mut Response, ctrl: &mut FlowCtrl) {
+    if !actor(depot).is_ok_and(|actor| actor.is_admin()) {
+        ApiError(AppError::Forbidden).render_into(res);
+        ctrl.skip_rest();
+    }
+}
+
+/// A counselor's own areas (`/my/...`), the same way.
+#[handler]
+pub async fn require_counselor(depot: &mut Depot, res: &mut Response, ctrl: &mut FlowCtrl) {
+    if !actor(depot).is_ok_and(|actor| actor.role == crate::domain::role::Role::Counselor) {
+        ApiError(AppError::Forbidden).render_into(res);
+        ctrl.skip_rest();
+    }
+}
+
 /// The session the auth hoop stored.
 pub fn session(depot: &Depot) -> Result<&Session, ApiError> {
     depot

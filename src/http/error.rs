@@ -116,7 +116,7 @@ pub struct JsonErrors;
 impl Handler for JsonErrors {
     async fn handle(
         &self,
-        _req: &mut Request,
+        req: &mut Request,
         _depot: &mut Depot,
         res: &mut Response,
         _ctrl: &mut FlowCtrl,
@@ -129,9 +129,29 @@ impl Handler for JsonErrors {
             return;
         }
         let detail = match &res.body {
-            ResBody::Error(error) => error.detail.clone().map(|d| d.to_string()),
+            // A body that failed to parse keeps serde's words in the cause.
+            ResBody::Error(error) => error
+                .detail
+                .clone()
+                .or_else(|| error.cause.as_ref().map(|cause| cause.to_string())),
             _ => None,
         };
+        if status == StatusCode::BAD_REQUEST {
+            // The body was read (and kept) by the extractor that failed on it.
+            let body = req.payload().await.map(|b| b.to_vec()).unwrap_or_default();
+            if let Some((field, message)) = detail
+                .as_deref()
+                .and_then(|d| super::body_errors::explain(d, &body))
+            {
+                res.status_code(StatusCode::UNPROCESSABLE_ENTITY);
+                res.render(Json(ErrorBody {
+                    code: "invalid_input".to_string(),
+                    message,
+                    field: Some(field),
+                }));
+                return;
+            }
+        }
         let (code, message) = match status {
             StatusCode::BAD_REQUEST => ("bad_request", "请求格式错误，请检查提交的数据"),
             StatusCode::NOT_FOUND => ("not_found", "请求的接口不存在"),

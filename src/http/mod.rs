@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod body_errors;
 pub mod error;
 pub mod news_pages;
 pub mod private;
@@ -91,14 +92,19 @@ fn json_api(body_limit: u64) -> Router {
             Router::new()
                 .hoop(auth::require_password_changed)
                 .push(Router::with_path("me/bind-code").post(api::wechat::bind_code))
-                .push(org_routes())
-                .push(account_routes())
-                .push(Router::with_path("audit").get(audit::list))
-                .push(employment_routes())
-                .push(task_routes())
                 .push(news_routes())
-                .push(counselor_routes())
-                .push(wechat_routes()),
+                .push(shared_task_routes())
+                .push(counselor_routes().hoop(auth::require_counselor))
+                .push(
+                    Router::new()
+                        .hoop(auth::require_admin)
+                        .push(org_routes())
+                        .push(account_routes())
+                        .push(Router::with_path("audit").get(audit::list))
+                        .push(employment_routes())
+                        .push(task_routes())
+                        .push(wechat_routes()),
+                ),
         );
     Router::with_path("api/v1")
         .hoop(max_size(body_limit))
@@ -196,13 +202,8 @@ fn task_routes() -> Router {
                 .push(Router::with_path("withdraw").post(tasks::withdraw))
                 .push(Router::with_path("remind").post(tasks::remind))
                 .push(
-                    Router::with_path("attachments")
-                        .get(api::attachments::list)
-                        .push(
-                            Router::with_path("{attachment_id}")
-                                .get(api::attachments::download)
-                                .delete(api::attachments::remove),
-                        ),
+                    Router::with_path("attachments/{attachment_id}")
+                        .delete(api::attachments::remove),
                 )
                 .push(
                     Router::with_path("progress")
@@ -213,15 +214,23 @@ fn task_routes() -> Router {
         )
 }
 
+/// A task's attachments: read by the admins covering the task and the counselors it reached.
+fn shared_task_routes() -> Router {
+    Router::with_path("tasks/{id}/attachments")
+        .get(api::attachments::list)
+        .push(Router::with_path("{attachment_id}").get(api::attachments::download))
+}
+
+/// News: everyone reads, admins write.
 fn news_routes() -> Router {
+    let write = || Router::new().hoop(auth::require_admin);
     Router::with_path("news")
         .get(api::news::list)
-        .post(api::news::create)
+        .push(write().post(api::news::create))
         .push(
             Router::with_path("{id}")
                 .get(api::news::get)
-                .put(api::news::update)
-                .delete(api::news::withdraw),
+                .push(write().put(api::news::update).delete(api::news::withdraw)),
         )
 }
 
@@ -252,14 +261,15 @@ fn wechat_routes() -> Router {
 
 /// Uploads carry their own size limit (`server.upload_limit_mib`), not the JSON body limit.
 fn upload_routes() -> Router {
-    let signed_in = || {
+    let admin = || {
         Router::new()
             .hoop(auth::require_session)
             .hoop(auth::require_password_changed)
+            .hoop(auth::require_admin)
     };
     Router::new()
         .push(
-            signed_in().push(
+            admin().push(
                 Router::with_path("api/v1/employment/imports")
                     .get(employment::history)
                     .post(employment::import)
@@ -267,11 +277,11 @@ fn upload_routes() -> Router {
             ),
         )
         .push(
-            signed_in().push(
+            admin().push(
                 Router::with_path("api/v1/accounts/imports").post(api::account_import::import),
             ),
         )
-        .push(signed_in().push(
+        .push(admin().push(
             Router::with_path("api/v1/tasks/{id}/attachments").post(api::attachments::upload),
         ))
 }

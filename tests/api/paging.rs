@@ -17,8 +17,15 @@ const LISTS: [&str; 8] = [
 #[tokio::test]
 async fn page_numbers_outside_the_bounds_are_refused_on_every_list() {
     each_backend(|app: TestApp| async move {
-        let token = app.ministry_token().await;
+        let w = app.world().await;
+        let token = w.ministry.clone();
         for list in LISTS {
+            // Each list as someone allowed to read it: asking comes before the fields.
+            let token = if list.starts_with("/api/v1/my/") {
+                w.counselor_a1.as_str()
+            } else {
+                token.as_str()
+            };
             for (query, field) in [
                 ("page=18446744073709551615", "page"),
                 ("page=9223372036854775808", "page"),
@@ -30,7 +37,7 @@ async fn page_numbers_outside_the_bounds_are_refused_on_every_list() {
                 ("per_page=101", "per_page"),
                 ("per_page=-3", "per_page"),
             ] {
-                let reply = app.get(&format!("{list}?{query}"), &token).await;
+                let reply = app.get(&format!("{list}?{query}"), token).await;
                 reply.expect_error(422, "invalid_input");
                 assert_eq!(
                     reply.body["field"], field,

@@ -106,6 +106,72 @@ async fn unknown_routes_and_bad_json_answer_in_the_json_error_format() {
     .await;
 }
 
+#[tokio::test]
+async fn a_body_that_does_not_fit_names_the_field_in_chinese() {
+    each_backend(|app: TestApp| async move {
+        let w = app.world().await;
+        let before = app.count("tasks").await;
+        let missing = app
+            .post(
+                "/api/v1/tasks",
+                &w.school_a,
+                serde_json::json!({ "kind": "policy", "title": "缺正文" }),
+            )
+            .await;
+        missing.expect_error(422, "invalid_input");
+        assert_eq!(missing.body["field"], "content");
+        assert_eq!(missing.body["message"], "缺少字段 content（内容）");
+        let wrong = app
+            .post(
+                "/api/v1/tasks",
+                &w.school_a,
+                serde_json::json!({ "kind": "policy", "title": "t", "content": "c",
+                                    "target": { "cohort": "二〇二七" } }),
+            )
+            .await;
+        wrong.expect_error(422, "invalid_input");
+        assert_eq!(wrong.body["field"], "cohort");
+        assert_eq!(wrong.body["message"], "字段 cohort（届别） 类型不对");
+        assert_eq!(app.count("tasks").await, before);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn whether_one_may_ask_is_answered_before_what_was_asked() {
+    each_backend(|app: TestApp| async move {
+        let w = app.world().await;
+        // The ministry creates province admins only: a counselor without majors is refused as
+        // forbidden, not told to pick a major.
+        app.post(
+            "/api/v1/accounts",
+            &w.ministry,
+            serde_json::json!({ "role": "counselor", "org_unit_id": w.college_a1, "name": "某",
+                                "phone": "13900000077" }),
+        )
+        .await
+        .expect_error(403, "forbidden");
+        // Admin areas refuse a counselor whatever the body holds, even none at all.
+        for (path, body) in [
+            ("/api/v1/tasks", serde_json::json!({})),
+            ("/api/v1/news", serde_json::json!({ "title": 5 })),
+            ("/api/v1/accounts/turnover", serde_json::json!({})),
+            ("/api/v1/org/units", serde_json::json!(null)),
+        ] {
+            app.post(path, &w.counselor_a1, body)
+                .await
+                .expect_error(403, "forbidden");
+        }
+        // And a counselor's own area refuses an admin.
+        app.get("/api/v1/my/tasks?page=0", &w.school_a)
+            .await
+            .expect_error(403, "forbidden");
+        // Reading news stays open to everyone.
+        app.get("/api/v1/news", &w.counselor_a1).await.expect(200);
+    })
+    .await;
+}
+
 /// Settings for a start that fails before serving: a fresh SQLite file, files in a temp dir.
 fn offline_settings(dir: &tempfile::TempDir) -> fudao::config::Settings {
     let mut settings = fudao::config::Settings::defaults().expect("defaults");

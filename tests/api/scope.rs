@@ -102,12 +102,13 @@ async fn a_counselor_sees_only_their_own_profile() {
                 reply.body
             );
         }
+        // Admin areas refuse a counselor before looking anything up.
         app.get(
             &format!("/api/v1/accounts/{}", w.counselor_a1_id + 100),
             &w.counselor_a1,
         )
         .await
-        .expect_error(404, "not_found");
+        .expect_error(403, "forbidden");
         let reply = app
             .request(
                 Method::PATCH,
@@ -116,7 +117,7 @@ async fn a_counselor_sees_only_their_own_profile() {
                 Some(json!({ "name": "x" })),
             )
             .await;
-        reply.expect_error(404, "not_found");
+        reply.expect_error(403, "forbidden");
     })
     .await;
 }

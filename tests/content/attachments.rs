@@ -107,7 +107,7 @@ async fn files_are_checked_by_content_and_reach_who_may_read_the_task() {
             .expect_error(404, "not_found");
         upload(&app, &w.counselor_a1, id, "x.pdf", PDF.to_vec())
             .await
-            .expect_error(404, "not_found");
+            .expect_error(403, "forbidden");
         assert_eq!(app.count("task_attachments").await, 2);
 
         // The counselors it reached list and download; others do not.

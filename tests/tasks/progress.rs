@@ -79,7 +79,7 @@ async fn progress_breaks_down_by_college_and_level_lists_the_pending_and_exports
                 .expect_error(404, "not_found");
             app.get(&format!("/api/v1/tasks/{id}/progress"), &w.counselor_a1)
                 .await
-                .expect_error(404, "not_found");
+                .expect_error(403, "forbidden");
 
             let response = app
                 .client

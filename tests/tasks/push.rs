@@ -207,7 +207,7 @@ async fn reminders_reach_only_those_not_done_and_at_most_once_an_hour() {
             json!({}),
         )
         .await
-        .expect_error(404, "not_found");
+        .expect_error(403, "forbidden");
         let reminded = app
             .post(
                 &format!("/api/v1/tasks/{id}/remind"),

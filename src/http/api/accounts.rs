@@ -139,6 +139,7 @@ pub async fn create(
 ) -> ApiResult<Json<CreatedAccountView>> {
     let state = AppState::from_depot(depot)?;
     let body = body.into_inner();
+    accounts::ensure_may_create(actor(depot)?, Role::parse(&body.role)?)?;
     let new = NewAccount::parse(
         &body.role,
         body.org_unit_id,

@@ -228,15 +228,23 @@ pub(super) async fn target_unit<C: ConnectionTrait>(
 }
 
 /// Create an account with a random initial password sent through the notifier.
+/// Whether the actor may create accounts of `role` at all: asked before any field of the
+/// request is checked.
+pub fn ensure_may_create(actor: &Actor, role: Role) -> AppResult<()> {
+    if actor.role.manages().contains(&role) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
 pub async fn create(
     services: &Services,
     actor: &Actor,
     new: NewAccount,
     meta: &RequestMeta,
 ) -> AppResult<Created> {
-    if !actor.role.manages().contains(&new.role) {
-        return Err(AppError::Forbidden);
-    }
+    ensure_may_create(actor, new.role)?;
     let password = generate_initial();
     let password_hash = password_hash::hash(&password).await?;
     let txn = services.db.begin().await?;

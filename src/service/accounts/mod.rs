@@ -11,7 +11,8 @@ pub mod turnover;
 
 pub use crate::domain::username::parse_person_name;
 pub use commands::{
-    create, reset_password, set_disabled, update, AccountPatch, Created, Duties, NewAccount,
+    create, ensure_may_create, reset_password, set_disabled, update, AccountPatch, Created, Duties,
+    NewAccount,
 };
 pub use handover::Handover;
 pub use provisioning::{create_unchecked, insert_account, set_duties_unchecked, welcome, NewRow};
