@@ -1,5 +1,5 @@
-// Admin pages with lists and forms: accounts (a long name with badges, masked phones), the
-// account import check, and 发布任务 for a school with several colleges.
+// Admin pages with lists and forms: accounts (a long name with badges, masked phones) and
+// 发布任务 for a school with several colleges.
 const { mountPage } = require('../test/support/mount');
 const { useApi, loggedIn, ok, page, admin, unit } = require('../test/support/stub');
 const { save } = require('./html');

@@ -15,9 +15,13 @@ const BUILT_IN = `
   wx-button { display: block; position: relative; box-sizing: border-box; margin: 0 auto;
     padding: 0 14px; font-size: 18px; text-align: center; line-height: 2.55555556;
     border-radius: 5px; background: #f8f8f8; color: #000; }
+  wx-button[disabled]:not([type]) { color: rgba(0,0,0,.3); background-color: #f7f7f7; }
   wx-input { display: block; height: 1.4rem; min-height: 1.4rem; overflow: hidden; }
   wx-input[data-placeholder]:empty::before { content: attr(data-placeholder); color: #86909c; }
   wx-input[data-value]:empty::before { content: attr(data-value); color: inherit; }
+  wx-textarea { display: block; width: 300px; min-height: 1.4rem; white-space: pre-wrap; }
+  wx-textarea[data-placeholder]:empty::before { content: attr(data-placeholder); color: #86909c; }
+  wx-textarea[data-value]:empty::before { content: attr(data-value); color: inherit; }
   wx-switch { display: inline-block; position: relative; width: 52px; height: 32px;
     border-radius: 16px; background: #dfdfdf; vertical-align: middle; }
   wx-switch::after { content: ''; position: absolute; top: 2px; left: 2px; width: 28px;
@@ -27,7 +31,8 @@ const BUILT_IN = `
 `;
 
 // Built-in components keep their properties out of the DOM; copy the ones that change how
-// they look (a switch's state, an input's placeholder or value) onto data- attributes.
+// they look (a switch's state, an input's or textarea's placeholder or value, a disabled
+// button) onto attributes.
 function exposeProperties(page) {
   const look = {
     switch: (dom, data) => {
@@ -40,10 +45,27 @@ function exposeProperties(page) {
       else if (data.placeholder) dom.setAttribute('data-placeholder', data.placeholder);
     },
   };
-  page.dom.querySelectorAll('wx-switch, wx-input').forEach((dom) => {
+  look.textarea = look.input;
+  look.button = (dom, data) => {
+    if (data.disabled) dom.setAttribute('disabled', '');
+  };
+  page.dom.querySelectorAll('wx-switch, wx-input, wx-textarea, wx-button').forEach((dom) => {
+    // A page saved twice (two states of one mount) must not keep the first state's look.
+    ['disabled', 'data-checked', 'data-value', 'data-placeholder'].forEach((name) => dom.removeAttribute(name));
+    if (dom.tagName === 'WX-SWITCH') dom.style.background = '';
     const node = dom.__wxElement;
     const apply = node && look[node.is];
     if (apply && node.data) apply(dom, node.data);
+  });
+  // A chart's canvas: the chart component's properties, for chartScript() to paint.
+  page.dom.querySelectorAll('wx-canvas').forEach((dom) => {
+    let owner = dom.parentNode;
+    while (owner && !(owner.__wxElement && owner.__wxElement.data && Array.isArray(owner.__wxElement.data.items))) {
+      owner = owner.parentNode;
+    }
+    if (!owner) return;
+    const { type, items, unit, max } = owner.__wxElement.data;
+    dom.setAttribute('data-chart', JSON.stringify({ type, items, unit, max }));
   });
 }
 
@@ -68,18 +90,66 @@ function read(file) {
   return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
 }
 
-// The WXSS of a page or component and, recursively, of the components it uses.
-function styles(route, prefix, seen = new Set()) {
+// Whether a component takes the page's styles (and so app.wxss): styleIsolation
+// 'apply-shared' or 'shared', or the older addGlobalClass.
+function takesPageStyles(base) {
+  const js = read(`${base}.js`);
+  return /styleIsolation\s*:\s*['"](apply-shared|shared)['"]/.test(js) || /addGlobalClass\s*:\s*true/.test(js);
+}
+
+// The WXSS of a page or component and, recursively, of the components it uses; a component
+// that takes the page's styles gets app.wxss and the page's WXSS again, scoped as its own.
+function styles(route, prefix, page = route, seen = new Set()) {
   if (seen.has(`${route}:${prefix}`)) return '';
   seen.add(`${route}:${prefix}`);
   const base = path.join(SRC, route);
-  let css = scoped(read(`${base}.wxss`), prefix);
+  let css = '';
+  if (route !== page && takesPageStyles(base)) {
+    css += scoped(read(path.join(SRC, 'app.wxss')), prefix) + scoped(read(path.join(SRC, `${page}.wxss`)), prefix);
+  }
+  css += scoped(read(`${base}.wxss`), prefix);
   const json = read(`${base}.json`);
   const using = json ? JSON.parse(json).usingComponents || {} : {};
   Object.keys(using).forEach((tag) => {
-    css += styles(using[tag].replace(/^\//, ''), tag, seen);
+    css += styles(using[tag].replace(/^\//, ''), tag, page, seen);
   });
   return css;
+}
+
+// Charts are painted on a canvas, which the simulated DOM does not have: the page carries
+// each chart's properties (data-chart, see exposeProperties) and this script paints them in
+// the browser with the chart component's own code (components/chart/index.js and
+// utils/chart-geometry.js, run as they are).
+function chartScript() {
+  const geometry = read(path.join(SRC, 'utils/chart-geometry.js'));
+  const chart = read(path.join(SRC, 'components/chart/index.js'));
+  if (!geometry || !chart || /<\/script/i.test(geometry + chart)) return '';
+  return `<script>
+(function () {
+  var geometry = (function () { var module = { exports: {} }; var exports = module.exports;
+${geometry}
+  ; return module.exports; })();
+  var chart = null;
+  (function (require, Component, wx) {
+${chart}
+  })(function () { return geometry; }, function (definition) { chart = definition; },
+    { getWindowInfo: function () { return { pixelRatio: window.devicePixelRatio || 1 }; } });
+  document.querySelectorAll('wx-canvas[data-chart]').forEach(function (box) {
+    var data = JSON.parse(box.getAttribute('data-chart'));
+    var width = box.clientWidth;
+    var height = box.clientHeight;
+    var ratio = window.devicePixelRatio || 1;
+    var canvas = document.createElement('canvas');
+    canvas.width = Math.round(width * ratio);
+    canvas.height = Math.round(height * ratio);
+    canvas.style.cssText = 'display:block;width:' + width + 'px;height:' + height + 'px';
+    box.appendChild(canvas);
+    var ctx = canvas.getContext('2d');
+    ctx.scale(ratio, ratio);
+    chart.methods.paint.call({ data: data }, ctx, width, height);
+  });
+})();
+</script>`;
 }
 
 function pageHtml(page, route, title) {
@@ -88,7 +158,7 @@ function pageHtml(page, route, title) {
   const bar = `<div style="height:44px;line-height:44px;text-align:center;font-weight:600;` +
     `background:#fff;font-size:17px;border-bottom:1px solid #eee">${title || ''}</div>`;
   return `<!doctype html><html><head><meta charset="utf-8"><style>${css}</style></head>` +
-    `<body>${bar}${page.dom.outerHTML}</body></html>`;
+    `<body>${bar}${page.dom.outerHTML}${chartScript()}</body></html>`;
 }
 
 // Writes render/out/<name>.html.

@@ -12,7 +12,7 @@ test('login', async () => {
 });
 
 test('忘记密码', async () => {
-  useApi({});
+  useApi({ 'GET /api/v1/auth/password-reset': ok({ chat: true, sms: false }) });
   const p = await mountPage(ROUTE, { reset: '1' });
   await input(p, '#reset-username', '13900010030');
   await input(p, '#code', '042917');
