@@ -208,7 +208,11 @@ fn task_routes() -> Router {
                 .push(
                     Router::with_path("progress")
                         .get(tasks::progress_of)
-                        .push(Router::with_path("pending").get(tasks::pending))
+                        .push(
+                            Router::with_path("pending")
+                                .get(tasks::pending)
+                                .push(Router::with_path("export").get(tasks::pending_export)),
+                        )
                         .push(Router::with_path("export").get(tasks::export)),
                 ),
         )

@@ -21,11 +21,25 @@ pub fn workbook(progress: &Progress, rows: &[CounselorRow]) -> Result<Vec<u8>, A
     build(progress, rows).map_err(|e| AppError::internal(format!("xlsx: {e}")))
 }
 
+/// The chase list: the counselors not done with the task `title`, one sheet.
+pub fn pending_workbook(title: &str, rows: &[CounselorRow]) -> Result<Vec<u8>, AppError> {
+    let build = || -> Result<Vec<u8>, XlsxError> {
+        let mut book = Workbook::new();
+        let bold = Format::new().set_bold();
+        let sheet = book.add_worksheet();
+        write_detail(sheet, "未完成", rows, &bold)?;
+        let note = rows.len() as u32 + 2;
+        sheet.write(note, 0, format!("任务：{title}"))?;
+        book.save_to_buffer()
+    };
+    build().map_err(|e| AppError::internal(format!("xlsx: {e}")))
+}
+
 fn build(progress: &Progress, rows: &[CounselorRow]) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
     let bold = Format::new().set_bold();
     write_summary(book.add_worksheet(), progress, &bold)?;
-    write_detail(book.add_worksheet(), rows, &bold)?;
+    write_detail(book.add_worksheet(), "明细", rows, &bold)?;
     book.save_to_buffer()
 }
 
@@ -98,15 +112,18 @@ fn write_summary(
 }
 
 /// 明细: one row per counselor reached.
+/// One row per counselor: 明细 of the progress workbook, or the chase list on its own.
 fn write_detail(
     detail: &mut Worksheet,
+    name: &str,
     rows: &[CounselorRow],
     bold: &Format,
 ) -> Result<(), XlsxError> {
-    detail.set_name("明细")?;
+    detail.set_name(name)?;
     let headers = [
         "姓名",
         "院系",
+        "学历层次",
         "手机号",
         "绑定公众号",
         "关注公众号",
@@ -121,23 +138,25 @@ fn write_detail(
     for (i, r) in rows.iter().enumerate() {
         let row = 1 + i as u32;
         let bound = r.bound();
+        let levels: Vec<&str> = r.education_levels().iter().map(|l| l.label()).collect();
         detail.write(row, 0, r.name.as_str())?;
         detail.write(row, 1, r.college.as_str())?;
-        detail.write(row, 2, r.phone.as_deref().map(mask).unwrap_or_default())?;
-        detail.write(row, 3, if bound { "是" } else { "否" })?;
+        detail.write(row, 2, levels.join("、"))?;
+        detail.write(row, 3, r.phone.as_deref().map(mask).unwrap_or_default())?;
+        detail.write(row, 4, if bound { "是" } else { "否" })?;
         detail.write(
             row,
-            4,
+            5,
             match (bound, r.following) {
                 (false, _) => "—",
                 (true, Some(true)) => "是",
                 (true, _) => "否",
             },
         )?;
-        detail.write(row, 5, when(r.viewed_at))?;
-        detail.write(row, 6, when(r.completed_at))?;
-        detail.write(row, 7, when(r.signed_in_at))?;
-        detail.write(row, 8, when(r.done_at))?;
+        detail.write(row, 6, when(r.viewed_at))?;
+        detail.write(row, 7, when(r.completed_at))?;
+        detail.write(row, 8, when(r.signed_in_at))?;
+        detail.write(row, 9, when(r.done_at))?;
     }
     detail.autofit();
     Ok(())

@@ -416,6 +416,8 @@ pub struct CounselorProgressView {
     /// Masked.
     pub phone: Option<String>,
     pub college: String,
+    /// The counselor's levels when the task reached them.
+    pub education_levels: Vec<String>,
     pub bound: bool,
     /// Null when not bound.
     pub following: Option<bool>,
@@ -428,10 +430,16 @@ pub struct CounselorProgressView {
 impl CounselorProgressView {
     pub fn new(row: CounselorRow) -> Self {
         let bound = row.bound();
+        let education_levels = row
+            .education_levels()
+            .into_iter()
+            .map(|l| l.as_str().to_string())
+            .collect();
         Self {
             account_id: row.account_id,
             name: row.name,
             phone: row.phone.as_deref().map(mask),
+            education_levels,
             college: row.college,
             bound,
             following: if bound {

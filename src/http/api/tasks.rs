@@ -21,7 +21,7 @@ use crate::http::error::ApiResult;
 use crate::http::state::AppState;
 use crate::http::xlsx_reply;
 use crate::service::tasks::notices::Throughput;
-use crate::service::tasks::progress;
+use crate::service::tasks::progress::{self, PendingFilter};
 use crate::service::tasks::{self, TaskChange, TaskFilter};
 
 #[derive(Debug, Deserialize, ToSchema, Default)]
@@ -365,7 +365,17 @@ pub async fn progress_of(id: PathParam<i32>, depot: &mut Depot) -> ApiResult<Jso
 
 #[derive(Debug, Deserialize, ToParameters)]
 #[salvo(parameters(default_parameter_in = Query))]
-pub struct PageQuery {
+pub struct PendingQuery {
+    /// Counselors of this college only.
+    pub college_id: Option<i32>,
+    #[salvo(parameter(value_type = Option<EducationLevel>))]
+    pub education_level: Option<String>,
+    /// true: bound to the official account (notices reach them); false: not bound.
+    pub bound: Option<bool>,
+    /// true: opened the task; false: not yet.
+    pub viewed: Option<bool>,
+    /// Part of the name or phone.
+    pub q: Option<String>,
     /// From 1 (at most 10000).
     #[salvo(parameter(value_type = Option<u64>))]
     pub page: Option<String>,
@@ -374,11 +384,28 @@ pub struct PageQuery {
     pub per_page: Option<String>,
 }
 
-/// Counselors who have not finished the task, with their bind and follow status.
+impl PendingQuery {
+    fn filter(&self) -> Result<PendingFilter, Invalid> {
+        Ok(PendingFilter {
+            college_id: self.college_id,
+            level: self
+                .education_level
+                .as_deref()
+                .map(EducationLevel::parse)
+                .transpose()?,
+            bound: self.bound,
+            viewed: self.viewed,
+            q: self.q.clone(),
+        })
+    }
+}
+
+/// Counselors who have not finished the task, with their levels and bind and follow status;
+/// filtered by college, level, bind status, viewed or not, name or phone.
 #[endpoint(tags("tasks"))]
 pub async fn pending(
     id: PathParam<i32>,
-    query: PageQuery,
+    query: PendingQuery,
     depot: &mut Depot,
 ) -> ApiResult<Json<CounselorProgressPage>> {
     let state = AppState::from_depot(depot)?;
@@ -386,6 +413,7 @@ pub async fn pending(
         &state.services,
         actor(depot)?,
         id.into_inner(),
+        &query.filter()?,
         PageRequest::parse(query.page.as_deref(), query.per_page.as_deref())?,
     )
     .await?;
@@ -395,6 +423,24 @@ pub async fn pending(
     )))
 }
 
+/// The pending list the same filters select, as an Excel workbook to chase from (phones
+/// masked; paging ignored).
+#[endpoint(tags("tasks"), responses((status_code = 200, description = "XLSX workbook")))]
+pub async fn pending_export(
+    id: PathParam<i32>,
+    query: PendingQuery,
+    depot: &mut Depot,
+    res: &mut Response,
+) -> ApiResult<()> {
+    let state = AppState::from_depot(depot)?;
+    let id = id.into_inner();
+    let filter = query.filter()?;
+    let (task, rows) =
+        progress::export_rows(&state.services, actor(depot)?, id, Some(&filter)).await?;
+    let bytes = task_export::pending_workbook(&task.title, &rows)?;
+    xlsx_reply::send(res, bytes, &format!("task-{id}-pending.xlsx"))
+}
+
 /// The progress as an Excel workbook: a summary sheet and one row per counselor.
 #[endpoint(tags("tasks"), responses((status_code = 200, description = "XLSX workbook")))]
 pub async fn export(id: PathParam<i32>, depot: &mut Depot, res: &mut Response) -> ApiResult<()> {
@@ -402,7 +448,7 @@ pub async fn export(id: PathParam<i32>, depot: &mut Depot, res: &mut Response) -
     let actor = actor(depot)?;
     let id = id.into_inner();
     let progress = progress::progress(&state.services, actor, id, throughput(state)).await?;
-    let (_, rows) = progress::export_rows(&state.services, actor, id).await?;
+    let (_, rows) = progress::export_rows(&state.services, actor, id, None).await?;
     let bytes = task_export::workbook(&progress, &rows)?;
     xlsx_reply::send(res, bytes, &format!("task-{id}-progress.xlsx"))
 }

@@ -240,6 +240,8 @@ pub struct CounselorRow {
     pub name: String,
     pub phone: Option<String>,
     pub college: String,
+    /// The counselor's education levels when the task was assigned (`EducationLevel::bit`s).
+    pub levels: i32,
     pub oa_openid: Option<String>,
     pub following: Option<bool>,
     pub viewed_at: Option<DateTime<Utc>>,
@@ -251,6 +253,67 @@ pub struct CounselorRow {
 impl CounselorRow {
     pub fn bound(&self) -> bool {
         self.oa_openid.is_some()
+    }
+
+    pub fn education_levels(&self) -> Vec<EducationLevel> {
+        EducationLevel::ALL
+            .into_iter()
+            .filter(|level| self.levels & level.bit() != 0)
+            .collect()
+    }
+}
+
+/// Who to chase among the counselors not done with a task: any of these left out means all.
+#[derive(Debug, Clone, Default)]
+pub struct PendingFilter {
+    pub college_id: Option<i32>,
+    pub level: Option<EducationLevel>,
+    /// Bound to the official account (a notice can reach them) or not.
+    pub bound: Option<bool>,
+    /// Opened the task or not.
+    pub viewed: Option<bool>,
+    /// Part of the name or phone.
+    pub q: Option<String>,
+}
+
+/// Longest search text: a name or part of a phone number.
+const MAX_QUERY_CHARS: usize = 32;
+
+impl PendingFilter {
+    fn apply(&self, query: &mut SelectStatement) {
+        let col = |c: assignments::Column| Expr::col((assignments::Entity, c));
+        if let Some(college) = self.college_id {
+            query.and_where(col(assignments::Column::CollegeId).eq(college));
+        }
+        if let Some(level) = self.level {
+            let levels: SimpleExpr = col(assignments::Column::Levels).into();
+            query.and_where(ExprTrait::ne(levels.bit_and(level.bit()), 0));
+        }
+        let openid = Expr::col((account_wechat::Entity, account_wechat::Column::OaOpenid));
+        match self.bound {
+            Some(true) => query.and_where(openid.is_not_null()),
+            Some(false) => query.and_where(openid.is_null()),
+            None => query,
+        };
+        match self.viewed {
+            Some(true) => query.and_where(col(assignments::Column::ViewedAt).is_not_null()),
+            Some(false) => query.and_where(col(assignments::Column::ViewedAt).is_null()),
+            None => query,
+        };
+        if let Some(q) = self.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+            let q: String = q.chars().take(MAX_QUERY_CHARS).collect();
+            query.cond_where(
+                sea_orm::Condition::any()
+                    .add(
+                        Expr::col((accounts::Entity, accounts::Column::Name))
+                            .like(format!("%{q}%")),
+                    )
+                    .add(
+                        Expr::col((accounts::Entity, accounts::Column::Phone))
+                            .like(format!("%{q}%")),
+                    ),
+            );
+        }
     }
 }
 
@@ -292,6 +355,7 @@ fn row_columns(query: &mut SelectStatement) {
             Expr::col((org_units::Entity, org_units::Column::Name)),
             Alias::new("college"),
         )
+        .column((assignments::Entity, assignments::Column::Levels))
         .column((account_wechat::Entity, account_wechat::Column::OaOpenid))
         .column((followers::Entity, followers::Column::Following))
         .columns([
@@ -310,22 +374,26 @@ fn row_columns(query: &mut SelectStatement) {
         );
 }
 
-/// Counselors who have not finished the task, by college.
+/// Counselors who have not finished the task, by college, narrowed by the filter.
 pub async fn pending(
     services: &Services,
     actor: &Actor,
     task_id: i32,
+    filter: &PendingFilter,
     page: PageRequest,
 ) -> AppResult<Page<CounselorRow>> {
     let task = task_service::visible_task(&services.db, actor, task_id).await?;
+    let mut counted = counselor_rows(task.id, actor, true);
+    filter.apply(&mut counted);
     let total = count_rows(
         &services.db,
-        counselor_rows(task.id, actor, true),
+        counted,
         (assignments::Entity, assignments::Column::Id),
     )
     .await?;
     let backend = services.db.get_database_backend();
     let mut query = counselor_rows(task.id, actor, true);
+    filter.apply(&mut query);
     row_columns(&mut query);
     query.limit(page.per_page).offset(page.offset());
     let items = CounselorRow::find_by_statement(StatementBuilder::build(&query, &backend))
@@ -334,15 +402,20 @@ pub async fn pending(
     Ok(Page::new(items, page, total))
 }
 
-/// Every counselor of the task with their state, for the spreadsheet.
+/// Every counselor of the task with their state, for the spreadsheet; with a filter, only the
+/// pending ones it selects (the chase list).
 pub async fn export_rows(
     services: &Services,
     actor: &Actor,
     task_id: i32,
+    pending: Option<&PendingFilter>,
 ) -> AppResult<(tasks::Model, Vec<CounselorRow>)> {
     let task = task_service::visible_task(&services.db, actor, task_id).await?;
     let backend = services.db.get_database_backend();
-    let mut query = counselor_rows(task.id, actor, false);
+    let mut query = counselor_rows(task.id, actor, pending.is_some());
+    if let Some(filter) = pending {
+        filter.apply(&mut query);
+    }
     row_columns(&mut query);
     let rows = CounselorRow::find_by_statement(StatementBuilder::build(&query, &backend))
         .all(&services.db)
