@@ -171,6 +171,7 @@ fn account_routes() -> Router {
                 .push(Router::with_path("disable").post(accounts::disable))
                 .push(Router::with_path("enable").post(accounts::enable))
                 .push(Router::with_path("reset-password").post(accounts::reset_password))
+                .push(Router::with_path("phone").post(accounts::reveal_phone))
                 .push(Router::with_path("unlock").post(api::auth::unlock)),
         )
 }

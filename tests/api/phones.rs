@@ -295,3 +295,35 @@ async fn the_phone_migration_stops_on_shared_numbers_and_ties_old_sms_to_account
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_full_phone_is_shown_on_request_audited_and_only_in_scope() {
+    each_backend(|app: TestApp| async move {
+        let w = app.world().await;
+        let path = format!("/api/v1/accounts/{}/phone", w.counselor_a1_id);
+        let shown = app.post(&path, &w.school_a, json!({})).await;
+        assert_eq!(shown.headers["cache-control"], "no-store");
+        assert_eq!(shown.expect(200)["phone"], "13900000005");
+        let audit = app
+            .table_text("audit_log WHERE action = 'account.phone_reveal'")
+            .await;
+        assert!(audit.contains(&w.counselor_a1_id.to_string()), "{audit}");
+        assert!(
+            !audit.contains("13900000005"),
+            "the audit names the account, not the number"
+        );
+        // Another school's admin: nothing there; a counselor: not even asked.
+        app.post(&path, &w.school_b, json!({}))
+            .await
+            .expect_error(404, "not_found");
+        app.post(&path, &w.counselor_b1, json!({}))
+            .await
+            .expect_error(403, "forbidden");
+        assert_eq!(
+            app.count("audit_log WHERE action = 'account.phone_reveal'")
+                .await,
+            1
+        );
+    })
+    .await;
+}

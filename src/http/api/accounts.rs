@@ -319,3 +319,30 @@ pub async fn undo_turnover(id: PathParam<i64>, depot: &mut Depot) -> ApiResult<J
         disabled: r.disabled,
     }))
 }
+
+/// A full phone number, for a call or a text.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PhoneView {
+    /// Null when the account has none.
+    pub phone: Option<String>,
+}
+
+/// The full phone number of an account in your scope (lists show it masked): for an admin who
+/// taps 电话 or 短信 on a counselor. Audited; never cached.
+#[endpoint(tags("accounts"))]
+pub async fn reveal_phone(
+    id: PathParam<i32>,
+    depot: &mut Depot,
+    res: &mut Response,
+) -> ApiResult<Json<PhoneView>> {
+    let state = AppState::from_depot(depot)?;
+    let phone = accounts::reveal_phone(
+        &state.services,
+        actor(depot)?,
+        id.into_inner(),
+        &meta(depot),
+    )
+    .await?;
+    no_store(res);
+    Ok(Json(PhoneView { phone }))
+}

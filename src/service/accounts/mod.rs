@@ -18,6 +18,7 @@ pub use handover::Handover;
 pub use provisioning::{create_unchecked, insert_account, set_duties_unchecked, welcome, NewRow};
 pub(crate) use query::find_manageable;
 pub use query::{
-    export, get, list, me, AccountDetail, AccountFilter, CredentialsSms, WechatLink, EXPORT_LIMIT,
+    export, get, list, me, reveal_phone, AccountDetail, AccountFilter, CredentialsSms, WechatLink,
+    EXPORT_LIMIT,
 };
 pub use records::AccountRecord;

@@ -391,6 +391,31 @@ pub async fn get(services: &Services, actor: &Actor, id: i32) -> AppResult<Accou
     one_detail(&services.db, account).await
 }
 
+/// The full phone number of an account the actor can see, for a call or a text: asked for
+/// on an explicit tap and audited, since lists show it masked.
+pub async fn reveal_phone(
+    services: &Services,
+    actor: &Actor,
+    id: i32,
+    meta: &RequestMeta,
+) -> AppResult<Option<String>> {
+    let (account, _) = find_with_access(&services.db, actor, id).await?;
+    audit::record(
+        &services.db,
+        Some(actor),
+        meta,
+        audit::Entry {
+            action: "account.phone_reveal",
+            target_type: "account",
+            target_id: Some(account.id.to_string()),
+            org_path: &account.org_path,
+            detail: json!({ "name": account.name }),
+        },
+    )
+    .await?;
+    Ok(account.phone)
+}
+
 /// The actor's own account, for `/me`.
 pub async fn me(services: &Services, actor: &Actor) -> AppResult<AccountDetail> {
     let account = accounts::Entity::find_by_id(actor.account_id)
