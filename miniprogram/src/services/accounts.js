@@ -31,6 +31,11 @@ function turnover({ from, carry, disableRest }) {
   return http.post('/api/v1/accounts/turnover', { from, carry, disable_rest: disableRest });
 }
 
+// The full phone of an account in scope, for a call or a text (audited by the server).
+function revealPhone(id) {
+  return http.post(`/api/v1/accounts/${encodeURIComponent(id)}/phone`, {});
+}
+
 function undoTurnover(id) {
   return http.post(`/api/v1/accounts/turnover/${encodeURIComponent(id)}/undo`, {});
 }
@@ -82,6 +87,7 @@ module.exports = {
   exportFile,
   turnover,
   undoTurnover,
+  revealPhone,
   fetchAccount,
   createAccount,
   updateAccount,

@@ -21,11 +21,35 @@ function fetchProgress(id) {
   return http.get(`/api/v1/tasks/${encodeURIComponent(id)}/progress`);
 }
 
-function listPending(id, { page, perPage }) {
-  return http.get(`/api/v1/tasks/${encodeURIComponent(id)}/progress/pending`, {
-    page,
-    per_page: perPage,
+// Filters of the chase list: college_id, education_level, bound (true/false), viewed
+// (true/false); empty values mean all.
+function pendingQuery(filters) {
+  const query = {};
+  Object.keys(filters || {}).forEach((key) => {
+    const value = filters[key];
+    if (value !== undefined && value !== null && value !== '') query[key] = value;
   });
+  return query;
+}
+
+function listPending(id, { page, perPage, filters }) {
+  return http.get(
+    `/api/v1/tasks/${encodeURIComponent(id)}/progress/pending`,
+    Object.assign(pendingQuery(filters), { page, per_page: perPage }),
+  );
+}
+
+// The chase list the filters select, as an XLSX file for services/files.js.
+function pendingExportFile(id, filters) {
+  const query = pendingQuery(filters);
+  const text = Object.keys(query)
+    .map((key) => `${key}=${encodeURIComponent(query[key])}`)
+    .join('&');
+  return {
+    url: `/api/v1/tasks/${encodeURIComponent(id)}/progress/pending/export${text ? `?${text}` : ''}`,
+    filename: '未完成名单.xlsx',
+    content_type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  };
 }
 
 function remindTask(id) {
@@ -33,6 +57,7 @@ function remindTask(id) {
 }
 
 module.exports = {
+  pendingExportFile,
   listOwnTasks,
   previewReach,
   createTask,

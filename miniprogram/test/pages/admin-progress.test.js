@@ -1,4 +1,4 @@
-const { mountPage, tap, textOf } = require('../support/mount');
+const { mountPage, tap, change, textOf } = require('../support/mount');
 const { useApi, loggedIn, ok, fail, page, admin, inDays, taskProgress } = require('../support/stub');
 
 const ROUTE = 'pages/admin/progress/index';
@@ -119,5 +119,61 @@ describe('task progress page, draft', () => {
     expect(wxControl.lastToast()).toBe('已发布，派发 8 人');
     expect(textOf(p.querySelector('#assigned'))).toBe('8');
     expect(p.querySelector('#remind')).toBeTruthy();
+  });
+
+  test('the chase list filters, exports what it shows, and calls or texts one person', async () => {
+    const api = useApi({
+      'GET /api/v1/tasks/7/progress': ok(progress()),
+      'GET /api/v1/tasks/7/progress/pending': ok(page([person(1, { education_levels: ['bachelor', 'master'] })], 1)),
+      'GET /api/v1/tasks/7/progress/pending/export': { status: 200, body: Buffer.from('PK pending') },
+      'POST /api/v1/accounts/1/phone': ok({ phone: '13900000001' }),
+    });
+    const p = await mountPage(ROUTE, { id: '7' });
+    // Levels on the row, the phone masked.
+    expect(textOf(p.querySelector('#pending-1'))).toContain('本科、硕士研究生 · 139****0001');
+
+    await change(p, '#college-filter', '1');
+    await change(p, '#level-filter', '1');
+    await change(p, '#state-filter', '3');
+    expect(api.calls('GET /api/v1/tasks/7/progress/pending').pop().query).toEqual({
+      college_id: '4',
+      education_level: 'bachelor',
+      bound: 'false',
+      page: '1',
+      per_page: '20',
+    });
+    await tap(p, '#export-pending');
+    expect(api.calls('GET /api/v1/tasks/7/progress/pending/export')[0].query).toEqual({
+      college_id: '4',
+      education_level: 'bachelor',
+      bound: 'false',
+    });
+    expect(wxControl.state.documents[0]).toMatchObject({ fileType: 'xlsx' });
+
+    // The full number is asked for only on the tap, then dialled or copied.
+    expect(api.calls('POST /api/v1/accounts/1/phone')).toHaveLength(0);
+    wxControl.answerSheet(0);
+    await tap(p, '#pending-1');
+    expect(wxControl.state.phoneCalls).toEqual(['13900000001']);
+    wxControl.answerSheet(1);
+    await tap(p, '#pending-1');
+    expect(wxControl.state.clipboard.pop()).toBe('13900000001');
+    expect(api.calls('POST /api/v1/accounts/1/phone')).toHaveLength(2);
+  });
+
+  test('a filter that leaves nobody says so; a draft says nobody has it yet', async () => {
+    useApi({
+      'GET /api/v1/tasks/7/progress': ok(progress()),
+      'GET /api/v1/tasks/7/progress/pending': ok(page([], 0)),
+    });
+    const p = await mountPage(ROUTE, { id: '7' });
+    await change(p, '#state-filter', '1');
+    expect(textOf(p.querySelector('#pending-list'))).toContain('没有符合条件的人');
+    useApi({
+      'GET /api/v1/tasks/8/progress': ok(progress({ id: 8, status: 'draft' })),
+      'GET /api/v1/tasks/8/progress/pending': ok(page([], 0)),
+    });
+    const draft = await mountPage(ROUTE, { id: '8' });
+    expect(textOf(draft.querySelector('#pending-list'))).toContain('草稿尚未发布');
   });
 });

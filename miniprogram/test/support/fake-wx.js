@@ -71,6 +71,7 @@ function createWx({ transport, loginCode, tmpDir } = {}) {
     sheets: [],
     navigations: [],
     clipboard: [],
+    phoneCalls: [],
     requests: [],
     logins: 0,
     modalAnswers: [],
@@ -312,6 +313,13 @@ function createWx({ transport, loginCode, tmpDir } = {}) {
       later(() => {
         if (answer >= 0) options.success && options.success({ tapIndex: answer });
         else options.fail && options.fail({ errMsg: 'showActionSheet:fail cancel' });
+      });
+    },
+    makePhoneCall(options) {
+      state.phoneCalls.push(options.phoneNumber);
+      later(() => {
+        options.success && options.success({ errMsg: 'makePhoneCall:ok' });
+        options.complete && options.complete({ errMsg: 'makePhoneCall:ok' });
       });
     },
     setClipboardData(options) {

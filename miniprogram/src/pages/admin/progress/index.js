@@ -6,7 +6,17 @@ const tasks = require('../../../services/tasks');
 const attachments = require('../../../services/attachments');
 const files = require('../../../services/files');
 const format = require('../../../utils/format');
+const accounts = require('../../../services/accounts');
+const capabilities = require('../../../services/capabilities');
 const labels = require('../../../utils/labels');
+
+// The chase list's 状态 filter: what each choice asks the API for.
+const STATES = [
+  { label: '全部状态', query: {} },
+  { label: '未读', query: { viewed: false } },
+  { label: '已读未完成', query: { viewed: true } },
+  { label: '未绑定公众号', query: { bound: false } },
+];
 
 function pendingItem(row) {
   // These people have not finished: green would read as done. Notices reach a follower
@@ -28,6 +38,9 @@ function pendingItem(row) {
     name: row.name,
     college: row.college,
     phone: row.phone || '',
+    levelsText: (row.education_levels || [])
+      .map((level) => capabilities.levelLabel(capabilities.cached(), level))
+      .join('、'),
     wechatText,
     wechatType,
     stateText,
@@ -59,6 +72,13 @@ Component({
     attachmentsLoaded: false,
     attachmentsFailed: false,
     uploading: false,
+    // The chase list's filters: pickers over the colleges and levels of the progress.
+    collegeOptions: [{ value: '', label: '全部院系' }],
+    collegeIndex: 0,
+    levelOptions: [{ value: '', label: '全部层次' }],
+    levelIndex: 0,
+    stateOptions: STATES,
+    stateIndex: 0,
   },
   methods: {
     onLoad(options) {
@@ -130,13 +150,64 @@ Component({
           remindedText: progress.last_reminded_at ? format.formatDateTime(progress.last_reminded_at) : '',
           colleges: progress.by_college.map(group),
           levelGroups: progress.by_education_level.map(group),
+          collegeOptions: [{ value: '', label: '全部院系' }].concat(
+            progress.by_college.map((row) => ({ value: row.key, label: row.name })),
+          ),
+          levelOptions: [{ value: '', label: '全部层次' }].concat(
+            progress.by_education_level.map((row) => ({ value: row.key, label: row.name })),
+          ),
         });
       } catch (error) {
         // Shown by the request layer.
       }
     },
+    filters() {
+      const d = this.data;
+      return Object.assign(
+        {
+          college_id: (d.collegeOptions[d.collegeIndex] || {}).value,
+          education_level: (d.levelOptions[d.levelIndex] || {}).value,
+        },
+        (d.stateOptions[d.stateIndex] || STATES[0]).query,
+      );
+    },
     fetchPage(page, perPage) {
-      return tasks.listPending(this.data.id, { page, perPage });
+      return tasks.listPending(this.data.id, { page, perPage, filters: this.filters() });
+    },
+    onFilterChange(event) {
+      this.setData({ [event.currentTarget.dataset.field]: Number(event.detail.value) });
+      return this.loadPage(true);
+    },
+    onExportPending() {
+      return files.openFile(tasks.pendingExportFile(this.data.id, this.filters()));
+    },
+    // 电话 / 短信 for one person: the full number is asked for on this tap only (audited).
+    onPersonTap(event) {
+      const item = this.data.items[Number(event.currentTarget.dataset.index)];
+      if (!item) return;
+      wx.showActionSheet({
+        itemList: ['拨打电话', '复制手机号发短信'],
+        success: async (res) => {
+          let phone;
+          try {
+            phone = (await accounts.revealPhone(item.id)).phone;
+          } catch (error) {
+            return; // Shown by the request layer.
+          }
+          if (!phone) {
+            wx.showToast({ title: '该账号没有手机号', icon: 'none' });
+            return;
+          }
+          if (res.tapIndex === 0) {
+            wx.makePhoneCall({ phoneNumber: phone });
+          } else {
+            wx.setClipboardData({
+              data: phone,
+              success: () => wx.showToast({ title: '手机号已复制，可粘贴到短信', icon: 'none' }),
+            });
+          }
+        },
+      });
     },
     decorateItem: pendingItem,
     onRemind() {
