@@ -386,7 +386,11 @@ async fn admins_follow_tasks_from_above_for_their_own_counselors_only() {
         let b = app.progress(&w.school_b, national).await;
         assert_eq!(b["assigned"], 1);
         assert_eq!(b["by_college"][0]["name"], "机械学院");
-        assert_eq!(app.progress(&w.ministry, national).await["assigned"], 2);
+        let own = app.progress(&w.ministry, national).await;
+        assert_eq!(own["assigned"], 2);
+        // The progress says who may act on the task.
+        assert_eq!(own["managed"], true);
+        assert_eq!(a["managed"], false);
         // Following is not managing; drafts from above stay invisible.
         app.post(
             &format!("/api/v1/tasks/{national}/withdraw"),

@@ -52,12 +52,35 @@ function pendingExportFile(id, filters) {
   };
 }
 
+function fetchTask(id) {
+  return http.get(`/api/v1/tasks/${encodeURIComponent(id)}`);
+}
+
+// A draft takes any field; a published task only `content` (a correction) and a later
+// `deadline`. Counselors not done with it are told of the change.
+function updateTask(id, changes) {
+  return http.patch(`/api/v1/tasks/${encodeURIComponent(id)}`, changes);
+}
+
+// Answers {cancelled_notices, withdrawal_notices}.
+function withdrawTask(id) {
+  return http.post(`/api/v1/tasks/${encodeURIComponent(id)}/withdraw`, {});
+}
+
+function deleteDraft(id) {
+  return http.del(`/api/v1/tasks/${encodeURIComponent(id)}`);
+}
+
 function remindTask(id) {
   return http.post(`/api/v1/tasks/${encodeURIComponent(id)}/remind`, {});
 }
 
 module.exports = {
   pendingExportFile,
+  fetchTask,
+  updateTask,
+  withdrawTask,
+  deleteDraft,
   listOwnTasks,
   previewReach,
   createTask,

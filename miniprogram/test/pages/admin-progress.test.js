@@ -176,4 +176,58 @@ describe('task progress page, draft', () => {
     const draft = await mountPage(ROUTE, { id: '8' });
     expect(textOf(draft.querySelector('#pending-list'))).toContain('草稿尚未发布');
   });
+
+  test('管理: withdraw says how many unsent notices it cancels; a draft is deleted; a copy starts a new task', async () => {
+    const api = useApi({
+      'GET /api/v1/tasks/7/progress': ok(progress({ notices: Object.assign(progress().notices, { queued: 3, sending: 1 }) })),
+      'GET /api/v1/tasks/7/progress/pending': ok(page([], 0)),
+      'POST /api/v1/tasks/7/withdraw': ok({ cancelled_notices: 4, withdrawal_notices: 2 }),
+    });
+    const p = await mountPage(ROUTE, { id: '7' });
+    wxControl.answerSheet(2);
+    wxControl.answerModal(true);
+    await tap(p, '#manage');
+    expect(wxControl.state.sheets.pop().itemList).toEqual(['修改正文或延后截止', '复制为新任务', '撤回任务']);
+    const modal = wxControl.state.modals.pop();
+    expect(modal.title).toBe('撤回任务');
+    expect(modal.content).toContain('4 条尚未发出的通知将取消');
+    expect(api.calls('POST /api/v1/tasks/7/withdraw')).toHaveLength(1);
+    expect(wxControl.lastToast()).toBe('已撤回，已通知 2 人');
+
+    wxControl.answerSheet(1);
+    await tap(p, '#manage');
+    expect(wxControl.lastNavigation()).toEqual({ type: 'navigateTo', url: '/pages/admin/task-new/index?copy=7' });
+    wxControl.answerSheet(0);
+    await tap(p, '#manage');
+    expect(wxControl.lastNavigation()).toEqual({ type: 'navigateTo', url: '/pages/admin/task-edit/index?id=7' });
+  });
+
+  test('a draft is deleted after a confirmation', async () => {
+    const api = useApi({
+      'GET /api/v1/tasks/8/progress': ok(progress({ task_id: 8, status: 'draft' })),
+      'GET /api/v1/tasks/8/progress/pending': ok(page([], 0)),
+      'DELETE /api/v1/tasks/8': { status: 204, body: '' },
+    });
+    const p = await mountPage(ROUTE, { id: '8' });
+    wxControl.answerSheet(1);
+    wxControl.answerModal(true);
+    await tap(p, '#manage');
+    expect(wxControl.state.modals.pop().title).toBe('删除草稿');
+    expect(api.calls('DELETE /api/v1/tasks/8')).toHaveLength(1);
+    expect(wxControl.lastNavigation().type).toBe('navigateBack');
+  });
+
+  test('a task from above is followed, not managed', async () => {
+    useApi({
+      'GET /api/v1/tasks/7/progress': ok(progress({ managed: false })),
+      'GET /api/v1/tasks/7/progress/pending': ok(page([person(1)], 1)),
+    });
+    const p = await mountPage(ROUTE, { id: '7' });
+    expect(textOf(p.querySelector('#summary'))).toContain('上级任务');
+    expect(p.querySelector('#manage')).toBeFalsy();
+    expect(p.querySelector('#remind')).toBeFalsy();
+    expect(p.querySelector('#add-attachment')).toBeFalsy();
+    // Chasing their own counselors still works.
+    expect(p.querySelector('#export-pending')).toBeTruthy();
+  });
 });

@@ -1,5 +1,5 @@
 const { mountPage, tap, input, change, textOf } = require('../support/mount');
-const { useApi, loggedIn, ok, fail, page, admin, unit } = require('../support/stub');
+const { useApi, loggedIn, ok, fail, page, admin, unit, adminTask } = require('../support/stub');
 
 const ROUTE = 'pages/admin/task-new/index';
 const SCHOOL = admin('school_admin', { id: 3, kind: 'university', name: '江南示范大学' });
@@ -186,3 +186,31 @@ describe('create task page, many units', () => {
     expect(textOf(p.querySelector('#targets'))).toContain('选择高校');
   });
 });
+
+describe('create task page, copied from an earlier task', () => {
+  test('takes the fields and target, not the dates or files', async () => {
+    loggedIn(SCHOOL);
+    const old = adminTask(7, {
+      kind: 'job_fair',
+      title: '春季双选会',
+      content: '地点：体育馆',
+      link: 'https://example.edu.cn/fair',
+      confidential: true,
+      deadline: '2020-01-01T10:00:00Z',
+      target: { unit_ids: [5], education_levels: ['bachelor'], cohort: null },
+    });
+    const api = schoolApi({ 'GET /api/v1/tasks/7': ok(old) });
+    const p = await mountPage(ROUTE, { copy: '7' });
+    expect(textOf(p.querySelector('#copied'))).toContain('已复制「春季双选会」');
+    const d = p.instance.data;
+    expect(d.kinds[d.kindIndex].value).toBe('job_fair');
+    expect([d.title, d.content, d.link, d.confidential]).toEqual(['春季双选会', '地点：体育馆', 'https://example.edu.cn/fair', true]);
+    expect(d.units.filter((u) => u.checked).map((u) => u.id)).toEqual([5]);
+    expect(d.levels.filter((l) => l.checked).map((l) => l.value)).toEqual(['bachelor']);
+    expect(d.cohortChoice).toBe('all');
+    // The old deadline has passed: the form keeps its own fresh one.
+    expect(d.deadlineDate > '2020-01-01').toBe(true);
+    expect(api.calls('POST /api/v1/tasks/preview').pop().body).toEqual({ unit_ids: [5], education_levels: ['bachelor'], all_cohorts: true });
+  });
+});
+

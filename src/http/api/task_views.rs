@@ -354,6 +354,9 @@ pub struct ProgressView {
     pub title: String,
     pub status: TaskStatus,
     pub deadline: DateTime<Utc>,
+    /// The caller's own unit published the task: it may edit, withdraw, remind or delete it.
+    /// False for a task from above that the caller follows for their own counselors.
+    pub managed: bool,
     pub assigned: i64,
     pub viewed: i64,
     pub completed: i64,
@@ -376,13 +379,14 @@ pub struct ProgressView {
 }
 
 impl ProgressView {
-    pub fn new(progress: &Progress) -> Self {
+    pub fn new(progress: &Progress, managed: bool) -> Self {
         let t = &progress.totals;
         Self {
             task_id: progress.task.id,
             title: progress.task.title.clone(),
             status: progress.task.status,
             deadline: progress.task.deadline,
+            managed,
             assigned: t.assigned,
             viewed: t.viewed,
             completed: t.completed,

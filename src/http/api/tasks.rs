@@ -353,14 +353,11 @@ fn throughput(state: &AppState) -> Throughput {
 #[endpoint(tags("tasks"))]
 pub async fn progress_of(id: PathParam<i32>, depot: &mut Depot) -> ApiResult<Json<ProgressView>> {
     let state = AppState::from_depot(depot)?;
-    let progress = progress::progress(
-        &state.services,
-        actor(depot)?,
-        id.into_inner(),
-        throughput(state),
-    )
-    .await?;
-    Ok(Json(ProgressView::new(&progress)))
+    let actor = actor(depot)?;
+    let progress =
+        progress::progress(&state.services, actor, id.into_inner(), throughput(state)).await?;
+    let managed = progress.task.org_unit_id == actor.org_unit_id;
+    Ok(Json(ProgressView::new(&progress, managed)))
 }
 
 #[derive(Debug, Deserialize, ToParameters)]

@@ -222,6 +222,77 @@ Component({
       });
     },
     // A draft left by a failed publish can be published from here.
+    // What the publisher's unit can do with the task, by its state.
+    onManage() {
+      const progress = this.data.progress;
+      if (!progress || !progress.managed) return;
+      const actions = {
+        published: [
+          ['修改正文或延后截止', () => this.onEdit()],
+          ['复制为新任务', () => this.onDuplicate()],
+          ['撤回任务', () => this.confirmWithdraw()],
+        ],
+        draft: [
+          ['复制为新任务', () => this.onDuplicate()],
+          ['删除草稿', () => this.confirmDelete()],
+        ],
+        withdrawn: [['复制为新任务', () => this.onDuplicate()]],
+      }[progress.status] || [];
+      if (actions.length === 0) return;
+      wx.showActionSheet({
+        itemList: actions.map(([label]) => label),
+        success: (res) => {
+          const chosen = actions[res.tapIndex];
+          if (chosen) chosen[1]();
+        },
+      });
+    },
+    onEdit() {
+      wx.navigateTo({ url: `/pages/admin/task-edit/index?id=${this.data.id}` });
+    },
+    onDuplicate() {
+      wx.navigateTo({ url: `/pages/admin/task-new/index?copy=${this.data.id}` });
+    },
+    confirmWithdraw() {
+      const notices = this.data.progress.notices || {};
+      const unsent = (notices.queued || 0) + (notices.sending || 0);
+      const cancelled = unsent > 0 ? `${unsent} 条尚未发出的通知将取消；` : '';
+      wx.showModal({
+        title: '撤回任务',
+        content: `撤回后辅导员将看不到「${this.data.progress.title}」；${cancelled}未完成的辅导员会收到撤回通知。撤回后不能恢复。`,
+        confirmText: '撤回',
+        confirmColor: '#d54941',
+        success: async (res) => {
+          if (!res.confirm) return;
+          try {
+            const result = await tasks.withdrawTask(this.data.id);
+            const told = result.withdrawal_notices ? `，已通知 ${result.withdrawal_notices} 人` : '';
+            wx.showToast({ title: `已撤回${told}`, icon: 'none' });
+            await this.refresh();
+          } catch (error) {
+            // Shown by the request layer.
+          }
+        },
+      });
+    },
+    confirmDelete() {
+      wx.showModal({
+        title: '删除草稿',
+        content: `删除草稿「${this.data.progress.title}」及其附件？删除后不能恢复。`,
+        confirmText: '删除',
+        confirmColor: '#d54941',
+        success: async (res) => {
+          if (!res.confirm) return;
+          try {
+            await tasks.deleteDraft(this.data.id);
+            wx.showToast({ title: '已删除', icon: 'success' });
+            wx.navigateBack();
+          } catch (error) {
+            // Shown by the request layer.
+          }
+        },
+      });
+    },
     onPublishDraft() {
       if (this.data.publishing) return;
       wx.showModal({

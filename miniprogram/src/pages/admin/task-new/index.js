@@ -46,6 +46,8 @@ Component({
     levels: [],
     // The class (届) reached: the one under way ('current') or every class ('all').
     cohortChoice: 'current',
+    // The title of the task this form was copied from, if any.
+    copiedFrom: '',
     currentCohort: 0,
     reach: null,
     // Files picked from chats: {id, filename, sizeText, kind, kindLabel, path, note}.
@@ -53,7 +55,7 @@ Component({
     submitting: false,
   },
   methods: {
-    async onLoad() {
+    async onLoad(options) {
       this.setData({ today: inDays(0), deadlineDate: inDays(7), startDate: inDays(1), endDate: inDays(1) });
       let profile = session.getProfile();
       let caps;
@@ -76,7 +78,33 @@ Component({
         unitHint: UNIT_HINT[profile.role] || '',
       });
       if (canPickUnits) await this.loadUnits(profile.org_unit.id);
+      if (options && options.copy) await this.copyFrom(options.copy);
       await this.preview();
+    },
+    // 复制为新任务: the fields and target of an earlier task; dates start afresh (the old ones
+    // may have passed) and attachments stay with the original.
+    async copyFrom(id) {
+      let task;
+      try {
+        task = await tasks.fetchTask(id);
+      } catch (error) {
+        return; // Shown by the request layer.
+      }
+      const target = task.target;
+      const kindIndex = Math.max(0, this.data.kinds.findIndex((k) => k.value === task.kind));
+      this.setData({
+        copiedFrom: task.title,
+        kindIndex,
+        isLive: task.kind === 'live_course',
+        title: task.title,
+        content: task.content,
+        link: task.link || '',
+        confidential: task.confidential,
+        // Units listed on this form (a university inside a closed province is not).
+        units: this.data.units.map((u) => Object.assign({}, u, { checked: target.unit_ids.indexOf(u.id) >= 0 })),
+        levels: this.data.levels.map((l) => Object.assign({}, l, { checked: target.education_levels.indexOf(l.value) >= 0 })),
+        cohortChoice: target.cohort === null ? 'all' : 'current',
+      });
     },
     async loadUnits(parentId) {
       try {
