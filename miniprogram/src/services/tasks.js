@@ -5,6 +5,12 @@ function listOwnTasks({ page, perPage }) {
   return http.get('/api/v1/tasks', { mine: 'true', page, per_page: perPage });
 }
 
+// Tasks from the ministry, the province or the school that reached the admin's counselors,
+// with progress counted in the admin's subtree only.
+function listReceivedTasks({ page, perPage }) {
+  return http.get('/api/v1/tasks', { received: 'true', page, per_page: perPage });
+}
+
 function previewReach(target) {
   return http.post('/api/v1/tasks/preview', target, { toast: false });
 }
@@ -82,6 +88,7 @@ module.exports = {
   withdrawTask,
   deleteDraft,
   listOwnTasks,
+  listReceivedTasks,
   previewReach,
   createTask,
   publishTask,

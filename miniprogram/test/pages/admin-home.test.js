@@ -31,6 +31,29 @@ describe('admin home', () => {
     expect(wxControl.lastNavigation()).toEqual({ type: 'navigateTo', url: '/pages/admin/task-new/index' });
   });
 
+  test('上级任务: tasks from above that reached the unit, with their publisher', async () => {
+    const api = useApi({
+      'GET /api/v1/tasks': (req) =>
+        req.query.received === 'true'
+          ? ok(page([adminTask(9, { title: '教育部通知', publisher: '教育部' })]))
+          : ok(page([adminTask(1)])),
+    });
+    const p = await mountPage(ROUTE);
+    await tap(p, '#tab-received');
+    expect(api.calls('GET /api/v1/tasks').pop().query).toEqual({ received: 'true', page: '1', per_page: '20' });
+    expect(textOf(p.querySelector('#task-9'))).toContain('教育部 · 截止');
+    expect(p.querySelector('#task-1')).toBeFalsy();
+    await tap(p, '#task-9');
+    expect(wxControl.lastNavigation()).toEqual({ type: 'navigateTo', url: '/pages/admin/progress/index?id=9' });
+  });
+
+  test('the ministry has nothing above it', async () => {
+    loggedIn(admin('ministry_admin', { id: 1, kind: 'ministry', name: '教育部' }));
+    useApi({ 'GET /api/v1/tasks': ok(page([])) });
+    const p = await mountPage(ROUTE);
+    expect(p.querySelector('#tab-received')).toBeFalsy();
+  });
+
   test('an empty list invites the first task', async () => {
     useApi({ 'GET /api/v1/tasks': ok(page([])) });
     const p = await mountPage(ROUTE);

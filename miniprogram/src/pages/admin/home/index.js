@@ -1,4 +1,5 @@
-// An admin's home: the tasks of their own unit, newest first, each with its progress, and
+// An admin's home: the tasks of their own unit, newest first, each with its progress, or
+// (上级任务) the tasks from above that reached the admin's counselors, to follow and chase; and
 // the ways to 就业资讯 and (school and college admins) the employment data import.
 const pagedList = require('../../../behaviors/paged-list');
 const tasks = require('../../../services/tasks');
@@ -9,7 +10,8 @@ const format = require('../../../utils/format');
 
 function decorate(task) {
   const progress = task.progress || { assigned: 0, viewed: 0, completed: 0, done: 0, done_percent: 0 };
-  const statusType = { draft: 'muted', published: 'done', withdrawn: 'muted' }[task.status] || 'muted';
+  // Published is a state, not an achievement: blue, not green (the bar says how far it got).
+  const statusType = { draft: 'muted', published: 'primary', withdrawn: 'muted' }[task.status] || 'muted';
   return {
     id: task.id,
     title: task.title,
@@ -24,6 +26,7 @@ function decorate(task) {
     percent: progress.done_percent,
     caption: `${progress.done}/${progress.assigned}`,
     published: task.status === 'published',
+    publisher: task.publisher,
   };
 }
 
@@ -32,10 +35,14 @@ Component({
   data: {
     role: '',
     canImport: false,
+    // 'own': the unit's own tasks; 'received': tasks from above. The ministry has no above.
+    tab: 'own',
+    hasAbove: false,
   },
   methods: {
     async onLoad() {
-      this.setData({ role: session.getRole() });
+      const role = session.getRole();
+      this.setData({ role, hasAbove: role !== 'ministry_admin' });
       try {
         const caps = await capabilities.load();
         this.setData({ canImport: caps.imports_employment });
@@ -45,7 +52,15 @@ Component({
       await this.loadPage(true);
     },
     fetchPage(page, perPage) {
-      return tasks.listOwnTasks({ page, perPage });
+      return this.data.tab === 'received'
+        ? tasks.listReceivedTasks({ page, perPage })
+        : tasks.listOwnTasks({ page, perPage });
+    },
+    onTabTap(event) {
+      const tab = event.currentTarget.dataset.tab;
+      if (tab === this.data.tab) return undefined;
+      this.setData({ tab, items: [] });
+      return this.loadPage(true);
     },
     decorateItem: decorate,
     onItemTap(event) {
