@@ -31,6 +31,11 @@ function turnover({ from, carry, disableRest }) {
   return http.post('/api/v1/accounts/turnover', { from, carry, disable_rest: disableRest });
 }
 
+// The audit log of the admin's subtree, newest first: filters action, actor_id.
+function listAudit({ action, actorId, page, perPage }) {
+  return http.get('/api/v1/audit', { action, actor_id: actorId, page, per_page: perPage });
+}
+
 // The full phone of an account in scope, for a call or a text (audited by the server).
 function revealPhone(id) {
   return http.post(`/api/v1/accounts/${encodeURIComponent(id)}/phone`, {});
@@ -88,6 +93,7 @@ module.exports = {
   turnover,
   undoTurnover,
   revealPhone,
+  listAudit,
   fetchAccount,
   createAccount,
   updateAccount,

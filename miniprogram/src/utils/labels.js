@@ -48,8 +48,52 @@ function shownUsername(username, phone) {
   return name;
 }
 
+// What each audited action was, as the audit page says it.
+const AUDIT_ACTIONS = {
+  'account.create': '创建账号',
+  'account.update': '修改账号',
+  'account.disable': '停用账号',
+  'account.enable': '启用账号',
+  'account.reset_password': '重置密码',
+  'account.unlock': '解除锁定',
+  'account.import': '批量导入账号',
+  'account.export': '导出账号',
+  'account.credentials_download': '下载初始密码表',
+  'account.phone_reveal': '查看完整手机号',
+  'account.turnover': '换届',
+  'account.turnover_undo': '撤销换届',
+  'account.reset_code': '申请找回密码',
+  'account.reset_by_code': '验证码重置密码',
+  'org_unit.create': '创建单位',
+  'major.create': '创建专业',
+  'major.rename': '修改专业名称',
+  'major.merge': '合并专业',
+  'task.create': '创建任务',
+  'task.update': '修改任务',
+  'task.publish': '发布任务',
+  'task.withdraw': '撤回任务',
+  'task.delete': '删除草稿',
+  'task.remind': '催办',
+  'task.auto_remind': '自动提醒',
+  'task.attachment.add': '添加附件',
+  'task.attachment.remove': '删除附件',
+  'news.publish': '发布资讯',
+  'news.update': '修改资讯',
+  'news.withdraw': '撤回资讯',
+  'employment.import': '导入就业数据',
+  'wechat.bind_sms': '短信提醒绑定',
+  'wechat.unbind': '解除微信绑定',
+  'wechat.mini_unlink': '解除小程序关联',
+};
+
+function auditActionLabel(action) {
+  return AUDIT_ACTIONS[action] || action;
+}
+
 module.exports = {
   TASK_STATUS,
+  AUDIT_ACTIONS,
+  auditActionLabel,
   shownUsername,
   credentialsSmsBadge,
   credentialsSmsLine,

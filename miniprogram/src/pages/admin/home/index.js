@@ -75,5 +75,8 @@ Component({
     onOpenImport() {
       wx.navigateTo({ url: '/pages/admin/employment-import/index' });
     },
+    onOpenAudit() {
+      wx.navigateTo({ url: '/pages/admin/audit/index' });
+    },
   },
 });
