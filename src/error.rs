@@ -152,6 +152,9 @@ conflicts! {
     PhoneTaken { owner: Option<String> } => "phone_taken",
     #[error("{kind}“{name}”（代码 {code}）已存在")]
     OrgUnitExists { kind: &'static str, name: String, code: String } => "org_unit_exists",
+    /// A college that something still refers to is not deleted.
+    #[error("“{name}”仍有{uses}，不能删除；可改名，或先移走这些内容")]
+    OrgUnitInUse { name: String, uses: String } => "org_unit_in_use",
     #[error("{college}{level}专业“{name}”已在目录中")]
     MajorExists { college: String, level: &'static str, name: String } => "major_exists",
     /// A rename onto a name another major of the catalog has.

@@ -139,16 +139,20 @@ fn org_routes() -> Router {
         .get(org::list_units)
         .post(org::create_unit)
         .push(
-            Router::with_path("{id}").get(org::get_unit).push(
-                Router::with_path("majors")
-                    .get(org::list_majors)
-                    .post(org::add_major)
-                    .push(
-                        Router::with_path("{major_id}")
-                            .patch(org::rename_major)
-                            .push(Router::with_path("merge").post(org::merge_major)),
-                    ),
-            ),
+            Router::with_path("{id}")
+                .get(org::get_unit)
+                .patch(org::rename_unit)
+                .delete(org::delete_unit)
+                .push(
+                    Router::with_path("majors")
+                        .get(org::list_majors)
+                        .post(org::add_major)
+                        .push(
+                            Router::with_path("{major_id}")
+                                .patch(org::rename_major)
+                                .push(Router::with_path("merge").post(org::merge_major)),
+                        ),
+                ),
         )
 }
 

@@ -94,3 +94,93 @@ async fn the_majors_catalog_is_per_college_and_level() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_school_renames_its_colleges_and_deletes_only_an_unused_one() {
+    each_backend(|app: TestApp| async move {
+        let w = app.world().await;
+        let path = format!("/api/v1/org/units/{}", w.college_a2);
+        // To the name the employment data uses.
+        let renamed = app
+            .patch(&path, &w.school_a, json!({ "name": " 外国语言文学学院 " }))
+            .await
+            .expect(200);
+        assert_eq!(renamed["name"], "外国语言文学学院");
+        let shown = app.get(&path, &w.school_a).await.expect(200);
+        assert_eq!(shown["name"], "外国语言文学学院");
+        assert_eq!(
+            app.count("audit_log WHERE action = 'org_unit.rename'")
+                .await,
+            1
+        );
+        // A sibling's name, nonsense, another school, the college itself, a counselor.
+        app.patch(&path, &w.school_a, json!({ "name": "计算机学院" }))
+            .await
+            .expect_error(409, "org_unit_exists");
+        app.patch(&path, &w.school_a, json!({ "name": "  " }))
+            .await
+            .expect_error(422, "invalid_input");
+        app.patch(&path, &w.school_b, json!({ "name": "乙" }))
+            .await
+            .expect_error(404, "not_found");
+        app.patch(
+            &format!("/api/v1/org/units/{}", w.college_a1),
+            &w.college_admin_a1,
+            json!({ "name": "自改名" }),
+        )
+        .await
+        .expect_error(403, "forbidden");
+        app.patch(&path, &w.counselor_a1, json!({ "name": "x" }))
+            .await
+            .expect_error(403, "forbidden");
+        // Only colleges are renamed here.
+        app.patch(
+            &format!("/api/v1/org/units/{}", w.uni_a),
+            &w.province,
+            json!({ "name": "改校名" }),
+        )
+        .await
+        .expect_error(422, "invalid_input");
+
+        // A college with counselors stays, and says why.
+        let refused = app
+            .request(
+                reqwest::Method::DELETE,
+                &format!("/api/v1/org/units/{}", w.college_a1),
+                Some(&w.school_a),
+                None,
+            )
+            .await;
+        refused.expect_error(409, "org_unit_in_use");
+        assert!(
+            refused.body["message"].as_str().unwrap().contains("账号"),
+            "{}",
+            refused.body
+        );
+        // A college created by mistake goes, with its majors.
+        let typo = app
+            .unit(&w.school_a, "college", "计算计学院", "cs2", w.uni_a)
+            .await;
+        app.major(&w.school_a, typo, "bachelor", "软件工程").await;
+        let majors_before = app.count("majors").await;
+        let gone = app
+            .request(
+                reqwest::Method::DELETE,
+                &format!("/api/v1/org/units/{typo}"),
+                Some(&w.school_a),
+                None,
+            )
+            .await;
+        assert_eq!(gone.status.as_u16(), 204, "{}", gone.body);
+        assert_eq!(app.count("majors").await, majors_before - 1);
+        app.get(&format!("/api/v1/org/units/{typo}"), &w.school_a)
+            .await
+            .expect_error(404, "not_found");
+        assert_eq!(
+            app.count("audit_log WHERE action = 'org_unit.delete'")
+                .await,
+            1
+        );
+    })
+    .await;
+}

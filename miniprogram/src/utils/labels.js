@@ -65,6 +65,8 @@ const AUDIT_ACTIONS = {
   'account.reset_code': '申请找回密码',
   'account.reset_by_code': '验证码重置密码',
   'org_unit.create': '创建单位',
+  'org_unit.rename': '修改单位名称',
+  'org_unit.delete': '删除院系',
   'major.create': '创建专业',
   'major.rename': '修改专业名称',
   'major.merge': '合并专业',

@@ -67,6 +67,51 @@ pub async fn get_unit(id: PathParam<i32>, depot: &mut Depot) -> ApiResult<Json<U
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+pub struct RenameUnitRequest {
+    /// The new name, e.g. the name the employment data reports for the college.
+    pub name: String,
+}
+
+/// Rename a college of your university (not your own unit). Audited.
+#[endpoint(tags("org"))]
+pub async fn rename_unit(
+    id: PathParam<i32>,
+    body: JsonBody<RenameUnitRequest>,
+    depot: &mut Depot,
+) -> ApiResult<Json<UnitView>> {
+    let state = AppState::from_depot(depot)?;
+    let unit = crate::service::org::colleges::rename(
+        &state.services,
+        actor(depot)?,
+        id.into_inner(),
+        &body.name,
+        &meta(depot),
+    )
+    .await?;
+    Ok(Json(UnitView::new(&unit)))
+}
+
+/// Delete a college nothing refers to (no accounts, tasks, news, assignments or graduates),
+/// with its majors; otherwise 409 `org_unit_in_use` saying what is left. Audited.
+#[endpoint(tags("org"), status_codes(204, 403, 404, 409))]
+pub async fn delete_unit(
+    id: PathParam<i32>,
+    depot: &mut Depot,
+    res: &mut Response,
+) -> ApiResult<()> {
+    let state = AppState::from_depot(depot)?;
+    crate::service::org::colleges::delete(
+        &state.services,
+        actor(depot)?,
+        id.into_inner(),
+        &meta(depot),
+    )
+    .await?;
+    res.status_code(StatusCode::NO_CONTENT);
+    Ok(())
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
 pub struct CreateUnitRequest {
     /// province (under the ministry), university (under a province), college (under a university)
     #[salvo(schema(value_type = OrgKind))]

@@ -1,6 +1,7 @@
 //! The org tree and the majors catalog of each college.
 
 pub mod catalog;
+pub mod colleges;
 mod records;
 
 pub use records::{Major, Unit};
