@@ -52,7 +52,15 @@ function listImports(extra) {
   return http.get('/api/v1/employment/imports', undefined, extra);
 }
 
+// Where the catalog and the employment data disagree, for one cohort (the latest by default):
+// counselors whose majors match no graduate, majors nobody is responsible for, college names
+// of the data with no college unit.
+function fetchDiagnostics({ cohort } = {}) {
+  return http.get('/api/v1/employment/diagnostics', { cohort });
+}
+
 module.exports = {
+  fetchDiagnostics,
   IMPORT_TEMPLATE,
   fetchMyStats,
   fetchScopeStats,

@@ -25,4 +25,14 @@ function listMajors(collegeId) {
   return http.get(`/api/v1/org/units/${encodeURIComponent(collegeId)}/majors`);
 }
 
-module.exports = { listUnits, listAllUnits, listMajors };
+// A college under the university `parentId`; its code is internal, made up when not given.
+function createCollege({ parentId, name, code }) {
+  const made = code || `c${Date.now().toString(36)}`;
+  return http.post('/api/v1/org/units', { kind: 'college', name, code: made, parent_id: parentId });
+}
+
+function renameUnit(id, name) {
+  return http.patch(`/api/v1/org/units/${encodeURIComponent(id)}`, { name });
+}
+
+module.exports = { listUnits, listAllUnits, listMajors, createCollege, renameUnit };

@@ -141,6 +141,9 @@ Component({
       const running = resume && !this.data.run && runs.find((run) => run.status === 'running' && !run.dry_run);
       if (running) this.follow(running);
     },
+    onOpenDiagnostics() {
+      wx.navigateTo({ url: '/pages/admin/diagnostics/index' });
+    },
     onTemplate() {
       return files.openFile(employment.IMPORT_TEMPLATE);
     },
