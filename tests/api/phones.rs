@@ -327,3 +327,31 @@ async fn a_full_phone_is_shown_on_request_audited_and_only_in_scope() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn lists_mask_a_username_that_is_the_phone_number() {
+    each_backend(|app: TestApp| async move {
+        let w = app.world().await;
+        let list = app
+            .get(
+                "/api/v1/accounts?q=%E7%8E%8B%E6%99%93%E6%98%8E",
+                &w.school_a,
+            )
+            .await
+            .expect(200);
+        let row = &list["items"][0];
+        assert_eq!(row["phone"], "139****0005");
+        assert_eq!(row["username"], "139****0005", "{row}");
+        assert!(!list.to_string().contains("13900000005"));
+        // The account page, for an admin who may see it, says it in full.
+        let page = app
+            .get(
+                &format!("/api/v1/accounts/{}", w.counselor_a1_id),
+                &w.school_a,
+            )
+            .await
+            .expect(200);
+        assert_eq!(page["username"], "13900000005");
+    })
+    .await;
+}

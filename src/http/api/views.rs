@@ -138,6 +138,7 @@ impl CredentialsView {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AccountView {
     pub id: i32,
+    /// Masked in lists like the phone when it is the phone number.
     pub username: String,
     pub name: String,
     /// Masked in lists (138****1234); in full in the detail view.
@@ -171,7 +172,11 @@ impl AccountView {
         let account = &detail.account;
         Self {
             id: account.id,
-            username: account.username.clone(),
+            // A username that is the phone number would undo the mask beside it.
+            username: match account.phone.as_deref() {
+                Some(phone) if !full_phone && phone == account.username => mask(phone),
+                _ => account.username.clone(),
+            },
             name: account.name.clone(),
             phone: account
                 .phone
