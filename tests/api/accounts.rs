@@ -129,7 +129,8 @@ async fn bad_input_is_refused_with_a_clear_code_and_nothing_is_written() {
             // The world's counselor already uses this username (their phone).
             (with("phone", json!("13900000005")), 409, "username_taken", None),
             (with("username", json!("admin")), 409, "username_taken", None),
-            (with("org_unit_id", json!("not a number")), 400, "bad_request", None),
+            // A value of the wrong type is named, in Chinese.
+            (with("org_unit_id", json!("not a number")), 422, "invalid_input", Some("org_unit_id")),
         ];
         for (n, (body, status, code, field)) in cases.into_iter().enumerate() {
             let reply = app.post("/api/v1/accounts", &w.school_a, body).await;
